@@ -1,0 +1,117 @@
+"""Cached virtual environments for third-party peers (servers and benchmark baselines).
+
+Peers are never dependencies of the SDK: each lives in its own venv under
+``~/.cache/inference-gateway-sdk/peers/`` (override with ``IGW_PEERS_DIR``), built once from PyPI
+and reused by later test runs, CI runs on the same machine and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Tuple
+
+PYENV = Path("/root/.pyenv/versions")
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A third-party package set and the interpreter it needs."""
+
+    requirements: Tuple[str, ...]
+    python: str = "3.11"
+
+
+PEERS = {
+    "litellm": Peer(("litellm[proxy]==1.110.*",)),
+    "a2a": Peer(("a2a-sdk[http-server]==1.3.0", "uvicorn")),
+    "official": Peer(("inference-gateway==0.22.0", "httpx"), python="3.12"),
+    "openai": Peer(("openai", "httpx")),
+    "openapi-python-client": Peer(("openapi-python-client",)),
+}
+
+
+def peers_dir() -> Path:
+    return Path(os.environ.get("IGW_PEERS_DIR", Path.home() / ".cache" / "inference-gateway-sdk" / "peers"))
+
+
+def find_python(version: str) -> Path:
+    """The newest installed CPython ``version`` (e.g. ``"3.12"``), else the running one if it matches."""
+    candidates = sorted(PYENV.glob(f"{version}.*"), reverse=True)
+    for candidate in candidates:
+        exe = candidate / "bin" / "python"
+        if exe.exists():
+            return exe
+    if f"{sys.version_info[0]}.{sys.version_info[1]}" == version:
+        return Path(sys.executable)
+    raise FileNotFoundError(f"no Python {version} under {PYENV}")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def peer_python(name: str) -> Path:
+    """Return the interpreter of the peer's venv, building the venv first if needed."""
+    peer = PEERS[name]
+    base = find_python(peer.python)
+    key = hashlib.sha256("\n".join((str(base), *peer.requirements)).encode()).hexdigest()[:12]
+    venv = peers_dir() / f"{name}-{key}"
+    exe = venv / "bin" / "python"
+    marker = venv / ".complete"
+    with _locked(peers_dir() / f"{name}.lock"):
+        if not marker.exists():
+            subprocess.run([str(base), "-m", "venv", "--clear", str(venv)], check=True)
+            subprocess.run(
+                [str(exe), "-m", "pip", "install", "--disable-pip-version-check", "-q", *peer.requirements],
+                check=True,
+            )
+            marker.write_text("\n".join(peer.requirements) + "\n")
+    return exe
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_http(url: str, timeout: float, proc: "subprocess.Popen[bytes] | None" = None) -> None:
+    """Poll ``url`` until it answers (any HTTP status) or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"peer exited with code {proc.returncode} before {url} answered")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, ConnectionError, OSError) as exc:
+            last = exc
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f}s: {last}")
+
+
+if __name__ == "__main__":
+    # `python -m tests.peers NAME...` prebuilds peer venvs (used by the Taskfile and CI).
+    for peer_name in sys.argv[1:] or list(PEERS):
+        print(f"{peer_name}: {peer_python(peer_name)}")
