@@ -1,0 +1,113 @@
+"""``python -m bench [import] [call] [stream] [generator] [--quick] [--json PATH]``.
+
+Runs the chosen benchmarks (all by default) in one go, prints one table of medians and ratios
+with each target marked met or MISSED, and writes the figures to bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+from ._util import BENCH, Section, fmt_value
+
+BENCHMARKS = ("import", "call", "stream", "generator")
+
+
+def _runner(name: str) -> Callable[[bool], Section]:
+    """Import a benchmark module lazily: one failing module must not stop the others."""
+    if name == "import":
+        from .import_time import run
+    elif name == "call":
+        from .call import run
+    elif name == "stream":
+        from .stream_peers import run
+    else:
+        from .generator import run
+    return run
+
+
+def render(sections: List[Section]) -> str:
+    lines = []
+    for section in sections:
+        lines.append("")
+        lines.append(f"== {section.title}")
+        width = max([len(r.name) for r in section.rows] + [20])
+        for row in section.rows:
+            ratio = f"{row.ratio:6.2f}x {row.ratio_to}" if row.ratio is not None else ""
+            verdict = "" if row.met is None else ("met" if row.met else "MISSED")
+            target = f"[{row.target}: {verdict}]" if row.target else ""
+            lines.append(
+                f"  {row.name:<{width}}  {fmt_value(row.value, row.unit):>10}  {ratio:<30} {target}"
+            )
+        for note in section.notes:
+            lines.append(f"  - {note}")
+    return "\n".join(lines)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "which", nargs="*", metavar="|".join(BENCHMARKS), help="benchmarks to run (default: all)"
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=BENCH / "results" / "latest.json",
+        help="where to write results",
+    )
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.which) - set(BENCHMARKS))
+    if unknown:
+        parser.error(
+            f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}"
+        )
+    chosen = args.which or list(BENCHMARKS)
+    sections: List[Section] = []
+    started = time.perf_counter()
+    for name in chosen:
+        t0 = time.perf_counter()
+        try:
+            section = _runner(name)(args.quick)
+        except Exception as exc:  # report the broken benchmark and keep the others' figures
+            section = Section(f"{name}: FAILED")
+            section.notes.append(f"{type(exc).__name__}: {exc}")
+        section.notes.append(f"({name} took {time.perf_counter() - t0:.0f} s)")
+        sections.append(section)
+        print(render([section]), flush=True)
+    report: Dict[str, object] = {
+        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {
+            "platform": platform.platform(),
+            "python": sys.version.split()[0],
+            "cpus": _cpus(),
+        },
+        "quick": args.quick,
+        "total_s": time.perf_counter() - started,
+        "sections": [s.as_dict() for s in sections],
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.json.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    tmp.replace(args.json)
+    print(f"\nwrote {args.json} ({report['total_s']:.0f} s in all)")
+    return 1 if any(s.title.endswith("FAILED") for s in sections) else 0
+
+
+def _cpus() -> int:
+    import os
+
+    return (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Benchmark 4: ``task generate`` and ``task check`` on the bundled spec, side by side with
+datamodel-code-generator alone and openapi-python-client, each median of 5 fresh processes.
+
+``task generate`` writes into a temporary ``--output`` so that the benchmark never replaces the
+checkout's ``generated/`` while others work in it; the work done is the same. openapi-python-client
+runs in its peer venv with ruff on ``PATH`` (its default post-hooks format the output, as our
+pipeline does with black).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from ._util import (
+    OURS_PYTHON,
+    ROOT,
+    Row,
+    Section,
+    median,
+    peer_env,
+    peer_python,
+    ratio_row,
+    wall_times,
+)
+
+SPEC = ROOT / "specs" / "openapi.yaml"
+VENV_BIN = OURS_PYTHON.parent
+LIMIT_CHECK = 1.5
+
+
+def _dmcg_command(out: Path) -> List[str]:
+    """datamodel-codegen with the options of generator/models.py when it exposes them."""
+    try:
+        from generator import models
+
+        options = list(getattr(models, "CLI_EQUIVALENT", ()))
+    except ImportError:
+        options = []
+    if not options:
+        options = [
+            "--input-file-type",
+            "openapi",
+            "--output-model-type",
+            "pydantic_v2.BaseModel",
+            "--formatters",
+            "black",
+            "--disable-timestamp",
+        ]
+    return [
+        str(VENV_BIN / "datamodel-codegen"),
+        "--input",
+        str(SPEC),
+        *options,
+        "--output",
+        str(out),
+    ]
+
+
+def _one(
+    section: Section, name: str, cmd: List[str], n: int, env: Dict[str, str], cwd: Path
+) -> Optional[Row]:
+    try:
+        times = wall_times(cmd, n, env, timeout=300, cwd=cwd)
+    except (RuntimeError, subprocess.SubprocessError) as exc:
+        section.notes.append(f"{name}: failed: {exc}")
+        return None
+    return section.add(
+        Row(name, median(times), detail={"samples_s": times, "command": " ".join(cmd)})
+    )
+
+
+def _opc_env(tmp: Path) -> Dict[str, str]:
+    tools = tmp / "bin"
+    tools.mkdir(exist_ok=True)
+    (tools / "ruff").symlink_to(VENV_BIN / "ruff")
+    return peer_env({"PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"})
+
+
+def _opc_report(opc: Path, env: Dict[str, str], tmp: Path, section: Section) -> None:
+    """What openapi-python-client made of the spec: warnings and the size of its output."""
+    out = tmp / "opc-report"
+    proc = subprocess.run(
+        [str(opc), "generate", "--path", str(SPEC), "--output-path", str(out), "--overwrite"],
+        env=env,
+        cwd=str(tmp),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    files = len(list(out.rglob("*.py"))) if out.exists() else 0
+    warnings = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()][1:8]
+    section.notes.append(
+        f"openapi-python-client: exit {proc.returncode}, {files} .py files"
+        + (f"; said: {' | '.join(warnings)}" if warnings else "; no warnings")
+    )
+
+
+def run(quick: bool = False) -> Section:
+    n = 3 if quick else 5
+    section = Section(f"generator: wall time on specs/openapi.yaml (median of {n} fresh processes)")
+    task = str(VENV_BIN / "task")
+    env = dict(os.environ)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    with tempfile.TemporaryDirectory(prefix="igw-bench-gen-") as tmp_name:
+        tmp = Path(tmp_name)
+        generate = _one(
+            section,
+            "task generate",
+            [task, "generate", "--", "--output", str(tmp / "ours")],
+            n,
+            env,
+            ROOT,
+        )
+        check = _one(section, "task check", [task, "check"], n, env, ROOT)
+        _one(
+            section, "datamodel-code-generator alone", _dmcg_command(tmp / "models.py"), n, env, tmp
+        )
+        opc_bin = peer_python("openapi-python-client").parent / "openapi-python-client"
+        opc_env = _opc_env(tmp)
+        opc_cmd = [
+            str(opc_bin),
+            "generate",
+            "--path",
+            str(SPEC),
+            "--output-path",
+            str(tmp / "opc"),
+            "--overwrite",
+        ]
+        opc = _one(section, "openapi-python-client generate", opc_cmd, n, opc_env, tmp)
+        _opc_report(opc_bin, opc_env, tmp, section)
+        if check is not None:
+            ratio_row(check, opc, LIMIT_CHECK, "openapi-python-client")
+        if generate is not None:
+            ratio_row(generate, opc, None, "openapi-python-client")
+        summary = subprocess.run(
+            [
+                str(OURS_PYTHON),
+                "-m",
+                "generator",
+                "generate",
+                "--output",
+                str(tmp / "ours-summary"),
+            ],
+            cwd=str(ROOT),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if summary.returncode == 0:
+            section.notes.append("generator says: " + " ".join(summary.stdout.split())[:400])
+        shutil.rmtree(tmp / "opc", ignore_errors=True)
+    return section
+
+
+if __name__ == "__main__":
+    from .__main__ import main
+
+    sys.exit(main(["generator"]))

@@ -1,0 +1,43 @@
+"""Shared main() of the stream workers (stdlib only: it runs in every peer's venv).
+
+``python <worker>.py URL N_CHUNKS time REPS`` consumes the stream REPS times after one warm-up
+and prints ``{"times": [...], "chunks": C, "maxrss_mib": M}``; ``... once`` consumes it once (the
+whole-process and peak-memory runs). The clock covers consumption only: imports and the client
+are set up before it starts.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from typing import Callable, Tuple
+
+Consume = Callable[[int], Tuple[int, int]]  # n_chunks -> (chunks seen, characters of content)
+MESSAGES = [{"role": "user", "content": "Tell me a story."}]
+
+
+def model_for(n_chunks: int) -> str:
+    """The bench server reads the stream length from the model name."""
+    return f"bench-{n_chunks}"
+
+
+def main(consume: Consume) -> None:
+    n_chunks, mode = int(sys.argv[2]), sys.argv[3]  # argv[1], the URL, is the worker's
+    expected = n_chunks + 1  # the content chunks and the usage chunk; [DONE] is not a chunk
+    times = []
+    if mode == "time":
+        consume(n_chunks)  # warm-up: connection, lazy imports, caches
+        for _ in range(int(sys.argv[4])):
+            start = time.perf_counter()
+            chunks, chars = consume(n_chunks)
+            times.append(time.perf_counter() - start)
+    else:
+        chunks, chars = consume(n_chunks)
+    if chunks != expected or chars == 0:
+        raise SystemExit(
+            f"consumed {chunks} chunks ({chars} chars of content), expected {expected}"
+        )
+    maxrss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"times": times, "chunks": chunks, "maxrss_mib": maxrss_mib}))
