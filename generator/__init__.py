@@ -1,0 +1,1 @@
+"""Spec-driven generator of the Inference Gateway Python SDK (a dev tool; see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,131 @@
+"""Which overlay groups, client mixins and top-level exports apply to a spec.
+
+A feature applies when the spec has what its overlay code needs, so the same generator builds
+both the gateway SDK and a client for an unrelated spec (hostile test specs, older specs).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .ir import API
+
+
+@dataclass(frozen=True)
+class Mixin:
+    module: str  # relative to the package: "lib._mixins_gateway"
+    sync_class: str
+    async_class: str
+
+
+@dataclass(frozen=True)
+class OverlayGroup:
+    source: Path  # overlays/<group>
+    target: str  # "" (package root), "lib", "a2a"
+
+
+@dataclass
+class Features:
+    names: list[str]
+    overlays: list[OverlayGroup]
+    mixins: list[Mixin]
+    model_exports: list[str]  # models re-exported at top level
+    a2a: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+# Models the SDK guide imports from the top-level package.
+GATEWAY_MODEL_EXPORTS = (
+    "Message",
+    "MessageContent",
+    "MessageRole",
+    "ContentPart",
+    "TextContentPart",
+    "ImageContentPart",
+    "ImageURL",
+    "Provider",
+    "ProviderAuthType",
+    "ChatCompletionTool",
+    "ChatCompletionToolType",
+    "ChatCompletionMessageToolCall",
+    "ChatCompletionMessageToolCallFunction",
+    "ChatCompletionStreamOptions",
+    "ChatCompletionChoice",
+    "ChatCompletionStreamChoice",
+    "ChatCompletionStreamResponseDelta",
+    "ChatCompletionTokenLogprob",
+    "FunctionObject",
+    "FunctionParameters",
+    "CompletionUsage",
+    "CreateChatCompletionRequest",
+    "CreateChatCompletionResponse",
+    "CreateChatCompletionStreamResponse",
+    "FinishReason",
+    "ListModelsResponse",
+    "Model",
+    "ListToolsResponse",
+    "MCPTool",
+    "ReasoningFormat",
+    "ToolCallExtraContent",
+    "Error",
+)
+GATEWAY_REQUIRED_MODELS = ("Message", "CreateChatCompletionResponse")
+GATEWAY_MIXINS = (
+    Mixin("lib._mixins_gateway", "GatewayHelpers", "AsyncGatewayHelpers"),
+    Mixin("lib._mixins_chat", "ChatHelpers", "AsyncChatHelpers"),
+)
+
+
+def defined_classes(path: Path) -> set[str]:
+    """Top-level class names of a Python file (parsed, never imported)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
+def declared_all(path: Path) -> list[str]:
+    """The literal `__all__` of a module, or [] when it has none."""
+    return declared_all_source(path.read_text(encoding="utf-8"), str(path))
+
+
+def declared_all_source(source: str, filename: str) -> list[str]:
+    """The literal `__all__` of module source, or [] when it has none."""
+    tree = ast.parse(source, filename=filename)
+    for node in tree.body:
+        targets = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+            value = node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = [node.target]
+            value = node.value
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            literal = ast.literal_eval(value)
+            return [str(n) for n in literal]
+    return []
+
+
+def select(api: API, overlays: Path, *, a2a_available: bool) -> Features:
+    """Decide the features for `api` given the overlay directory."""
+    names = ["runtime"]
+    groups = [OverlayGroup(overlays / "runtime", "")] if (overlays / "runtime").is_dir() else []
+    mixins: list[Mixin] = []
+    exports: list[str] = []
+    has_chat = any(op.name == "createChatCompletion" for op in api.operations)
+    if has_chat and all(m in api.classes for m in GATEWAY_REQUIRED_MODELS):
+        names.append("gateway")
+        if (overlays / "gateway").is_dir():
+            groups.append(OverlayGroup(overlays / "gateway", "lib"))
+        for mixin in GATEWAY_MIXINS:
+            file = overlays / "gateway" / (mixin.module.split(".", 1)[1] + ".py")
+            if file.is_file():
+                classes = defined_classes(file)
+                if mixin.sync_class in classes and mixin.async_class in classes:
+                    mixins.append(mixin)
+        exports = [m for m in GATEWAY_MODEL_EXPORTS if m in api.classes]
+    a2a = a2a_available and (overlays / "a2a").is_dir()
+    if a2a:
+        names.append("a2a")
+        groups.append(OverlayGroup(overlays / "a2a", "a2a"))
+    return Features(names=names, overlays=groups, mixins=mixins, model_exports=exports, a2a=a2a)

@@ -1,0 +1,322 @@
+"""The stages in order: load -> validate -> prepare -> models -> IR -> features -> render -> files.
+
+`build` returns the complete package in memory; cli.py decides whether to write it (generate)
+or compare it (check).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import features as features_mod
+from . import ir, load, models, render, write
+from .write import OutFile
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SPEC = REPO_ROOT / "specs" / "openapi.yaml"
+DEFAULT_A2A_SPEC = REPO_ROOT / "specs" / "a2a.yaml"
+DEFAULT_TEMPLATES = REPO_ROOT / "templates"
+DEFAULT_OVERLAYS = REPO_ROOT / "overlays"
+DEFAULT_OUTPUT = REPO_ROOT / "generated"
+
+_TYPING_NAMES = ("Any", "Dict", "List", "Literal", "Mapping", "Optional", "Sequence", "Union")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class Options:
+    spec: Path = DEFAULT_SPEC
+    a2a_spec: Path | None = None
+    output: Path = DEFAULT_OUTPUT
+    package: str = write.DEFAULT_PACKAGE
+    templates: Path = DEFAULT_TEMPLATES
+    overlays: Path = DEFAULT_OVERLAYS
+
+
+@dataclass
+class Result:
+    contents: dict[str, bytes]
+    schemas: int
+    operations: int
+    methods: int  # per client (sync and async have the same count)
+    features: list[str]
+    seconds: float
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def label(path: Path) -> str:
+    """How a source file is named in headers: relative to the repository, else its name."""
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return path.name
+
+
+def load_spec(path: Path) -> load.Spec:
+    spec = load.load(path)
+    load.validate(spec)
+    return spec
+
+
+def build(options: Options) -> Result:
+    """Generate the whole package in memory; raises SpecError/WriteError on failure."""
+    start = time.perf_counter()
+    if not options.package.isidentifier():
+        raise write.WriteError(f"--package-name {options.package!r} is not a valid Python package name")
+    spec = load_spec(options.spec)
+    prepared = ir.prepare(spec)
+    models_module = models.generate_models(prepared.model_spec, source_name=spec.display)
+    api = ir.build(prepared, models_module.classes)
+    a2a_available = options.a2a_spec is not None and options.a2a_spec.is_file()
+    feats = features_mod.select(api, options.overlays, a2a_available=a2a_available)
+    env = render.make_environment(options.templates)
+    spec_label = label(options.spec)
+
+    files: dict[str, OutFile] = {}
+    files["models.py"] = OutFile(
+        text=fix_import_block(models_module.source), source=spec_label, python=True
+    )
+    files["_operations.py"] = OutFile(
+        text=render_operations(env, api), source=f"{spec_label} with templates/_operations.py.jinja", python=True
+    )
+    files["_client.py"] = OutFile(
+        text=render.render(
+            env, "_client.py.jinja", title=api.title, mixins=feats.mixins, features=feats.names
+        ),
+        source=f"{spec_label} with templates/_client.py.jinja",
+        python=True,
+    )
+    for group in feats.overlays:
+        for path in sorted(group.source.rglob("*")):
+            rel = path.relative_to(group.source)
+            if not path.is_file() or "__pycache__" in rel.parts or path.suffix == ".pyc":
+                continue
+            target = "/".join(p for p in (group.target, rel.as_posix()) if p)
+            source = f"overlays/{group.source.name}/{rel.as_posix()}"
+            if path.suffix in (".py", ".pyi"):
+                files[target] = OutFile(text=path.read_text(encoding="utf-8"), source=source, python=True)
+            elif path.name == "py.typed":
+                files[target] = OutFile(text=path.read_text(encoding="utf-8"), source=source)
+            else:
+                files[target] = OutFile(text=None, data=path.read_bytes(), source=source)
+    if feats.a2a and options.a2a_spec is not None:
+        a2a_spec = load_spec(options.a2a_spec)
+        a2a_prepared = ir.prepare(a2a_spec)
+        a2a_models = models.generate_models(a2a_prepared.model_spec, source_name=a2a_spec.display)
+        files["a2a/models.py"] = OutFile(
+            text=fix_import_block(a2a_models.source), source=label(options.a2a_spec), python=True
+        )
+    exports = top_level_exports(files, feats, options.overlays)
+    for group in feats.overlays:
+        if group.target and f"{group.target}/__init__.py" not in files:
+            files[f"{group.target}/__init__.py"] = OutFile(
+                text=subpackage_init(env, group, files, options.overlays),
+                source="templates/_subpackage.py.jinja",
+                python=True,
+            )
+    submodules = ["models"] + [g.target for g in feats.overlays if g.target]
+    files["__init__.py"] = OutFile(
+        text=render.render(
+            env,
+            "__init__.py.jinja",
+            title=api.title,
+            package=options.package,
+            imports=exports,
+            all_names=sorted(n for _, names in exports for n in names),
+            submodules=submodules,
+        ),
+        source=f"{spec_label} with templates/__init__.py.jinja",
+        python=True,
+    )
+    contents = write.render_files(files)
+    write.check_package_name(contents, options.package)
+    return Result(
+        contents=contents,
+        schemas=len(models_module.classes),
+        operations=len(api.operations),
+        methods=api.method_count,
+        features=feats.names,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def render_operations(env: object, api: ir.API) -> str:
+    import jinja2
+
+    assert isinstance(env, jinja2.Environment)
+    annotations = " ".join(
+        [p.annotation for op in api.operations for p in op.params + op.body_fields]
+        + [op.body.annotation for op in api.operations if op.body and op.body.annotation]
+        + [op.return_annotation for op in api.operations]
+    )
+    words = set(_WORD.findall(annotations))
+    needs_optional = any(op.keyword_only or op.body for op in api.operations) or bool(api.operations)
+    typing_names = sorted(
+        {n for n in _TYPING_NAMES if n in words}
+        | ({"Optional", "Mapping", "Union"} if api.operations else set())
+        | ({"Any"} if any(op.body and op.body.kind == "flattened" for op in api.operations) else set())
+        | ({"cast"} if any(op.return_annotation != "None" for op in api.operations) else set())
+        | ({"Optional"} if needs_optional else set()),
+        key=lambda n: (n.islower(), n),
+    )
+    model_imports = sorted(
+        {n for n in words if n in api.classes}
+        | {op.response_type for op in api.operations if op.response_type in api.classes}
+    )
+    return render.render(
+        env,
+        "_operations.py.jinja",
+        title=api.title,
+        operations=api.operations,
+        typing_names=typing_names if api.operations else [],
+        model_imports=model_imports,
+        any_stream=any(op.streams for op in api.operations),
+        optional=_optional,
+        op_docstring=operation_docstring,
+    )
+
+
+def _optional(annotation: str) -> str:
+    if annotation == "Any" or annotation.startswith("Optional["):
+        return annotation
+    return f"Optional[{annotation}]"
+
+
+def operation_docstring(op: ir.Operation, streaming: bool) -> str:
+    """Plain text (escaped later by the `docstring` filter): summary, description, arguments."""
+    parts = [op.summary or f"{op.method} {op.path}"]
+    if op.description and op.description != op.summary:
+        parts.append(op.description)
+    if streaming:
+        parts.append("Streams the response as server-sent events; iterate the returned stream.")
+    documented = [p for p in op.positional + op.keyword_only if p.description]
+    if documented:
+        lines = ["Args:"]
+        for p in documented:
+            text = " ".join(p.description.split())
+            lines.append(f"    {p.python_name}: {text}")
+        parts.append("\n".join(lines))
+    if op.deprecated:
+        parts.append("Deprecated by the API.")
+    return "\n\n".join(parts)
+
+
+def _module_exports(files: dict[str, OutFile], prefix: str) -> list[tuple[str, list[str]]]:
+    """(relative module, __all__) of every overlay module directly under `prefix`."""
+    found = []
+    for rel in sorted(files):
+        f = files[rel]
+        if not f.python or f.text is None or not f.source.startswith("overlays/"):
+            continue
+        directory, _, filename = rel.rpartition("/")
+        if directory != prefix or filename == "__init__.py" or not filename.endswith(".py"):
+            continue
+        if filename.startswith("_mixins"):
+            continue  # client mixins are reached through the clients, not exported
+        declared = features_mod.declared_all_source(f.text, rel)
+        if declared:
+            module = "." + ".".join(p for p in (prefix, filename[:-3]) if p)
+            found.append((module, declared))
+    return found
+
+
+def top_level_exports(
+    files: dict[str, OutFile], feats: features_mod.Features, overlays: Path
+) -> list[tuple[str, list[str]]]:
+    """(module, names) the package __init__ re-exports; a name is exported once (first wins)."""
+    groups: list[tuple[str, list[str]]] = [
+        ("._client", ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]),
+        (".models", list(feats.model_exports)),
+    ]
+    groups += _module_exports(files, "")
+    for group in feats.overlays:
+        if group.target == "lib":
+            groups += _module_exports(files, group.target)
+        elif group.target:
+            # Other subpackages (a2a) keep their names; only their prefixed ones go top level.
+            groups += [
+                (module, [n for n in names if n.startswith(group.target.upper())])
+                for module, names in _module_exports(files, group.target)
+            ]
+    seen: set[str] = set()
+    result = []
+    for module, names in groups:
+        fresh = sorted({n for n in names if n not in seen})
+        seen.update(fresh)
+        if fresh:
+            result.append((module, fresh))
+    return result
+
+
+def subpackage_init(
+    env: object, group: features_mod.OverlayGroup, files: dict[str, OutFile], overlays: Path
+) -> str:
+    import jinja2
+
+    assert isinstance(env, jinja2.Environment)
+    exports = [(module.replace("." + group.target, "", 1), names) for module, names in _module_exports(files, group.target)]
+    submodules = ["models"] if f"{group.target}/models.py" in files else []
+    return render.render(
+        env,
+        "_subpackage.py.jinja",
+        doc=f"Overlay package from overlays/{group.source.name} (feature modules, imported lazily).",
+        imports=exports,
+        all_names=sorted(n for _, names in exports for n in names),
+        submodules=submodules,
+    )
+
+
+_STDLIB_FIRST = ("__future__",)
+_STDLIB = {"typing", "enum", "datetime", "decimal", "uuid", "ipaddress", "pathlib", "collections", "re"}
+
+
+def fix_import_block(source: str) -> str:
+    """Group datamodel-code-generator's leading imports (future / stdlib / third party), sorted."""
+    lines = source.split("\n")
+    imports: list[str] = []
+    index = 0
+    while index < len(lines) and (
+        lines[index].startswith(("from ", "import ")) or not lines[index].strip()
+    ):
+        if lines[index].strip():
+            if lines[index].rstrip().endswith("("):  # multi-line import: keep it whole
+                block = [lines[index]]
+                while not lines[index].strip().startswith(")"):
+                    index += 1
+                    block.append(lines[index])
+                imports.append(" ".join(x.strip() for x in block).replace("( ", "(").replace(", )", ")"))
+            else:
+                imports.append(lines[index])
+        index += 1
+    rest = "\n".join(lines[index:])
+
+    def module_of(line: str) -> str:
+        return line.split()[1]
+
+    def normalise(line: str) -> str:
+        if not line.startswith("from "):
+            return line
+        module, _, names_text = line[len("from ") :].partition(" import ")
+        names_text = names_text.strip().strip("()")
+        names = sorted({n.strip() for n in names_text.split(",") if n.strip()}, key=_isort_key)
+        return f"from {module} import {', '.join(names)}"
+
+    groups: list[list[str]] = [[], [], []]
+    for line in imports:
+        module = module_of(line).split(".")[0]
+        bucket = 0 if module in _STDLIB_FIRST else 1 if module in _STDLIB else 2
+        groups[bucket].append(normalise(line))
+    blocks = ["\n".join(sorted(g, key=lambda line: (line.startswith("from "), module_of(line)))) for g in groups if g]
+    return "\n\n".join(blocks) + "\n\n\n" + rest.lstrip("\n")
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    """ruff/isort order-by-type: CONSTANTS, then Classes, then functions/variables."""
+    if name.isupper() and len(name) > 1:
+        return (0, name)
+    if name[:1].isupper():
+        return (1, name)
+    return (2, name)

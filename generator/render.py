@@ -1,0 +1,73 @@
+"""Jinja2 environment for Python source: no HTML autoescaping, explicit literal filters.
+
+Spec text only ever enters templates as data through `pyrepr` (a Python literal), `docstring`
+(escaped for a triple-quoted string) or `comment` (one sanitised line), so a description cannot
+end a string, open code, or be interpreted as template syntax (templates never render spec
+strings as templates).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_QUOTE_RUN = re.compile(r'"{3,}')
+
+
+def pyrepr(value: Any) -> str:
+    """A Python literal for a str/int/float/bool/None (or list/tuple/dict of them)."""
+    if isinstance(value, (str, int, float, bool, type(None), list, tuple, dict)):
+        return repr(value)
+    raise TypeError(f"pyrepr: unsupported value {value!r}")
+
+
+def escape_docstring(text: str) -> str:
+    """Text that is safe inside a triple-double-quoted string and reads the same."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\\", "\\\\")
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = _QUOTE_RUN.sub(lambda m: '\\"' * len(m.group()), text)
+    if text.endswith('"'):
+        text = text[:-1] + '\\"'
+    return text
+
+
+def docstring(text: str, indent: int = 4) -> str:
+    """A complete docstring literal (with quotes), indented for a body at `indent` spaces."""
+    body = escape_docstring(textwrap.dedent(text).strip())
+    if not body:
+        return '""""""'
+    if "\n" not in body and len(body) + indent + 6 <= 100:
+        return f'"""{body}"""'
+    pad = " " * indent
+    lines = [(pad + line) if line.strip() else "" for line in body.split("\n")]
+    return '"""\n' + "\n".join(lines) + "\n" + pad + '"""'
+
+
+def comment(text: str) -> str:
+    """One comment line's text: newlines and control characters removed."""
+    return _CONTROL.sub(" ", " ".join(str(text).split()))
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=False,  # Python source, not HTML: escaping is explicit through the filters
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pyrepr"] = pyrepr
+    env.filters["docstring"] = docstring
+    env.filters["comment"] = comment
+    return env
+
+
+def render(env: jinja2.Environment, template: str, **context: Any) -> str:
+    return env.get_template(template).render(**context)
