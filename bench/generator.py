@@ -34,29 +34,34 @@ VENV_BIN = OURS_PYTHON.parent
 LIMIT_CHECK = 1.5
 
 
-def _dmcg_command(out: Path) -> List[str]:
-    """datamodel-codegen with the options of generator/models.py when it exposes them."""
-    try:
-        from generator import models
+# The options generator/models.py passes to datamodel-code-generator's Python API, as CLI flags
+# (plus black, which our pipeline runs once later in write.py).
+DMCG_OPTIONS = (
+    "--input-file-type", "openapi",
+    "--openapi-scopes", "schemas",
+    "--output-model-type", "pydantic_v2.BaseModel",
+    "--target-python-version", "3.10",
+    "--enum-field-as-literal", "all",
+    "--use-annotated",
+    "--field-constraints",
+    "--use-field-description",
+    "--use-schema-description",
+    "--disable-timestamp",
+    "--keep-model-order",
+    "--use-double-quotes",
+    "--allow-population-by-field-name",
+    "--extra-fields", "allow",
+    "--strict-nullable",
+    "--formatters", "black",
+)  # fmt: skip
 
-        options = list(getattr(models, "CLI_EQUIVALENT", ()))
-    except ImportError:
-        options = []
-    if not options:
-        options = [
-            "--input-file-type",
-            "openapi",
-            "--output-model-type",
-            "pydantic_v2.BaseModel",
-            "--formatters",
-            "black",
-            "--disable-timestamp",
-        ]
+
+def _dmcg_command(out: Path) -> List[str]:
     return [
         str(VENV_BIN / "datamodel-codegen"),
         "--input",
         str(SPEC),
-        *options,
+        *DMCG_OPTIONS,
         "--output",
         str(out),
     ]
