@@ -206,7 +206,7 @@ def prepare(spec: Spec) -> Prepared:
         if isinstance(body, dict):
             found = _json_content(body.get("content") or {})
             if found is not None:
-                media, content = found
+                content = found[1]
                 schema = content.get("schema")
                 if isinstance(schema, dict) and "$ref" not in schema and not _is_free_object(schema):
                     name = names.class_name(base + "Request", renamed)
@@ -217,7 +217,7 @@ def prepare(spec: Spec) -> Prepared:
         if response is not None:
             found = _json_content(response.get("content") or {})
             if found is not None:
-                media, content = found
+                content = found[1]
                 schema = content.get("schema")
                 if isinstance(schema, dict) and "$ref" not in schema and not _is_free_object(schema):
                     name = names.class_name(base + "Response", renamed)
@@ -433,8 +433,8 @@ def build(prepared: Prepared, classes: Mapping[str, ClassKind]) -> API:
     # Stream twins were named after their operation; a later operation may have claimed the
     # same name first, which `unique` already resolved. Check the whole set once more.
     seen: set[str] = set()
-    for op in operations:
-        for n in (op.python_name, op.stream_name):
+    for operation in operations:
+        for n in (operation.python_name, operation.stream_name):
             if n is None:
                 continue
             if n in seen:
@@ -484,7 +484,7 @@ def _parameters(
         taken.add(python_name)
         schema = param.get("schema")
         if schema is None and isinstance(param.get("content"), dict):
-            first = next(iter(param["content"].values()), {})
+            first: Any = next(iter(param["content"].values()), {})
             schema = first.get("schema") if isinstance(first, dict) else None
         result.append(
             Parameter(

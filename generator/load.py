@@ -138,7 +138,6 @@ def _reject(value: object) -> object:
 
 def validate(spec: Spec) -> None:
     """openapi-spec-validator plus the checks the generator relies on; raises the first error."""
-    from jsonschema.exceptions import ValidationError
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
     version = str(spec.data.get("openapi", ""))
@@ -148,18 +147,40 @@ def validate(spec: Spec) -> None:
         validator_cls = OpenAPIV30SpecValidator
     else:
         raise spec.error("/openapi", f"unsupported OpenAPI version {version!r} (need 3.0 or 3.1)")
+    check_refs(spec)  # first: it names the exact node, the validator only the ref text
     errors = validator_cls(spec.data).iter_errors()
     try:
         first = next(iter(errors), None)
     except Exception as exc:  # the validator raises on unresolvable refs and similar
         raise spec.error("/", f"validation failed: {exc}") from exc
     if first is not None:
-        pointer = pointer_of(list(first.absolute_path)) if isinstance(first, ValidationError) else ""
-        message = first.message if isinstance(first, ValidationError) else str(first)
-        if isinstance(first, ValidationError) and not first.absolute_path:
-            pointer = _pointer_from_message(spec, message)
+        # jsonschema ValidationError: `absolute_path` locates the failing node in the document.
+        path = list(getattr(first, "absolute_path", None) or [])
+        message = str(getattr(first, "message", None) or first)
+        instance = getattr(first, "instance", None)
+        pointer = _locate(spec, path, instance) if path else _pointer_from_message(spec, message)
         raise spec.error(pointer, message)
-    check_refs(spec)
+
+
+def _locate(spec: Spec, path: list[object], instance: Any) -> str:
+    """Document pointer of a validator error.
+
+    Errors inside Schema Objects come with a path relative to the schema being checked; find
+    the schema in the document whose node at that relative path is the failing instance.
+    """
+    relative = pointer_of(path)
+    try:
+        if resolve_pointer(spec.data, relative) == instance:
+            return relative  # already absolute
+    except (KeyError, IndexError, ValueError):
+        pass
+    for pointer in spec.lines:  # document order
+        try:
+            if resolve_pointer(spec.data, pointer + relative) == instance:
+                return pointer + relative
+        except (KeyError, IndexError, ValueError, TypeError):
+            continue
+    return relative
 
 
 def _pointer_from_message(spec: Spec, message: str) -> str:

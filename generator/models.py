@@ -33,14 +33,10 @@ def generate_models(model_spec: dict[str, Any], *, source_name: str) -> ModelsMo
         source = "from __future__ import annotations\n"
         return ModelsModule(source=source, classes={})
 
-    from datamodel_code_generator import (
-        DataModelType,
-        InputFileType,
-        LiteralType,
-        OpenAPIScope,
-        PythonVersion,
-        generate,
-    )
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType, OpenAPIScope
+    from datamodel_code_generator.format import PythonVersion
+    from datamodel_code_generator.parser import LiteralType
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -80,7 +76,7 @@ def generate_models(model_spec: dict[str, Any], *, source_name: str) -> ModelsMo
             source_name,
             "/components/schemas",
             None,
-            f"model generation produced modules {sorted('/'.join(k) for k in result)}; expected one",
+            f"model generation produced modules {sorted('/'.join(k) for k in (result or {}))}; expected one",
         )
     lines = result.splitlines()
     while lines and (lines[0].startswith(_DCG_HEADER_PREFIX) or lines[0].startswith("#   ")):

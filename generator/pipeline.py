@@ -159,8 +159,7 @@ def render_operations(env: object, api: ir.API) -> str:
         | ({"Optional", "Mapping", "Union"} if api.operations else set())
         | ({"Any"} if any(op.body and op.body.kind == "flattened" for op in api.operations) else set())
         | ({"cast"} if any(op.return_annotation != "None" for op in api.operations) else set())
-        | ({"Optional"} if needs_optional else set()),
-        key=lambda n: (n.islower(), n),
+        | ({"Optional"} if needs_optional else set())
     )
     model_imports = sorted(
         {n for n in words if n in api.classes}
@@ -248,7 +247,7 @@ def top_level_exports(
         seen.update(fresh)
         if fresh:
             result.append((module, fresh))
-    return result
+    return sorted(result, key=lambda item: item[0].lower())
 
 
 def subpackage_init(
@@ -257,7 +256,10 @@ def subpackage_init(
     import jinja2
 
     assert isinstance(env, jinja2.Environment)
-    exports = [(module.replace("." + group.target, "", 1), names) for module, names in _module_exports(files, group.target)]
+    exports = sorted(
+        (module.replace("." + group.target, "", 1), names)
+        for module, names in _module_exports(files, group.target)
+    )
     submodules = ["models"] if f"{group.target}/models.py" in files else []
     return render.render(
         env,
@@ -301,7 +303,7 @@ def fix_import_block(source: str) -> str:
             return line
         module, _, names_text = line[len("from ") :].partition(" import ")
         names_text = names_text.strip().strip("()")
-        names = sorted({n.strip() for n in names_text.split(",") if n.strip()}, key=_isort_key)
+        names = sorted({n.strip() for n in names_text.split(",") if n.strip()}, key=render.isort_key)
         return f"from {module} import {', '.join(names)}"
 
     groups: list[list[str]] = [[], [], []]
@@ -311,12 +313,3 @@ def fix_import_block(source: str) -> str:
         groups[bucket].append(normalise(line))
     blocks = ["\n".join(sorted(g, key=lambda line: (line.startswith("from "), module_of(line)))) for g in groups if g]
     return "\n\n".join(blocks) + "\n\n\n" + rest.lstrip("\n")
-
-
-def _isort_key(name: str) -> tuple[int, str]:
-    """ruff/isort order-by-type: CONSTANTS, then Classes, then functions/variables."""
-    if name.isupper() and len(name) > 1:
-        return (0, name)
-    if name[:1].isupper():
-        return (1, name)
-    return (2, name)

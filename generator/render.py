@@ -54,6 +54,21 @@ def comment(text: str) -> str:
     return _CONTROL.sub(" ", " ".join(str(text).split()))
 
 
+def isort_key(name: str) -> tuple[int, str, str]:
+    """ruff/isort order of imported names (order-by-type): CONSTANTS, Classes, others."""
+    if name.isupper() and len(name) > 1:
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    return (kind, name.lower(), name)
+
+
+def isort_names(names: Any) -> list[str]:
+    return sorted(names, key=isort_key)
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -66,6 +81,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["pyrepr"] = pyrepr
     env.filters["docstring"] = docstring
     env.filters["comment"] = comment
+    env.filters["isort"] = isort_names
     return env
 
 

@@ -41,17 +41,16 @@ def header(source: str) -> str:
 
 def format_python(files: dict[str, str]) -> dict[str, str]:
     """Black every module once (black's Python API; it also rejects invalid syntax)."""
-    import black
+    from black import format_str
+    from black.mode import Mode, TargetVersion
+    from black.parsing import InvalidInput
 
-    mode = black.Mode(
-        line_length=LINE_LENGTH,
-        target_versions={black.TargetVersion.PY39},
-    )
+    mode = Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY39})
     out = {}
     for name, source in files.items():
         try:
-            out[name] = black.format_str(source, mode=mode)
-        except black.InvalidInput as exc:
+            out[name] = format_str(source, mode=mode)
+        except InvalidInput as exc:
             raise WriteError(f"{name}: generated code is not valid Python: {exc}") from exc
     return out
 
