@@ -432,7 +432,7 @@ def _body(doc: _Doc, op: Mapping[str, Any], where: str, taken: set[str]) -> _Bod
         found = doc.object_properties(schema, here)
         if found is not None:
             kind = "fields"
-            for wire, prop in found[0].items():
+            for wire, (prop, _) in found[0].items():
                 if wire == "stream" and doc.schema(prop, here).get("type") == "boolean":
                     continue  # set by the method / `_stream` pair, never an argument
                 fields[wire] = names.parameter_name(wire, taken)
