@@ -116,9 +116,14 @@ def run_json(
 
 
 def wall_times(
-    cmd: Sequence[str], n: int, env: Dict[str, str], timeout: float, cwd: Optional[Path] = None
+    cmd: Sequence[str],
+    n: int,
+    env: Dict[str, str],
+    timeout: float,
+    cwd: Optional[Path] = None,
+    ok_codes: Sequence[int] = (0,),
 ) -> List[float]:
-    """Wall time of ``n`` fresh runs of ``cmd`` (each must exit 0)."""
+    """Wall time of ``n`` fresh runs of ``cmd`` (each must exit with one of ``ok_codes``)."""
     times = []
     for _ in range(n):
         start = time.perf_counter()
@@ -131,7 +136,7 @@ def wall_times(
             timeout=timeout,
         )
         times.append(time.perf_counter() - start)
-        if proc.returncode != 0:
+        if proc.returncode not in ok_codes:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-8:]
             raise RuntimeError(
                 f"{' '.join(map(str, cmd[:3]))} exited {proc.returncode}:\n  " + "\n  ".join(tail)
