@@ -1,0 +1,769 @@
+"""`A2AClient` / `AsyncA2AClient`: typed JSON-RPC clients for A2A agents (protocol 1.0 and 0.3).
+
+Both sit on the SDK's own transport (`SyncAPIClient` / `AsyncAPIClient`): the same retries,
+timeouts, HTTP errors and connection pool as the gateway client. Request building, version
+translation and response checking live in `_protocol` and are shared; the two classes below only
+do I/O. An agent is reached by URL (its card is discovered at `/.well-known/agent-card.json`,
+falling back to `/.well-known/agent.json`), from a card, or through the gateway's agent list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+    cast,
+)
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel
+
+from .._base_client import AsyncAPIClient, Operation, SyncAPIClient
+from .._types import NOT_GIVEN, NotGiven, Timeout
+from ..errors import NotFoundError
+from ._protocol import (
+    TERMINAL_STATES,
+    A2AEvent,
+    Protocol,
+    RequestId,
+    RPCCall,
+    card_urls,
+    decode_json,
+    normalize_version,
+    parse_card,
+    part_text,
+    select_endpoint,
+)
+from ._stream import A2AStream, AsyncA2AStream, Opened
+from .errors import A2AResponseError
+from .models import (
+    AgentCard,
+    Artifact,
+    AuthenticationInfo,
+    ListTaskPushNotificationConfigsResponse,
+    ListTasksResponse,
+    Message,
+    Part,
+    Task,
+    TaskArtifactUpdateEvent,
+    TaskPushNotificationConfig,
+    TaskStatus,
+    TaskStatusUpdateEvent,
+)
+
+__all__ = [
+    "A2AClient",
+    "A2AEvent",
+    "A2AStream",
+    "AgentCard",
+    "Artifact",
+    "AsyncA2AClient",
+    "AsyncA2AStream",
+    "AuthenticationInfo",
+    "ListTaskPushNotificationConfigsResponse",
+    "ListTasksResponse",
+    "Message",
+    "Part",
+    "TERMINAL_STATES",
+    "Task",
+    "TaskArtifactUpdateEvent",
+    "TaskPushNotificationConfig",
+    "TaskStatus",
+    "TaskStatusUpdateEvent",
+    "part_text",
+]
+
+T = TypeVar("T")
+
+# Both operations take the URL path as their only (sub-path) parameter: the A2A client's base URL
+# is the agent's origin, so any endpoint path the card names can be reached.
+_RPC = Operation(name="a2a_jsonrpc", method="POST", path="/{path}", response_type=bytes)
+_CARD = Operation(name="a2a_agent_card", method="GET", path="/{path}", response_type=bytes)
+
+MessageInput = Union[str, Message, Mapping[str, Any]]
+PushConfigInput = Union[TaskPushNotificationConfig, Mapping[str, Any], None]
+
+
+def _split(url: str) -> Tuple[str, str]:
+    """(origin, path) of an absolute URL; the query string stays with the path."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        raise ValueError(f"A2A agent URL must be absolute (http://host/...), got {url!r}")
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return f"{parts.scheme}://{parts.netloc}", path
+
+
+def _card_from(value: Any) -> AgentCard:
+    """An `AgentCard` from our model, the gateway's card model or a dict."""
+    if isinstance(value, AgentCard):
+        return value
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return parse_card(value, url="(given card)")
+
+
+class _Endpoint:
+    """Where and how to talk to one agent; filled lazily by card discovery."""
+
+    __slots__ = ("agent_url", "card", "protocol", "rpc_url", "wanted")
+
+    def __init__(self, agent_url: str, wanted: Optional[str], card: Optional[AgentCard]) -> None:
+        self.agent_url = agent_url
+        self.wanted = normalize_version(wanted) if wanted else None
+        self.card: Optional[AgentCard] = None
+        self.protocol: Optional[Protocol] = None
+        self.rpc_url: Optional[str] = None
+        if card is not None:
+            self.adopt(card)
+        elif self.wanted:
+            # The caller named the version: talk to the URL as given, no discovery needed.
+            self.protocol, self.rpc_url = Protocol(self.wanted), agent_url
+
+    def adopt(self, card: AgentCard) -> None:
+        self.card = card
+        if self.protocol is None:
+            url, version = select_endpoint(card, self.wanted)
+            self.protocol, self.rpc_url = Protocol(version), url
+
+    def copy(self) -> _Endpoint:
+        other = object.__new__(_Endpoint)
+        for name in self.__slots__:
+            setattr(other, name, getattr(self, name))
+        return other
+
+
+class _A2AMixin:
+    """What the sync and async clients share: construction, endpoint state, call preparation."""
+
+    _a2a: _Endpoint
+    base_url: str
+    _settings: Dict[str, Any]
+
+    if TYPE_CHECKING:  # provided by the transport base class
+
+        def _configure(self, **settings: Any) -> None: ...
+
+    def _init_a2a(
+        self,
+        url: str,
+        protocol_version: Optional[str],
+        card: Optional[AgentCard],
+    ) -> str:
+        """Set up the endpoint state; returns the base URL for the transport (the origin)."""
+        self._a2a = _Endpoint(url, protocol_version, card)
+        origin, _ = _split(self._a2a.rpc_url or url)
+        return origin
+
+    @property
+    def protocol_version(self) -> Optional[str]:
+        """ "1.0" or "0.3" once known (given, or read from the agent card)."""
+        return self._a2a.protocol.version if self._a2a.protocol else None
+
+    @property
+    def agent_card(self) -> Optional[AgentCard]:
+        """The agent card once fetched or given."""
+        return self._a2a.card
+
+    @property
+    def rpc_url(self) -> Optional[str]:
+        """The JSON-RPC endpoint once known."""
+        return self._a2a.rpc_url
+
+    def _target(self, url: str) -> Dict[str, Any]:
+        """Transport options reaching ``url``; moves the client to its origin when the card
+        points elsewhere (the connection pool is shared across origins)."""
+        origin, path = _split(url)
+        if origin != self.base_url:
+            self._configure(**dict(self._settings, base_url=origin))
+        return {"path_params": {"path": path}}
+
+    def _prepare(
+        self,
+        build: Callable[[Protocol], RPCCall[T]],
+        extra_headers: Optional[Mapping[str, str]],
+        timeout: Union[Timeout, NotGiven],
+    ) -> Tuple[RPCCall[T], RequestId, Dict[str, Any]]:
+        """The call, its request id and the transport options of one JSON-RPC request."""
+        protocol, rpc_url = self._a2a.protocol, self._a2a.rpc_url
+        assert protocol is not None and rpc_url is not None
+        call = build(protocol)
+        request_id, body = call.envelope()
+        headers = {**call.headers, **(extra_headers or {})}
+        options: Dict[str, Any] = {
+            **self._target(rpc_url),
+            "json": body,
+            "headers": headers,
+            "timeout": timeout,
+        }
+        return call, request_id, options
+
+    @staticmethod
+    def _finish(call: RPCCall[T], request_id: RequestId, content: bytes) -> T:
+        if not content:
+            raise A2AResponseError(f"A2A {call.method}: the agent answered with an empty body", method=call.method)
+        return call.result(decode_json(content, method=call.method), request_id)
+
+
+
+class A2AClient(_A2AMixin, SyncAPIClient):
+    """Blocking A2A client for one agent.
+
+    ``A2AClient("http://agent:9999")`` discovers the agent card on first use and speaks the
+    newest protocol version the card offers (1.0, else 0.3); ``protocol_version="0.3"`` forces
+    one (and skips discovery: the URL is then the JSON-RPC endpoint itself). ``token`` is sent as
+    ``Authorization: Bearer`` (the gateway's token is never picked up implicitly). Other keyword
+    arguments are the transport options of the gateway client (timeout, max_retries, retry,
+    default_headers, http_client, ...).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        protocol_version: Optional[str] = None,
+        card: Optional[AgentCard] = None,
+        token: Optional[str] = None,
+        timeout: Timeout = 30.0,
+        **options: Any,
+    ) -> None:
+        origin = self._init_a2a(url, protocol_version, card)
+        super().__init__(base_url=origin, token=token or "", timeout=timeout, **options)
+
+    def with_options(self, **changes: Any) -> A2AClient:
+        derived = super().with_options(**changes)
+        derived._a2a = self._a2a.copy()
+        return derived
+
+    @classmethod
+    def from_card(
+        cls, card: Union[AgentCard, BaseModel, Mapping[str, Any]], *, protocol_version: Optional[str] = None, **options: Any
+    ) -> A2AClient:
+        """A client for the agent a card describes (no discovery request)."""
+        parsed = _card_from(card)
+        url, _ = select_endpoint(parsed, normalize_version(protocol_version) if protocol_version else None)
+        return cls(url, protocol_version=protocol_version, card=parsed, **options)
+
+    @classmethod
+    def from_gateway(cls, gateway: Any, agent_id: str, **options: Any) -> A2AClient:
+        """A client for an agent the gateway lists (``gateway.get_agent(agent_id)``).
+
+        Timeout and retry settings are taken from the gateway client unless given.
+        """
+        options.setdefault("timeout", gateway.timeout)
+        options.setdefault("retry", gateway.retry)
+        return cls.from_card(gateway.get_agent(agent_id), **options)
+
+    # -- I/O -------------------------------------------------------------------------------------
+
+    def get_card(self, *, refresh: bool = False, timeout: Union[Timeout, NotGiven] = NOT_GIVEN) -> AgentCard:
+        """The agent card (fetched once; ``refresh=True`` fetches again)."""
+        if self._a2a.card is not None and not refresh:
+            return self._a2a.card
+        urls = card_urls(self._a2a.agent_url)
+        for index, card_url in enumerate(urls):
+            try:
+                content = self._request(_CARD, timeout=timeout, **self._target(card_url))
+            except NotFoundError:
+                if index == len(urls) - 1:
+                    raise
+                continue
+            card = parse_card(decode_json(content, method="agent card"), url=card_url)
+            self._a2a.adopt(card)
+            return card
+        raise AssertionError("unreachable: card_urls() is never empty")
+
+    def _ready(self) -> None:
+        if self._a2a.protocol is None:
+            self.get_card()
+
+    def _call(
+        self,
+        build: Callable[[Protocol], RPCCall[T]],
+        extra_headers: Optional[Mapping[str, str]],
+        timeout: Union[Timeout, NotGiven],
+    ) -> T:
+        self._ready()
+        call, request_id, options = self._prepare(build, extra_headers, timeout)
+        return self._finish(call, request_id, self._request(_RPC, **options))
+
+    def _open_events(
+        self,
+        build: Callable[[Protocol], RPCCall[A2AEvent]],
+        extra_headers: Optional[Mapping[str, str]],
+        timeout: Union[Timeout, NotGiven],
+    ) -> A2AStream:
+        @contextlib.contextmanager
+        def opener() -> Iterator[Opened]:
+            self._ready()
+            call, request_id, options = self._prepare(build, extra_headers, timeout)
+            request = self._build_request(_RPC, options, stream=True)  # type: ignore[arg-type]
+            with self._open_stream(request) as response:
+                yield call, request_id, response
+
+        return A2AStream(opener)
+
+    # -- A2A methods -------------------------------------------------------------------------------
+
+    def send_message(
+        self,
+        message: MessageInput,
+        *,
+        context_id: Optional[str] = None,
+        task_id: Optional[str] = None,
+        accepted_output_modes: Optional[Sequence[str]] = None,
+        history_length: Optional[int] = None,
+        return_immediately: Optional[bool] = None,
+        push_notification_config: PushConfigInput = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> Union[Task, Message]:
+        """Send a message (a string becomes one user text part); returns the task or the reply.
+
+        1.0 ``SendMessage`` / 0.3 ``message/send``.
+        """
+        return cast(
+            "Union[Task, Message]",
+            self._call(
+                lambda p: p.send_message(
+                    message, context_id=context_id, task_id=task_id,
+                    accepted_output_modes=accepted_output_modes, history_length=history_length,
+                    return_immediately=return_immediately,
+                    push_notification_config=push_notification_config, metadata=metadata,
+                ),
+                extra_headers, timeout,
+            ),
+        )
+
+    def send_message_stream(
+        self,
+        message: MessageInput,
+        *,
+        context_id: Optional[str] = None,
+        task_id: Optional[str] = None,
+        accepted_output_modes: Optional[Sequence[str]] = None,
+        history_length: Optional[int] = None,
+        push_notification_config: PushConfigInput = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> A2AStream:
+        """Send a message and stream the task's events (1.0 ``SendStreamingMessage`` / 0.3
+        ``message/stream``): `Task`, `Message`, `TaskStatusUpdateEvent`, `TaskArtifactUpdateEvent`."""
+        return self._open_events(
+            lambda p: p.send_message(
+                message, context_id=context_id, task_id=task_id,
+                accepted_output_modes=accepted_output_modes, history_length=history_length,
+                push_notification_config=push_notification_config, metadata=metadata,
+                streaming=True,
+            ),
+            extra_headers, timeout,
+        )
+
+    def get_task(
+        self,
+        task_id: str,
+        *,
+        history_length: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> Task:
+        """1.0 ``GetTask`` / 0.3 ``tasks/get``."""
+        return self._call(lambda p: p.get_task(task_id, history_length=history_length), extra_headers, timeout)
+
+    def list_tasks(
+        self,
+        *,
+        context_id: Optional[str] = None,
+        status: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        history_length: Optional[int] = None,
+        include_artifacts: Optional[bool] = None,
+        status_timestamp_after: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> ListTasksResponse:
+        """1.0 ``ListTasks`` (0.3 has no equivalent: raises `A2AVersionError`)."""
+        return self._call(
+            lambda p: p.list_tasks(
+                context_id=context_id, status=status, page_size=page_size, page_token=page_token,
+                history_length=history_length, include_artifacts=include_artifacts,
+                status_timestamp_after=status_timestamp_after,
+            ),
+            extra_headers, timeout,
+        )
+
+    def cancel_task(
+        self,
+        task_id: str,
+        *,
+        metadata: Optional[Mapping[str, Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> Task:
+        """1.0 ``CancelTask`` / 0.3 ``tasks/cancel``."""
+        return self._call(lambda p: p.cancel_task(task_id, metadata=metadata), extra_headers, timeout)
+
+    def subscribe_to_task(
+        self,
+        task_id: str,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> A2AStream:
+        """Stream the events of a running task (1.0 ``SubscribeToTask`` / 0.3 ``tasks/resubscribe``)."""
+        return self._open_events(lambda p: p.subscribe_to_task(task_id), extra_headers, timeout)
+
+    resubscribe = subscribe_to_task
+
+    def create_task_push_notification_config(
+        self,
+        task_id: str,
+        url: str,
+        *,
+        config_id: Optional[str] = None,
+        token: Optional[str] = None,
+        authentication: Union[AuthenticationInfo, Mapping[str, Any], None] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> TaskPushNotificationConfig:
+        """1.0 ``CreateTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/set``."""
+        return self._call(
+            lambda p: p.create_task_push_notification_config(
+                task_id, url, config_id=config_id, token=token, authentication=authentication
+            ),
+            extra_headers, timeout,
+        )
+
+    set_task_push_notification_config = create_task_push_notification_config
+
+    def get_task_push_notification_config(
+        self,
+        task_id: str,
+        config_id: str,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> TaskPushNotificationConfig:
+        """1.0 ``GetTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/get``."""
+        return self._call(lambda p: p.get_task_push_notification_config(task_id, config_id), extra_headers, timeout)
+
+    def list_task_push_notification_configs(
+        self,
+        task_id: str,
+        *,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> ListTaskPushNotificationConfigsResponse:
+        """1.0 ``ListTaskPushNotificationConfigs`` / 0.3 ``tasks/pushNotificationConfig/list``."""
+        return self._call(
+            lambda p: p.list_task_push_notification_configs(task_id, page_size=page_size, page_token=page_token),
+            extra_headers, timeout,
+        )
+
+    def delete_task_push_notification_config(
+        self,
+        task_id: str,
+        config_id: str,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> None:
+        """1.0 ``DeleteTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/delete``."""
+        self._call(lambda p: p.delete_task_push_notification_config(task_id, config_id), extra_headers, timeout)
+
+    def get_extended_agent_card(
+        self,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> AgentCard:
+        """1.0 ``GetExtendedAgentCard`` / 0.3 ``agent/getAuthenticatedExtendedCard``."""
+        return self._call(lambda p: p.get_extended_agent_card(), extra_headers, timeout)
+
+
+class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
+    """Asyncio twin of `A2AClient` (same arguments, methods are coroutines, streams are async)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        protocol_version: Optional[str] = None,
+        card: Optional[AgentCard] = None,
+        token: Optional[str] = None,
+        timeout: Timeout = 30.0,
+        **options: Any,
+    ) -> None:
+        origin = self._init_a2a(url, protocol_version, card)
+        super().__init__(base_url=origin, token=token or "", timeout=timeout, **options)
+
+    def with_options(self, **changes: Any) -> AsyncA2AClient:
+        derived = super().with_options(**changes)
+        derived._a2a = self._a2a.copy()
+        return derived
+
+    @classmethod
+    def from_card(
+        cls, card: Union[AgentCard, BaseModel, Mapping[str, Any]], *, protocol_version: Optional[str] = None, **options: Any
+    ) -> AsyncA2AClient:
+        """A client for the agent a card describes (no discovery request)."""
+        parsed = _card_from(card)
+        url, _ = select_endpoint(parsed, normalize_version(protocol_version) if protocol_version else None)
+        return cls(url, protocol_version=protocol_version, card=parsed, **options)
+
+    @classmethod
+    async def from_gateway(cls, gateway: Any, agent_id: str, **options: Any) -> AsyncA2AClient:
+        """A client for an agent the async gateway client lists (``await gateway.get_agent(id)``)."""
+        options.setdefault("timeout", gateway.timeout)
+        options.setdefault("retry", gateway.retry)
+        return cls.from_card(await gateway.get_agent(agent_id), **options)
+
+    # -- I/O -------------------------------------------------------------------------------------
+
+    async def get_card(self, *, refresh: bool = False, timeout: Union[Timeout, NotGiven] = NOT_GIVEN) -> AgentCard:
+        """The agent card (fetched once; ``refresh=True`` fetches again)."""
+        if self._a2a.card is not None and not refresh:
+            return self._a2a.card
+        urls = card_urls(self._a2a.agent_url)
+        for index, card_url in enumerate(urls):
+            try:
+                content = await self._request(_CARD, timeout=timeout, **self._target(card_url))
+            except NotFoundError:
+                if index == len(urls) - 1:
+                    raise
+                continue
+            card = parse_card(decode_json(content, method="agent card"), url=card_url)
+            self._a2a.adopt(card)
+            return card
+        raise AssertionError("unreachable: card_urls() is never empty")
+
+    async def _ready(self) -> None:
+        if self._a2a.protocol is None:
+            await self.get_card()
+
+    async def _call(
+        self,
+        build: Callable[[Protocol], RPCCall[T]],
+        extra_headers: Optional[Mapping[str, str]],
+        timeout: Union[Timeout, NotGiven],
+    ) -> T:
+        await self._ready()
+        call, request_id, options = self._prepare(build, extra_headers, timeout)
+        return self._finish(call, request_id, await self._request(_RPC, **options))
+
+    def _open_events(
+        self,
+        build: Callable[[Protocol], RPCCall[A2AEvent]],
+        extra_headers: Optional[Mapping[str, str]],
+        timeout: Union[Timeout, NotGiven],
+    ) -> AsyncA2AStream:
+        @contextlib.asynccontextmanager
+        async def opener() -> AsyncIterator[Opened]:
+            await self._ready()
+            call, request_id, options = self._prepare(build, extra_headers, timeout)
+            request = self._build_request(_RPC, options, stream=True)  # type: ignore[arg-type]
+            async with self._open_stream(request) as response:
+                yield call, request_id, response
+
+        return AsyncA2AStream(opener)
+
+    # -- A2A methods -------------------------------------------------------------------------------
+
+    async def send_message(
+        self,
+        message: MessageInput,
+        *,
+        context_id: Optional[str] = None,
+        task_id: Optional[str] = None,
+        accepted_output_modes: Optional[Sequence[str]] = None,
+        history_length: Optional[int] = None,
+        return_immediately: Optional[bool] = None,
+        push_notification_config: PushConfigInput = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> Union[Task, Message]:
+        """See `A2AClient.send_message`."""
+        return cast(
+            "Union[Task, Message]",
+            await self._call(
+                lambda p: p.send_message(
+                    message, context_id=context_id, task_id=task_id,
+                    accepted_output_modes=accepted_output_modes, history_length=history_length,
+                    return_immediately=return_immediately,
+                    push_notification_config=push_notification_config, metadata=metadata,
+                ),
+                extra_headers, timeout,
+            ),
+        )
+
+    def send_message_stream(
+        self,
+        message: MessageInput,
+        *,
+        context_id: Optional[str] = None,
+        task_id: Optional[str] = None,
+        accepted_output_modes: Optional[Sequence[str]] = None,
+        history_length: Optional[int] = None,
+        push_notification_config: PushConfigInput = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> AsyncA2AStream:
+        """See `A2AClient.send_message_stream` (iterate with ``async for``)."""
+        return self._open_events(
+            lambda p: p.send_message(
+                message, context_id=context_id, task_id=task_id,
+                accepted_output_modes=accepted_output_modes, history_length=history_length,
+                push_notification_config=push_notification_config, metadata=metadata,
+                streaming=True,
+            ),
+            extra_headers, timeout,
+        )
+
+    async def get_task(
+        self,
+        task_id: str,
+        *,
+        history_length: Optional[int] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> Task:
+        """See `A2AClient.get_task`."""
+        return await self._call(lambda p: p.get_task(task_id, history_length=history_length), extra_headers, timeout)
+
+    async def list_tasks(
+        self,
+        *,
+        context_id: Optional[str] = None,
+        status: Optional[str] = None,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        history_length: Optional[int] = None,
+        include_artifacts: Optional[bool] = None,
+        status_timestamp_after: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> ListTasksResponse:
+        """See `A2AClient.list_tasks`."""
+        return await self._call(
+            lambda p: p.list_tasks(
+                context_id=context_id, status=status, page_size=page_size, page_token=page_token,
+                history_length=history_length, include_artifacts=include_artifacts,
+                status_timestamp_after=status_timestamp_after,
+            ),
+            extra_headers, timeout,
+        )
+
+    async def cancel_task(
+        self,
+        task_id: str,
+        *,
+        metadata: Optional[Mapping[str, Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> Task:
+        """See `A2AClient.cancel_task`."""
+        return await self._call(lambda p: p.cancel_task(task_id, metadata=metadata), extra_headers, timeout)
+
+    def subscribe_to_task(
+        self,
+        task_id: str,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> AsyncA2AStream:
+        """See `A2AClient.subscribe_to_task`."""
+        return self._open_events(lambda p: p.subscribe_to_task(task_id), extra_headers, timeout)
+
+    resubscribe = subscribe_to_task
+
+    async def create_task_push_notification_config(
+        self,
+        task_id: str,
+        url: str,
+        *,
+        config_id: Optional[str] = None,
+        token: Optional[str] = None,
+        authentication: Union[AuthenticationInfo, Mapping[str, Any], None] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> TaskPushNotificationConfig:
+        """See `A2AClient.create_task_push_notification_config`."""
+        return await self._call(
+            lambda p: p.create_task_push_notification_config(
+                task_id, url, config_id=config_id, token=token, authentication=authentication
+            ),
+            extra_headers, timeout,
+        )
+
+    set_task_push_notification_config = create_task_push_notification_config
+
+    async def get_task_push_notification_config(
+        self,
+        task_id: str,
+        config_id: str,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> TaskPushNotificationConfig:
+        """See `A2AClient.get_task_push_notification_config`."""
+        return await self._call(
+            lambda p: p.get_task_push_notification_config(task_id, config_id), extra_headers, timeout
+        )
+
+    async def list_task_push_notification_configs(
+        self,
+        task_id: str,
+        *,
+        page_size: Optional[int] = None,
+        page_token: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> ListTaskPushNotificationConfigsResponse:
+        """See `A2AClient.list_task_push_notification_configs`."""
+        return await self._call(
+            lambda p: p.list_task_push_notification_configs(task_id, page_size=page_size, page_token=page_token),
+            extra_headers, timeout,
+        )
+
+    async def delete_task_push_notification_config(
+        self,
+        task_id: str,
+        config_id: str,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> None:
+        """See `A2AClient.delete_task_push_notification_config`."""
+        await self._call(
+            lambda p: p.delete_task_push_notification_config(task_id, config_id), extra_headers, timeout
+        )
+
+    async def get_extended_agent_card(
+        self,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+    ) -> AgentCard:
+        """See `A2AClient.get_extended_agent_card`."""
+        return await self._call(lambda p: p.get_extended_agent_card(), extra_headers, timeout)
