@@ -33,7 +33,10 @@ class Peer:
 
 
 PEERS = {
-    "litellm": Peer(("litellm[proxy]==1.110.*",)),
+    # 1.110.x[proxy] needs `litellm-proxy`, and 1.108.6-1.108.14 need litellm-proxy-extras /
+    # litellm-enterprise releases, that the package index here does not have: 1.108.5 is the
+    # newest release whose proxy extra resolves here.
+    "litellm": Peer(("litellm[proxy]==1.108.5",), python="3.12"),
     "a2a": Peer(("a2a-sdk[http-server]==1.3.0", "uvicorn")),
     "official": Peer(("inference-gateway==0.22.0", "httpx"), python="3.12"),
     "openai": Peer(("openai", "httpx")),

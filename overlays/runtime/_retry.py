@@ -1,0 +1,100 @@
+"""Retry policy: which failures are retried, and how long to wait before the next attempt.
+
+Pure functions and data only (no I/O), so the sync and async clients run the exact same
+decisions and only differ in how they sleep and send.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import random
+import time
+from dataclasses import dataclass, field, replace
+from typing import Callable, FrozenSet, Mapping, Optional
+
+__all__ = ["DEFAULT_RETRYABLE_STATUS_CODES", "RetryConfig", "parse_retry_after"]
+
+DEFAULT_RETRYABLE_STATUS_CODES: FrozenSet[int] = frozenset({408, 429, 500, 502, 503, 504})
+
+#: ``on_retry(attempt, error, delay)``: ``attempt`` counts retries from 1, ``error`` is the
+#: exception the failed attempt would have raised, ``delay`` the seconds about to be slept.
+OnRetry = Callable[[int, BaseException, float], None]
+
+
+@dataclass(frozen=True)
+class RetryConfig:
+    """How failed requests are retried (connection errors and the retryable status codes).
+
+    The wait before retry ``n`` (from 1) is ``initial_backoff * multiplier ** (n - 1)``, capped at
+    ``max_backoff``, minus up to ``jitter`` of itself at random; a ``Retry-After`` header (seconds
+    or HTTP date) replaces it, capped at ``max_retry_after``.
+    """
+
+    max_retries: int = 2
+    initial_backoff: float = 0.5
+    max_backoff: float = 8.0
+    multiplier: float = 2.0
+    jitter: float = 0.25
+    retryable_status_codes: FrozenSet[int] = DEFAULT_RETRYABLE_STATUS_CODES
+    retry_connection_errors: bool = True
+    max_retry_after: float = 60.0
+    on_retry: Optional[OnRetry] = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError(f"RetryConfig.max_retries must be >= 0, got {self.max_retries}")
+        if not 0.0 <= self.jitter <= 1.0:
+            raise ValueError(f"RetryConfig.jitter must be within [0, 1], got {self.jitter}")
+        if self.initial_backoff < 0 or self.max_backoff < 0 or self.max_retry_after < 0:
+            raise ValueError("RetryConfig backoff bounds must be >= 0")
+        if not isinstance(self.retryable_status_codes, frozenset):
+            object.__setattr__(self, "retryable_status_codes", frozenset(self.retryable_status_codes))
+
+    def with_max_retries(self, max_retries: int) -> RetryConfig:
+        return replace(self, max_retries=max_retries)
+
+    def backoff(self, retry: int) -> float:
+        """Seconds to wait before retry number ``retry`` (1-based), jitter included."""
+        base = min(self.max_backoff, self.initial_backoff * self.multiplier ** (retry - 1))
+        return base * (1.0 - self.jitter * random.random())
+
+    def delay(self, retry: int, headers: Optional[Mapping[str, str]] = None) -> float:
+        """The wait before ``retry``: the server's ``Retry-After`` when it sent one, else backoff."""
+        if headers is not None:
+            after = parse_retry_after(headers)
+            if after is not None:
+                return min(after, self.max_retry_after)
+        return self.backoff(retry)
+
+    def should_retry_status(self, retry: int, status_code: int) -> bool:
+        return retry <= self.max_retries and status_code in self.retryable_status_codes
+
+    def should_retry_connection(self, retry: int) -> bool:
+        return retry <= self.max_retries and self.retry_connection_errors
+
+
+def parse_retry_after(headers: Mapping[str, str], now: Optional[float] = None) -> Optional[float]:
+    """Seconds the server asked us to wait, from ``retry-after-ms``, or ``Retry-After`` as a
+    number of seconds or an HTTP date; ``None`` when absent or unparseable."""
+    millis = headers.get("retry-after-ms")
+    if millis is not None:
+        try:
+            value = float(millis) / 1000.0
+        except ValueError:
+            value = math.nan
+        if math.isfinite(value) and value >= 0:
+            return value
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    raw = raw.strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        parsed = email.utils.parsedate_tz(raw)
+        if parsed is None:
+            return None
+        seconds = email.utils.mktime_tz(parsed) - (time.time() if now is None else now)
+        return max(0.0, seconds)
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None

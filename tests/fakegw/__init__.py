@@ -1,0 +1,51 @@
+"""A fake Inference Gateway for the tests: a raw ASGI app served by uvicorn on 127.0.0.1.
+
+It serves every endpoint of ``specs/openapi.yaml`` with valid canned answers, records every
+request, and can be scripted to misbehave. Stable API (other test suites rely on it)::
+
+    gw = FakeGateway().start()          # or the session fixture `gateway` (reset before each test)
+    gw.url                              # "http://127.0.0.1:PORT"  (gateway root, no /v1)
+    gw.base_url                         # gw.url + "/v1"           (what the SDK guide passes)
+
+    # configuration (reset() restores the defaults)
+    gw.token = "secret"                 # require "Authorization: Bearer secret" (not on /health)
+    gw.mcp_exposed = False              # GET /v1/mcp/tools answers 403 {"error": ...}
+    gw.healthy = False                  # GET /health answers 503
+
+    # scripted responses: FIFO per (METHOD, path); each scripted entry answers one request,
+    # later requests fall back to the canned behaviour. `path` has no query string.
+    gw.enqueue("POST", "/v1/chat/completions",
+               status=429, headers={"Retry-After": "0"},
+               json={"error": "slow down"})          # a JSON body
+    gw.enqueue("GET", "/v1/models", body=b"raw bytes")  # raw body (content-type from headers)
+    gw.enqueue("POST", "/v1/chat/completions",
+               chunks=[b'data: {...}\\n\\n', b"data: [DONE]\\n\\n"],  # streamed body
+               chunk_delay=0.01,                     # seconds between chunks
+               delay=0.5)                            # seconds before the response starts
+    gw.enqueue("GET", "/health", drop=True)          # close the connection without answering
+    gw.enqueue("POST", "/v1/chat/completions", chunks=[...],
+               drop_after_chunks=2)                  # send 2 chunks, then close the connection
+    gw.enqueue(..., times=3)                         # the same scripted answer for 3 requests
+
+    # what arrived
+    gw.requests                         # list of RecordedRequest(method, path, query, headers, body, raw)
+    gw.last                             # the latest RecordedRequest
+    gw.requests_to("POST", "/v1/chat/completions")
+    gw.reset()                          # forget requests and scripts, restore the defaults
+
+Canned behaviour: chat completions echo the last user message (``"echo: <text>"``; image parts
+are shown as ``[image: url]``), answer with a tool call (with a Google ``thought_signature`` in
+``extra_content`` for ``google/`` models) when tools are given and the last message is the
+user's, answer ``"tool result: <content>"`` after a tool message, and fill ``reasoning_content``
+when ``reasoning_format`` is given. With ``"stream": true`` they stream OpenAI-style chunks
+(``finish_reason: null`` on every chunk but the last, an optional usage chunk when
+``stream_options.include_usage``) and ``data: [DONE]``. Models are listed (filtered by
+``?provider=``); MCP tools listed (or 403); ``/proxy/{provider}/{path}`` echoes
+method/provider/path/query/body; A2A agents are listed and fetched by id (404 otherwise).
+Unknown routes answer 404 ``{"error": ...}``.
+"""
+
+from .app import FakeGatewayApp, RecordedRequest, ScriptedResponse
+from .server import FakeGateway
+
+__all__ = ["FakeGateway", "FakeGatewayApp", "RecordedRequest", "ScriptedResponse"]
