@@ -2,13 +2,17 @@
 
 ``python <worker>.py URL N_CHUNKS time REPS`` consumes the stream REPS times after one warm-up
 and prints ``{"times": [...], "chunks": C, "maxrss_mib": M}``; ``... once`` consumes it once (the
-whole-process and peak-memory runs). The clock covers consumption only: imports and the client
-are set up before it starts.
+whole-process and peak-memory runs); ``... profile`` prints the top of a cProfile of one
+consumption (by own time). The clock covers consumption only: imports and the client are set up
+before it starts.
 """
 
 from __future__ import annotations
 
+import cProfile
+import io
 import json
+import pstats
 import resource
 import sys
 import time
@@ -33,6 +37,16 @@ def main(consume: Consume) -> None:
             start = time.perf_counter()
             chunks, chars = consume(n_chunks)
             times.append(time.perf_counter() - start)
+    elif mode == "profile":
+        consume(n_chunks)
+        profiler = cProfile.Profile()
+        chunks, chars = profiler.runcall(consume, n_chunks)
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(14)
+        lines = [line for line in out.getvalue().splitlines() if line.strip()]
+        top = lines[next(i for i, line in enumerate(lines) if "ncalls" in line) :]
+        print(json.dumps({"tottime_top": top}))
+        return
     else:
         chunks, chars = consume(n_chunks)
     if chunks != expected or chars == 0:
