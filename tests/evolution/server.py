@@ -1,0 +1,158 @@
+"""A recording HTTP server on 127.0.0.1 for SDKs generated from arbitrary specs.
+
+Why not tests/fakegw: that one serves the gateway's own spec; an evolution spec has routes the
+gateway never had. This server answers any route with the reply a test scripted (JSON, text,
+bytes or server-sent events) and records every request exactly as it arrived on the wire.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Tuple, Union
+from urllib.parse import parse_qs
+
+import uvicorn
+
+Scope = Dict[str, Any]
+Receive = Callable[[], Awaitable[Dict[str, Any]]]
+Send = Callable[[Dict[str, Any]], Awaitable[None]]
+
+
+@dataclass
+class Recorded:
+    method: str
+    raw_path: str
+    """The path as sent, still percent-encoded."""
+    query: Dict[str, List[str]]
+    headers: Dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def multipart(self) -> Dict[str, Tuple[Optional[str], bytes]]:
+        """Form parts by name: (filename or None for a plain field, content)."""
+        kind = self.headers.get("content-type", "")
+        assert kind.startswith("multipart/form-data"), f"not multipart: {kind!r}"
+        message = BytesParser(policy=HTTP).parsebytes(
+            b"Content-Type: " + kind.encode() + b"\r\n\r\n" + self.body
+        )
+        parts: Dict[str, Tuple[Optional[str], bytes]] = {}
+        for part in message.iter_parts():
+            assert isinstance(part, Message)
+            name = part.get_param("name", header="content-disposition")
+            filename = part.get_param("filename", header="content-disposition")
+            payload = part.get_payload(decode=True)
+            parts[str(name)] = (None if filename is None else str(filename), payload or b"")
+        return parts
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    json_body: Any = None
+    body: Optional[bytes] = None
+    content_type: str = "application/json"
+    events: Optional[List[Union[str, Tuple[str, str]]]] = None
+    """Server-sent events: data strings, or (event name, data) pairs."""
+    headers: Dict[str, str] = field(default_factory=dict)
+
+    def chunks(self) -> Iterator[bytes]:
+        if self.events is not None:
+            for event in self.events:
+                name, data = event if isinstance(event, tuple) else (None, event)
+                prefix = f"event: {name}\n" if name else ""
+                yield f"{prefix}data: {data}\n\n".encode()
+        elif self.body is not None:
+            yield self.body
+        elif self.json_body is not None:
+            yield json.dumps(self.json_body).encode()
+
+
+class RecordingServer:
+    """Start with ``start()``; script with ``reply(...)``; inspect ``requests``."""
+
+    def __init__(self) -> None:
+        self.requests: List[Recorded] = []
+        self._replies: List[Reply] = []
+        self._lock = threading.Lock()
+        self._server: Optional[uvicorn.Server] = None
+        self._thread: Optional[threading.Thread] = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def reply(self, **kwargs: Any) -> None:
+        with self._lock:
+            self._replies.append(Reply(**kwargs))
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self._replies.clear()
+
+    @property
+    def last(self) -> Recorded:
+        assert self.requests, "no request reached the server"
+        return self.requests[-1]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert scope["type"] == "http"
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers: Dict[str, str] = {}
+        for key, value in scope["headers"]:
+            headers[key.decode("latin-1").lower()] = value.decode("latin-1")
+        recorded = Recorded(
+            method=scope["method"],
+            raw_path=scope.get("raw_path", scope["path"].encode()).decode("latin-1"),
+            query=parse_qs(scope["query_string"].decode("latin-1"), keep_blank_values=True),
+            headers=headers,
+            body=body,
+        )
+        with self._lock:
+            self.requests.append(recorded)
+            reply = self._replies.pop(0) if self._replies else Reply(json_body={})
+        content_type = "text/event-stream" if reply.events is not None else reply.content_type
+        response_headers = [(b"content-type", content_type.encode())]
+        response_headers += [(k.encode(), v.encode()) for k, v in reply.headers.items()]
+        await send(
+            {"type": "http.response.start", "status": reply.status, "headers": response_headers}
+        )
+        for chunk in reply.chunks():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    def start(self) -> RecordingServer:
+        config = uvicorn.Config(
+            self, host="127.0.0.1", port=0, log_level="warning", lifespan="off", access_log=False
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, name="recording-server", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("recording server did not start on 127.0.0.1")
+            time.sleep(0.01)
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
