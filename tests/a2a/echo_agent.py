@@ -8,6 +8,9 @@ Usage: ``python echo_agent.py PORT``.  One process serves three agents on 127.0.
 * ``/nopush``  the same executor without push notifications (for the unsupported-operation paths).
 * ``/legacy``  only an old-style card at ``/legacy/.well-known/agent.json`` (protocol 0.3) that
                points at the ``/nopush`` endpoint, to exercise the discovery fallback.
+* ``/broken``  a misbehaving endpoint (not a2a-sdk): answers every call with a JSON-RPC response
+               whose id is not the request's (``/broken/``) or with a body that is not JSON
+               (``/broken/garbage``), so the client's response checks meet a real server.
 
 What the executor does with the user's first text part:
 
@@ -44,7 +47,8 @@ from a2a.types.a2a_pb2 import (
     TaskState,
 )
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 TICK_SECONDS = 0.2
@@ -169,19 +173,31 @@ def legacy_routes(nopush_base: str) -> list[Route]:
     del card.supported_interfaces[0]
     legacy = to_compat_agent_card(card).model_dump(mode="json", exclude_none=True, by_alias=True)
 
-    async def serve(request: object) -> JSONResponse:
+    async def serve(request: Request) -> JSONResponse:
         return JSONResponse(legacy)
 
     return [Route("/.well-known/agent.json", serve, methods=["GET"])]
 
 
+def broken_routes() -> list[Route]:
+    async def wrong_id(request: Request) -> JSONResponse:
+        body = await request.json()
+        return JSONResponse({"jsonrpc": "2.0", "id": f"not-{body.get('id')}", "result": {}})
+
+    async def garbage(request: Request) -> Response:
+        return Response(b"<html>not json</html>", media_type="text/html")
+
+    return [Route("/", wrong_id, methods=["POST"]), Route("/garbage", garbage, methods=["POST"])]
+
+
 def build_app(port: int) -> Starlette:
     root = f"http://127.0.0.1:{port}"
-    nopush = Starlette(routes=agent_routes(f"{root}/nopush", push=False))
-    legacy = Starlette(routes=legacy_routes(f"{root}/nopush"))
+    nopush = Starlette(routes=agent_routes(f"{root}/nopush/", push=False))
+    legacy = Starlette(routes=legacy_routes(f"{root}/nopush/"))
     routes = [
         Mount("/nopush", app=nopush),
         Mount("/legacy", app=legacy),
+        Mount("/broken", app=Starlette(routes=broken_routes())),
         *agent_routes(f"{root}/", push=True),
     ]
     return Starlette(routes=routes)
