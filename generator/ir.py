@@ -399,7 +399,8 @@ def build(prepared: Prepared, classes: Mapping[str, ClassKind]) -> API:
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
         python_name = names.method_name(op_id, method, path, taken_methods)
         taken_methods.add(python_name)
-        taken_args: set[str] = set()
+        # A non-flattened body is the `body` argument: parameters must not take that name.
+        taken_args: set[str] = set() if _flattened_or_none(data, op) else {"body"}
         params = _parameters(data, prepared.spec, pointer, path, op, typer, taken_args)
         body = _body(data, op, typer, taken_args)
         response_type, return_annotation = _response(data, op, typer)
@@ -532,6 +533,14 @@ def _object_properties(data: Mapping[str, Any], schema: Any) -> tuple[dict[str, 
     if not properties:
         return None
     return properties, required
+
+
+def _flattened_or_none(data: Mapping[str, Any], op: Mapping[str, Any]) -> bool:
+    body = _deref(data, op.get("requestBody"))
+    if not isinstance(body, dict) or not body.get("content"):
+        return True
+    found = _json_content(body["content"])
+    return found is not None and _object_properties(data, found[1].get("schema") or {}) is not None
 
 
 def _body(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer, taken: set[str]) -> Body | None:

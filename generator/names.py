@@ -156,7 +156,6 @@ def parameter_name(wire: str, taken: Iterable[str] = ()) -> str:
         or name in RESERVED_ARGUMENTS
         or name in GENERATED_MODULE_NAMES
         or name in PYDANTIC_RESERVED
-        or name.startswith("model_")
     ):
         name += "_"
     return unique(name, taken)
@@ -207,10 +206,11 @@ def unique(name: str, taken: Iterable[str]) -> str:
     if name not in taken_set:
         return name
     sep = "" if name[:1].isupper() else "_"
+    stem = name.rstrip("_") or name  # `class_` -> `class_2`, not `class__2`
     n = 2
-    while f"{name}{sep}{n}" in taken_set:
+    while f"{stem}{sep}{n}" in taken_set:
         n += 1
-    return f"{name}{sep}{n}"
+    return f"{stem}{sep}{n}"
 
 
 def is_identifier(name: str) -> bool:

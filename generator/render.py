@@ -69,6 +69,11 @@ def isort_names(names: Any) -> list[str]:
     return sorted(names, key=isort_key)
 
 
+def doctext(text: str) -> str:
+    """One line of text for the inside of a docstring (whitespace collapsed, escaped)."""
+    return escape_docstring(comment(text))
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -81,6 +86,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["pyrepr"] = pyrepr
     env.filters["docstring"] = docstring
     env.filters["comment"] = comment
+    env.filters["doctext"] = doctext
     env.filters["isort"] = isort_names
     return env
 
