@@ -106,11 +106,12 @@ def test_v0_derived_names_work_on_the_wire(
 def test_v0_chat_stream_stops_at_done(evolution_sdk: SdkFactory, server: RecordingServer) -> None:
     sdk = evolution_sdk("v0_no_operation_ids")
     server.reply(events=['{"n": 1}', '{"n": 2}', "[DONE]", '{"n": "after done"}'])
-    with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
-        with client.post_v1_chat_completions_stream(
-            "m", [{"role": "user", "content": "x"}]
-        ) as stream:
-            data = [event.data for event in stream]
+    client = sdk.InferenceGatewayClient(base_url=server.base_url)
+    with (
+        client,
+        client.post_v1_chat_completions_stream("m", [{"role": "user", "content": "x"}]) as stream,
+    ):
+        data = [event.data for event in stream]
     assert data == ['{"n": 1}', '{"n": 2}']
     assert server.last.json()["stream"] is True
     assert server.last.headers["accept"].startswith("text/event-stream")
@@ -194,9 +195,9 @@ def test_v1_responses_stream(evolution_sdk: SdkFactory, server: RecordingServer)
         "[DONE]",
     ]
     server.reply(events=events)
-    with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
-        with client.create_response_stream("gpt-4o", "hi") as stream:
-            got = [(event.event, event.data) for event in stream]
+    client = sdk.InferenceGatewayClient(base_url=server.base_url)
+    with client, client.create_response_stream("gpt-4o", "hi") as stream:
+        got = [(event.event, event.data) for event in stream]
     assert [name for name, _ in got] == [
         "response.output_text.delta",
         "response.output_text.delta",
