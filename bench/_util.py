@@ -71,6 +71,17 @@ def ratio_row(row: Row, reference: Optional[Row], limit: Optional[float], what: 
         row.met = row.ratio <= limit
 
 
+def paired_ratio(row: Row, samples: Sequence[float], reference: Sequence[float]) -> None:
+    """Replace ``row.ratio`` by the median of round-by-round ratios: samples taken side by side
+    share the machine's load at that moment, so their ratio is steadier than a ratio of medians."""
+    if row.ratio is None or len(samples) != len(reference):
+        return
+    row.detail["ratio_of_medians"] = row.ratio
+    row.ratio = median([a / b for a, b in zip(samples, reference)])
+    if row.met is not None and row.target.startswith("<= "):
+        row.met = row.ratio <= float(row.target[3:].split("x")[0])
+
+
 def ours_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     """Environment for a subprocess that imports our generated package from the checkout."""
     env = dict(os.environ)

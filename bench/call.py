@@ -19,6 +19,7 @@ from ._util import (
     bench_server,
     median,
     ours_env,
+    paired_ratio,
     ratio_row,
     run_json,
 )
@@ -33,9 +34,10 @@ NAMES = {
 
 
 def run(quick: bool = False) -> Section:
-    rounds, calls = (7, 150) if quick else (15, 300)
+    rounds, calls = (9, 100) if quick else (21, 200)
     section = Section(
-        f"call: per-call time on loopback (median of {rounds} rounds x {calls} calls)"
+        f"call: per-call time on loopback (median of {rounds} rounds x {calls} calls; "
+        "ratio: median of per-round ratios)"
     )
     with bench_server() as url:
         out = run_json(
@@ -52,6 +54,7 @@ def run(quick: bool = False) -> Section:
             ours, bare = rows.get(f"ours_{flavour}"), rows.get(f"bare_{flavour}")
             if ours is not None and bare is not None:
                 ratio_row(ours, bare, LIMIT, "bare httpx")
+                paired_ratio(ours, per_call[f"ours_{flavour}"], per_call[f"bare_{flavour}"])
                 ours.detail["overhead_s"] = ours.value - bare.value
                 section.notes.append(
                     f"{flavour}: ours adds {(ours.value - bare.value) * 1e6:.0f} µs per call over bare httpx"
@@ -61,7 +64,11 @@ def run(quick: bool = False) -> Section:
                 [OURS_PYTHON, WORKERS / "call.py", url, "profile", 2000], ours_env(), timeout=300
             )
             section.notes.append(
-                "cProfile of ours sync, 2000 calls, by tottime:\n      "
+                "cProfile of ours sync (inflated by the profiler), the SDK's own functions:\n      "
+                + "\n      ".join(profile["ours_us_per_call"])
+            )
+            section.notes.append(
+                "cProfile of ours sync, whole call path by own time (2000 calls):\n      "
                 + "\n      ".join(profile["tottime_top"])
             )
     return section
