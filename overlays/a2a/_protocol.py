@@ -7,6 +7,7 @@ so callers see one set of types whatever version an agent speaks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -100,10 +101,8 @@ def select_endpoint(card: AgentCard, wanted: Optional[str]) -> Tuple[str, str]:
                 continue
     legacy_version = card.protocolVersion or (V03 if card.url else None)
     if card.url and legacy_version and _binding_ok(card.preferredTransport):
-        try:
+        with contextlib.suppress(A2AVersionError):
             offers.append((normalize_version(legacy_version), card.url))
-        except A2AVersionError:
-            pass
     if legacy_version:
         for iface in card.additionalInterfaces or []:
             if _binding_ok(iface.transport or iface.protocolBinding):
@@ -330,7 +329,12 @@ class RPCCall(Generic[T]):
     def envelope(self) -> Tuple[str, JSONDict]:
         """A fresh request id and the JSON-RPC request body."""
         request_id = str(uuid.uuid4())
-        return request_id, {"jsonrpc": "2.0", "id": request_id, "method": self.method, "params": self.params}
+        return request_id, {
+            "jsonrpc": "2.0",
+            "id": request_id,
+            "method": self.method,
+            "params": self.params,
+        }
 
     def result(self, payload: Any, request_id: RequestId) -> T:
         """Check one JSON-RPC response (or SSE event) against the request and type its result."""
@@ -352,7 +356,9 @@ class RPCCall(Generic[T]):
         if error is not None:
             if not isinstance(error, dict) or not isinstance(error.get("code"), int):
                 raise A2AResponseError(
-                    f"A2A {self.method}: malformed error object {error!r}", method=self.method, body=payload
+                    f"A2A {self.method}: malformed error object {error!r}",
+                    method=self.method,
+                    body=payload,
                 )
             raise error_for_code(
                 error["code"],
@@ -420,7 +426,15 @@ class Protocol:
     def __repr__(self) -> str:
         return f"Protocol({self.version!r})"
 
-    def _call(self, v1: str, v03: Optional[str], params: JSONDict, parse: Callable[[Any], T], *, streaming: bool = False) -> RPCCall[T]:
+    def _call(
+        self,
+        v1: str,
+        v03: Optional[str],
+        params: JSONDict,
+        parse: Callable[[Any], T],
+        *,
+        streaming: bool = False,
+    ) -> RPCCall[T]:
         if v03 is None and not self.v1:
             raise A2AVersionError(f"{v1} does not exist in A2A protocol 0.3; it needs protocol 1.0")
         method = v1 if self.v1 else str(v03)
@@ -439,7 +453,9 @@ class Protocol:
 
         def parse(result: Any) -> Task:
             if not isinstance(result, dict):
-                raise A2AResponseError(f"A2A {method}: expected a task, got {result!r}", method=method)
+                raise A2AResponseError(
+                    f"A2A {method}: expected a task, got {result!r}", method=method
+                )
             return Task.model_validate(_task_from_v03(result))
 
         return parse
@@ -469,7 +485,9 @@ class Protocol:
         if self.v1:
             configuration = _drop_none(
                 {
-                    "acceptedOutputModes": list(accepted_output_modes) if accepted_output_modes is not None else None,
+                    "acceptedOutputModes": list(accepted_output_modes)
+                    if accepted_output_modes is not None
+                    else None,
                     "historyLength": history_length,
                     "returnImmediately": return_immediately,
                     "taskPushNotificationConfig": push,
@@ -479,15 +497,27 @@ class Protocol:
             wire = _message_to_v03(wire)
             configuration = _drop_none(
                 {
-                    "acceptedOutputModes": list(accepted_output_modes) if accepted_output_modes is not None else None,
+                    "acceptedOutputModes": list(accepted_output_modes)
+                    if accepted_output_modes is not None
+                    else None,
                     "historyLength": history_length,
                     "blocking": None if return_immediately is None else not return_immediately,
                     "pushNotificationConfig": _push_to_v03(push) if push else None,
                 }
             )
-        params = {"message": wire, "configuration": configuration or None, "metadata": _wire(metadata)}
+        params = {
+            "message": wire,
+            "configuration": configuration or None,
+            "metadata": _wire(metadata),
+        }
         if streaming:
-            return self._call("SendStreamingMessage", "message/stream", params, self._event("stream"), streaming=True)
+            return self._call(
+                "SendStreamingMessage",
+                "message/stream",
+                params,
+                self._event("stream"),
+                streaming=True,
+            )
         if self.v1:
             return self._call("SendMessage", "message/send", params, self._event("SendMessage"))
         return self._call("SendMessage", "message/send", params, self._event("message/send"))
@@ -520,13 +550,21 @@ class Protocol:
         }
         return self._call("ListTasks", None, params, ListTasksResponse.model_validate)
 
-    def cancel_task(self, task_id: str, *, metadata: Optional[Mapping[str, Any]] = None) -> RPCCall[Task]:
+    def cancel_task(
+        self, task_id: str, *, metadata: Optional[Mapping[str, Any]] = None
+    ) -> RPCCall[Task]:
         params = {"id": task_id, "metadata": _wire(metadata)}
         return self._call("CancelTask", "tasks/cancel", params, self._task("CancelTask"))
 
     def subscribe_to_task(self, task_id: str) -> RPCCall[A2AEvent]:
         method = "SubscribeToTask" if self.v1 else "tasks/resubscribe"
-        return self._call("SubscribeToTask", "tasks/resubscribe", {"id": task_id}, self._event(method), streaming=True)
+        return self._call(
+            "SubscribeToTask",
+            "tasks/resubscribe",
+            {"id": task_id},
+            self._event(method),
+            streaming=True,
+        )
 
     # -- push notification configs -----------------------------------------------------------
 
@@ -539,21 +577,33 @@ class Protocol:
         token: Optional[str] = None,
         authentication: Union[AuthenticationInfo, Mapping[str, Any], None] = None,
     ) -> RPCCall[TaskPushNotificationConfig]:
-        config = _drop_none({"id": config_id, "url": url, "token": token, "authentication": _wire(authentication)})
+        config = _drop_none(
+            {"id": config_id, "url": url, "token": token, "authentication": _wire(authentication)}
+        )
         if self.v1:
             params = {"taskId": task_id, **config}
         else:
             params = {"taskId": task_id, "pushNotificationConfig": _push_to_v03(config)}
         return self._call(
-            "CreateTaskPushNotificationConfig", "tasks/pushNotificationConfig/set", params, self._push()
+            "CreateTaskPushNotificationConfig",
+            "tasks/pushNotificationConfig/set",
+            params,
+            self._push(),
         )
 
-    def get_task_push_notification_config(self, task_id: str, config_id: str) -> RPCCall[TaskPushNotificationConfig]:
+    def get_task_push_notification_config(
+        self, task_id: str, config_id: str
+    ) -> RPCCall[TaskPushNotificationConfig]:
         if self.v1:
             params: JSONDict = {"taskId": task_id, "id": config_id}
         else:
             params = {"id": task_id, "pushNotificationConfigId": config_id}
-        return self._call("GetTaskPushNotificationConfig", "tasks/pushNotificationConfig/get", params, self._push())
+        return self._call(
+            "GetTaskPushNotificationConfig",
+            "tasks/pushNotificationConfig/get",
+            params,
+            self._push(),
+        )
 
     def list_task_push_notification_configs(
         self, task_id: str, *, page_size: Optional[int] = None, page_token: Optional[str] = None
@@ -595,7 +645,10 @@ class Protocol:
 
     def get_extended_agent_card(self) -> RPCCall[AgentCard]:
         return self._call(
-            "GetExtendedAgentCard", "agent/getAuthenticatedExtendedCard", {}, AgentCard.model_validate
+            "GetExtendedAgentCard",
+            "agent/getAuthenticatedExtendedCard",
+            {},
+            AgentCard.model_validate,
         )
 
 
@@ -604,7 +657,9 @@ def parse_card(payload: Any, *, url: str) -> AgentCard:
     try:
         return AgentCard.model_validate(payload)
     except ValidationError as exc:
-        raise A2AResponseError(f"agent card at {url} is not a valid A2A agent card: {exc}", body=payload) from exc
+        raise A2AResponseError(
+            f"agent card at {url} is not a valid A2A agent card: {exc}", body=payload
+        ) from exc
 
 
 def card_urls(agent_url: str) -> List[str]:

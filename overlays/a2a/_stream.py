@@ -38,7 +38,9 @@ AsyncOpenResponse = Callable[[], AsyncContextManager[Opened]]
 class _Decoder:
     """Bytes of one streaming response in, typed events out."""
 
-    def __init__(self, call: RPCCall[A2AEvent], request_id: RequestId, response: httpx.Response) -> None:
+    def __init__(
+        self, call: RPCCall[A2AEvent], request_id: RequestId, response: httpx.Response
+    ) -> None:
         self._call = call
         self._request_id = request_id
         content_type = response.headers.get("content-type", "")

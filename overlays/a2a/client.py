@@ -14,11 +14,9 @@ from typing import (
     TYPE_CHECKING,
     Any,
     AsyncIterator,
-    Awaitable,
     Callable,
     Dict,
     Iterator,
-    List,
     Mapping,
     Optional,
     Sequence,
@@ -215,9 +213,10 @@ class _A2AMixin:
     @staticmethod
     def _finish(call: RPCCall[T], request_id: RequestId, content: bytes) -> T:
         if not content:
-            raise A2AResponseError(f"A2A {call.method}: the agent answered with an empty body", method=call.method)
+            raise A2AResponseError(
+                f"A2A {call.method}: the agent answered with an empty body", method=call.method
+            )
         return call.result(decode_json(content, method=call.method), request_id)
-
 
 
 class A2AClient(_A2AMixin, SyncAPIClient):
@@ -251,11 +250,17 @@ class A2AClient(_A2AMixin, SyncAPIClient):
 
     @classmethod
     def from_card(
-        cls, card: Union[AgentCard, BaseModel, Mapping[str, Any]], *, protocol_version: Optional[str] = None, **options: Any
+        cls,
+        card: Union[AgentCard, BaseModel, Mapping[str, Any]],
+        *,
+        protocol_version: Optional[str] = None,
+        **options: Any,
     ) -> A2AClient:
         """A client for the agent a card describes (no discovery request)."""
         parsed = _card_from(card)
-        url, _ = select_endpoint(parsed, normalize_version(protocol_version) if protocol_version else None)
+        url, _ = select_endpoint(
+            parsed, normalize_version(protocol_version) if protocol_version else None
+        )
         return cls(url, protocol_version=protocol_version, card=parsed, **options)
 
     @classmethod
@@ -270,7 +275,9 @@ class A2AClient(_A2AMixin, SyncAPIClient):
 
     # -- I/O -------------------------------------------------------------------------------------
 
-    def get_card(self, *, refresh: bool = False, timeout: Union[Timeout, NotGiven] = NOT_GIVEN) -> AgentCard:
+    def get_card(
+        self, *, refresh: bool = False, timeout: Union[Timeout, NotGiven] = NOT_GIVEN
+    ) -> AgentCard:
         """The agent card (fetched once; ``refresh=True`` fetches again)."""
         if self._a2a.card is not None and not refresh:
             return self._a2a.card
@@ -341,12 +348,17 @@ class A2AClient(_A2AMixin, SyncAPIClient):
             "Union[Task, Message]",
             self._call(
                 lambda p: p.send_message(
-                    message, context_id=context_id, task_id=task_id,
-                    accepted_output_modes=accepted_output_modes, history_length=history_length,
+                    message,
+                    context_id=context_id,
+                    task_id=task_id,
+                    accepted_output_modes=accepted_output_modes,
+                    history_length=history_length,
                     return_immediately=return_immediately,
-                    push_notification_config=push_notification_config, metadata=metadata,
+                    push_notification_config=push_notification_config,
+                    metadata=metadata,
                 ),
-                extra_headers, timeout,
+                extra_headers,
+                timeout,
             ),
         )
 
@@ -367,12 +379,17 @@ class A2AClient(_A2AMixin, SyncAPIClient):
         ``message/stream``): `Task`, `Message`, `TaskStatusUpdateEvent`, `TaskArtifactUpdateEvent`."""
         return self._open_events(
             lambda p: p.send_message(
-                message, context_id=context_id, task_id=task_id,
-                accepted_output_modes=accepted_output_modes, history_length=history_length,
-                push_notification_config=push_notification_config, metadata=metadata,
+                message,
+                context_id=context_id,
+                task_id=task_id,
+                accepted_output_modes=accepted_output_modes,
+                history_length=history_length,
+                push_notification_config=push_notification_config,
+                metadata=metadata,
                 streaming=True,
             ),
-            extra_headers, timeout,
+            extra_headers,
+            timeout,
         )
 
     def get_task(
@@ -384,7 +401,9 @@ class A2AClient(_A2AMixin, SyncAPIClient):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> Task:
         """1.0 ``GetTask`` / 0.3 ``tasks/get``."""
-        return self._call(lambda p: p.get_task(task_id, history_length=history_length), extra_headers, timeout)
+        return self._call(
+            lambda p: p.get_task(task_id, history_length=history_length), extra_headers, timeout
+        )
 
     def list_tasks(
         self,
@@ -402,11 +421,16 @@ class A2AClient(_A2AMixin, SyncAPIClient):
         """1.0 ``ListTasks`` (0.3 has no equivalent: raises `A2AVersionError`)."""
         return self._call(
             lambda p: p.list_tasks(
-                context_id=context_id, status=status, page_size=page_size, page_token=page_token,
-                history_length=history_length, include_artifacts=include_artifacts,
+                context_id=context_id,
+                status=status,
+                page_size=page_size,
+                page_token=page_token,
+                history_length=history_length,
+                include_artifacts=include_artifacts,
                 status_timestamp_after=status_timestamp_after,
             ),
-            extra_headers, timeout,
+            extra_headers,
+            timeout,
         )
 
     def cancel_task(
@@ -418,7 +442,9 @@ class A2AClient(_A2AMixin, SyncAPIClient):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> Task:
         """1.0 ``CancelTask`` / 0.3 ``tasks/cancel``."""
-        return self._call(lambda p: p.cancel_task(task_id, metadata=metadata), extra_headers, timeout)
+        return self._call(
+            lambda p: p.cancel_task(task_id, metadata=metadata), extra_headers, timeout
+        )
 
     def subscribe_to_task(
         self,
@@ -448,7 +474,8 @@ class A2AClient(_A2AMixin, SyncAPIClient):
             lambda p: p.create_task_push_notification_config(
                 task_id, url, config_id=config_id, token=token, authentication=authentication
             ),
-            extra_headers, timeout,
+            extra_headers,
+            timeout,
         )
 
     set_task_push_notification_config = create_task_push_notification_config
@@ -462,7 +489,11 @@ class A2AClient(_A2AMixin, SyncAPIClient):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> TaskPushNotificationConfig:
         """1.0 ``GetTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/get``."""
-        return self._call(lambda p: p.get_task_push_notification_config(task_id, config_id), extra_headers, timeout)
+        return self._call(
+            lambda p: p.get_task_push_notification_config(task_id, config_id),
+            extra_headers,
+            timeout,
+        )
 
     def list_task_push_notification_configs(
         self,
@@ -475,8 +506,11 @@ class A2AClient(_A2AMixin, SyncAPIClient):
     ) -> ListTaskPushNotificationConfigsResponse:
         """1.0 ``ListTaskPushNotificationConfigs`` / 0.3 ``tasks/pushNotificationConfig/list``."""
         return self._call(
-            lambda p: p.list_task_push_notification_configs(task_id, page_size=page_size, page_token=page_token),
-            extra_headers, timeout,
+            lambda p: p.list_task_push_notification_configs(
+                task_id, page_size=page_size, page_token=page_token
+            ),
+            extra_headers,
+            timeout,
         )
 
     def delete_task_push_notification_config(
@@ -488,7 +522,11 @@ class A2AClient(_A2AMixin, SyncAPIClient):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> None:
         """1.0 ``DeleteTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/delete``."""
-        self._call(lambda p: p.delete_task_push_notification_config(task_id, config_id), extra_headers, timeout)
+        self._call(
+            lambda p: p.delete_task_push_notification_config(task_id, config_id),
+            extra_headers,
+            timeout,
+        )
 
     def get_extended_agent_card(
         self,
@@ -523,11 +561,17 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
 
     @classmethod
     def from_card(
-        cls, card: Union[AgentCard, BaseModel, Mapping[str, Any]], *, protocol_version: Optional[str] = None, **options: Any
+        cls,
+        card: Union[AgentCard, BaseModel, Mapping[str, Any]],
+        *,
+        protocol_version: Optional[str] = None,
+        **options: Any,
     ) -> AsyncA2AClient:
         """A client for the agent a card describes (no discovery request)."""
         parsed = _card_from(card)
-        url, _ = select_endpoint(parsed, normalize_version(protocol_version) if protocol_version else None)
+        url, _ = select_endpoint(
+            parsed, normalize_version(protocol_version) if protocol_version else None
+        )
         return cls(url, protocol_version=protocol_version, card=parsed, **options)
 
     @classmethod
@@ -539,7 +583,9 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
 
     # -- I/O -------------------------------------------------------------------------------------
 
-    async def get_card(self, *, refresh: bool = False, timeout: Union[Timeout, NotGiven] = NOT_GIVEN) -> AgentCard:
+    async def get_card(
+        self, *, refresh: bool = False, timeout: Union[Timeout, NotGiven] = NOT_GIVEN
+    ) -> AgentCard:
         """The agent card (fetched once; ``refresh=True`` fetches again)."""
         if self._a2a.card is not None and not refresh:
             return self._a2a.card
@@ -607,12 +653,17 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
             "Union[Task, Message]",
             await self._call(
                 lambda p: p.send_message(
-                    message, context_id=context_id, task_id=task_id,
-                    accepted_output_modes=accepted_output_modes, history_length=history_length,
+                    message,
+                    context_id=context_id,
+                    task_id=task_id,
+                    accepted_output_modes=accepted_output_modes,
+                    history_length=history_length,
                     return_immediately=return_immediately,
-                    push_notification_config=push_notification_config, metadata=metadata,
+                    push_notification_config=push_notification_config,
+                    metadata=metadata,
                 ),
-                extra_headers, timeout,
+                extra_headers,
+                timeout,
             ),
         )
 
@@ -632,12 +683,17 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         """See `A2AClient.send_message_stream` (iterate with ``async for``)."""
         return self._open_events(
             lambda p: p.send_message(
-                message, context_id=context_id, task_id=task_id,
-                accepted_output_modes=accepted_output_modes, history_length=history_length,
-                push_notification_config=push_notification_config, metadata=metadata,
+                message,
+                context_id=context_id,
+                task_id=task_id,
+                accepted_output_modes=accepted_output_modes,
+                history_length=history_length,
+                push_notification_config=push_notification_config,
+                metadata=metadata,
                 streaming=True,
             ),
-            extra_headers, timeout,
+            extra_headers,
+            timeout,
         )
 
     async def get_task(
@@ -649,7 +705,9 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> Task:
         """See `A2AClient.get_task`."""
-        return await self._call(lambda p: p.get_task(task_id, history_length=history_length), extra_headers, timeout)
+        return await self._call(
+            lambda p: p.get_task(task_id, history_length=history_length), extra_headers, timeout
+        )
 
     async def list_tasks(
         self,
@@ -667,11 +725,16 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         """See `A2AClient.list_tasks`."""
         return await self._call(
             lambda p: p.list_tasks(
-                context_id=context_id, status=status, page_size=page_size, page_token=page_token,
-                history_length=history_length, include_artifacts=include_artifacts,
+                context_id=context_id,
+                status=status,
+                page_size=page_size,
+                page_token=page_token,
+                history_length=history_length,
+                include_artifacts=include_artifacts,
                 status_timestamp_after=status_timestamp_after,
             ),
-            extra_headers, timeout,
+            extra_headers,
+            timeout,
         )
 
     async def cancel_task(
@@ -683,7 +746,9 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> Task:
         """See `A2AClient.cancel_task`."""
-        return await self._call(lambda p: p.cancel_task(task_id, metadata=metadata), extra_headers, timeout)
+        return await self._call(
+            lambda p: p.cancel_task(task_id, metadata=metadata), extra_headers, timeout
+        )
 
     def subscribe_to_task(
         self,
@@ -713,7 +778,8 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
             lambda p: p.create_task_push_notification_config(
                 task_id, url, config_id=config_id, token=token, authentication=authentication
             ),
-            extra_headers, timeout,
+            extra_headers,
+            timeout,
         )
 
     set_task_push_notification_config = create_task_push_notification_config
@@ -728,7 +794,9 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
     ) -> TaskPushNotificationConfig:
         """See `A2AClient.get_task_push_notification_config`."""
         return await self._call(
-            lambda p: p.get_task_push_notification_config(task_id, config_id), extra_headers, timeout
+            lambda p: p.get_task_push_notification_config(task_id, config_id),
+            extra_headers,
+            timeout,
         )
 
     async def list_task_push_notification_configs(
@@ -742,8 +810,11 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
     ) -> ListTaskPushNotificationConfigsResponse:
         """See `A2AClient.list_task_push_notification_configs`."""
         return await self._call(
-            lambda p: p.list_task_push_notification_configs(task_id, page_size=page_size, page_token=page_token),
-            extra_headers, timeout,
+            lambda p: p.list_task_push_notification_configs(
+                task_id, page_size=page_size, page_token=page_token
+            ),
+            extra_headers,
+            timeout,
         )
 
     async def delete_task_push_notification_config(
@@ -756,7 +827,9 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
     ) -> None:
         """See `A2AClient.delete_task_push_notification_config`."""
         await self._call(
-            lambda p: p.delete_task_push_notification_config(task_id, config_id), extra_headers, timeout
+            lambda p: p.delete_task_push_notification_config(task_id, config_id),
+            extra_headers,
+            timeout,
         )
 
     async def get_extended_agent_card(

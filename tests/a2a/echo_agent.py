@@ -119,7 +119,9 @@ def agent_card(base: str, *, push: bool) -> AgentCard:
         name="Echo Agent" + ("" if push else " (no push)"),
         description="Echoes messages back; a test peer for the Inference Gateway SDK.",
         version="1.0.0",
-        provider=AgentProvider(organization="Inference Gateway tests", url="https://example.invalid"),
+        provider=AgentProvider(
+            organization="Inference Gateway tests", url="https://example.invalid"
+        ),
         supported_interfaces=[
             AgentInterface(url=base, protocol_binding="JSONRPC", protocol_version="1.0"),
             AgentInterface(url=base, protocol_binding="JSONRPC", protocol_version="0.3"),

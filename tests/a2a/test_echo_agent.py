@@ -13,7 +13,6 @@ import uuid
 from typing import Any, AsyncIterator, List
 
 import pytest
-
 from inference_gateway.a2a import (
     A2AClient,
     A2AResponseError,
@@ -129,7 +128,9 @@ async def test_discovery_falls_back_to_legacy_card_path(echo_agent: str, mode: s
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("version", VERSIONS)
-async def test_from_card_honours_requested_version(echo_agent: str, mode: str, version: str) -> None:
+async def test_from_card_honours_requested_version(
+    echo_agent: str, mode: str, version: str
+) -> None:
     discover = Agent(make_client(mode, echo_agent), version)
     card = await discover.call("get_card")
     await discover.close()
@@ -170,9 +171,17 @@ async def test_send_message_echoes_every_part_kind(agent: Agent) -> None:
     text, data, file_bytes, file_url = artifact.parts
     assert text.text == "hello"
     assert data.data == {"n": 1, "tags": ["a"]}
-    assert (file_bytes.raw, file_bytes.mediaType, file_bytes.filename) == (raw, "text/plain", "f.txt")
+    assert (file_bytes.raw, file_bytes.mediaType, file_bytes.filename) == (
+        raw,
+        "text/plain",
+        "f.txt",
+    )
     assert (file_url.url, file_url.mediaType) == ("https://example.invalid/p.png", "image/png")
-    assert task.history and task.history[0].messageId == "m-parts" and task.history[0].role == "ROLE_USER"
+    assert (
+        task.history
+        and task.history[0].messageId == "m-parts"
+        and task.history[0].role == "ROLE_USER"
+    )
 
 
 async def test_send_message_can_be_answered_by_a_message(agent: Agent) -> None:
@@ -188,7 +197,9 @@ async def test_multi_turn_continues_input_required_task(agent: Agent) -> None:
     second = await agent.call("send_message", "more", task_id=first.id, context_id=first.contextId)
     assert isinstance(second, Task) and second.id == first.id
     assert second.status.state == "TASK_STATE_COMPLETED"
-    assert second.status.message is not None and part_text(second.status.message.parts) == "got more"
+    assert (
+        second.status.message is not None and part_text(second.status.message.parts) == "got more"
+    )
 
 
 async def test_failed_task_is_a_result_not_an_error(agent: Agent) -> None:
@@ -199,10 +210,17 @@ async def test_failed_task_is_a_result_not_an_error(agent: Agent) -> None:
 async def test_stream_yields_typed_events_in_order(agent: Agent) -> None:
     events = await agent.events("send_message_stream", "stream me")
     kinds = [type(e).__name__ for e in events]
-    assert kinds == ["Task", "TaskStatusUpdateEvent", "TaskArtifactUpdateEvent", "TaskStatusUpdateEvent"]
+    assert kinds == [
+        "Task",
+        "TaskStatusUpdateEvent",
+        "TaskArtifactUpdateEvent",
+        "TaskStatusUpdateEvent",
+    ]
     task, working, artifact, done = events
     assert isinstance(task, Task) and task.status.state == "TASK_STATE_SUBMITTED"
-    assert isinstance(working, TaskStatusUpdateEvent) and working.status.state == "TASK_STATE_WORKING"
+    assert (
+        isinstance(working, TaskStatusUpdateEvent) and working.status.state == "TASK_STATE_WORKING"
+    )
     assert isinstance(artifact, TaskArtifactUpdateEvent)
     assert part_text(artifact.artifact.parts) == "stream me" and artifact.lastChunk is True
     assert isinstance(done, TaskStatusUpdateEvent) and done.status.state == "TASK_STATE_COMPLETED"
@@ -355,7 +373,10 @@ async def test_push_notification_config_lifecycle(agent: Agent) -> None:
         authentication={"scheme": "Bearer", "credentials": "cred"},
     )
     assert (created.taskId, created.id, created.url, created.token) == (
-        task.id, "cfg-1", "http://127.0.0.1:9/hook", "secret",
+        task.id,
+        "cfg-1",
+        "http://127.0.0.1:9/hook",
+        "secret",
     )
     got = await agent.call("get_task_push_notification_config", task.id, "cfg-1")
     assert got.url == "http://127.0.0.1:9/hook"
@@ -370,13 +391,17 @@ async def test_push_notification_config_lifecycle(agent: Agent) -> None:
 
 async def test_push_notification_config_for_unknown_task(agent: Agent) -> None:
     with pytest.raises(TaskNotFoundError):
-        await agent.call("create_task_push_notification_config", "no-such-task", "http://127.0.0.1:9/h")
+        await agent.call(
+            "create_task_push_notification_config", "no-such-task", "http://127.0.0.1:9/h"
+        )
 
 
 async def test_push_notifications_unsupported(nopush: Agent) -> None:
     task = await nopush.call("send_message", "no push here")
     with pytest.raises(PushNotificationNotSupportedError) as info:
-        await nopush.call("create_task_push_notification_config", task.id, "http://127.0.0.1:9/hook")
+        await nopush.call(
+            "create_task_push_notification_config", task.id, "http://127.0.0.1:9/hook"
+        )
     assert info.value.code == -32003
     with pytest.raises(PushNotificationNotSupportedError):
         await nopush.call("list_task_push_notification_configs", task.id)
