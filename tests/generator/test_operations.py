@@ -1,0 +1,111 @@
+"""Every operation of the bundled spec has its sync and async method with the contract's shape."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, List
+
+import pytest
+
+from generator import ir, models, pipeline
+
+from .helpers import MAIN_SPEC
+
+
+@pytest.fixture(scope="module")
+def api() -> ir.API:
+    spec = pipeline.load_spec(MAIN_SPEC)
+    prepared = ir.prepare(spec)
+    classes = models.generate_models(prepared.model_spec, source_name=spec.display).classes
+    return ir.build(prepared, classes)
+
+
+def _methods(op: ir.Operation) -> List[str]:
+    return [op.python_name] + ([op.stream_name] if op.stream_name else [])
+
+
+def _shape(fn: Any) -> List[tuple]:
+    return [(p.name, p.kind, p.default is inspect.Parameter.empty) for p in inspect.signature(fn).parameters.values()]
+
+
+def test_every_operation_has_a_sync_and_an_async_method(api: ir.API) -> None:
+    from inference_gateway import AsyncInferenceGatewayClient, InferenceGatewayClient
+    from inference_gateway._operations import AsyncOperations, SyncOperations
+
+    assert api.operations, "the bundled spec has operations"
+    for op in api.operations:
+        for name in _methods(op):
+            sync_fn = getattr(SyncOperations, name)
+            async_fn = getattr(AsyncOperations, name)
+            assert _shape(sync_fn) == _shape(async_fn), name
+            assert inspect.iscoroutinefunction(async_fn) == (name == op.python_name), name
+            assert not inspect.iscoroutinefunction(sync_fn), name
+            assert hasattr(InferenceGatewayClient, name) and hasattr(AsyncInferenceGatewayClient, name)
+            params = list(inspect.signature(sync_fn).parameters.values())
+            positional = [p.name for p in params if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+            expected_positional = ["self"] + [p.python_name for p in op.positional]
+            if op.body and op.body.kind != "flattened" and op.body.required:
+                expected_positional.append("body")
+            assert positional == expected_positional, name
+            keyword = [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
+            assert keyword[-3:] == ["extra_headers", "extra_query", "timeout"], name
+            flattened = op.body is not None and op.body.kind == "flattened"
+            assert (params[-1].kind is inspect.Parameter.VAR_KEYWORD) == flattened, name
+
+
+def test_every_operation_has_a_module_level_descriptor(api: ir.API) -> None:
+    from inference_gateway import _operations
+
+    for op in api.operations:
+        descriptor = getattr(_operations, op.constant)
+        assert (descriptor.name, descriptor.method, descriptor.path) == (op.name, op.method, op.path)
+
+
+def test_chat_completion_signature_matches_the_contract() -> None:
+    from inference_gateway import InferenceGatewayClient
+
+    sig = inspect.signature(InferenceGatewayClient.create_chat_completion)
+    params = sig.parameters
+    assert list(params)[:3] == ["self", "model", "messages"]
+    assert params["model"].annotation == "str"
+    assert params["messages"].annotation == "Sequence[Union[Message, Dict[str, Any]]]"
+    assert params["provider"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert params["provider"].annotation == "Optional[Union[Provider, str]]"
+    for name in ("tools", "max_tokens", "temperature", "reasoning_format", "stream_options"):
+        assert params[name].kind is inspect.Parameter.KEYWORD_ONLY and params[name].default is None, name
+    assert "stream" not in params
+    assert params["extra_headers"].annotation == "Optional[Mapping[str, str]]"
+    assert params["extra_query"].annotation == "Optional[Mapping[str, object]]"
+    assert params["timeout"].annotation == "Union[float, httpx.Timeout, NotGiven, None]"
+    assert list(params)[-1] == "extra_body"
+    assert sig.return_annotation == "CreateChatCompletionResponse"
+    stream = inspect.signature(InferenceGatewayClient.create_chat_completion_stream)
+    assert stream.return_annotation == "EventStream"
+    assert [p for p in stream.parameters] == [p for p in params]
+
+
+def test_chat_stream_twin_sends_stream_true_and_plain_method_omits_it() -> None:
+    from pathlib import Path
+
+    import inference_gateway._operations as ops
+
+    source = Path(ops.__file__).read_text()
+    plain = source.split("def create_chat_completion(")[1].split("def create_chat_completion_stream(")[0]
+    twin = source.split("def create_chat_completion_stream(")[1].split("\n    def ")[0]
+    assert '"stream"' not in plain
+    assert '"stream": True' in twin
+    assert ops._OP_CREATE_CHAT_COMPLETION.stream_done_sentinel == "[DONE]"
+
+
+def test_guide_models_are_top_level_and_enums_are_root_models() -> None:
+    import inference_gateway as ig
+
+    for name in ("Message", "TextContentPart", "ImageContentPart", "ImageURL", "Provider", "MessageRole"):
+        assert getattr(ig, name).__module__ == "inference_gateway.models", name
+    message = ig.Message(role="user", content="x")
+    assert message.content is not None and message.content.root == "x"
+    assert message.role.root == "user"
+    model = ig.models.Model.model_validate(
+        {"id": "openai/gpt-4o", "object": "model", "created": 1, "owned_by": "openai", "served_by": "openai"}
+    )
+    assert model.served_by.root == "openai"
