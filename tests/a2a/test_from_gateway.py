@@ -6,9 +6,9 @@ from typing import Any, Callable, Dict
 
 import httpx
 import pytest
-
 from inference_gateway.a2a import A2AClient, AsyncA2AClient, Task, part_text
 from inference_gateway.errors import NotFoundError
+
 from tests.fakegw import FakeGateway
 
 pytestmark = pytest.mark.timeout(60)
