@@ -6,7 +6,6 @@ import socket
 from typing import Any, Callable, Type
 
 import pytest
-
 from inference_gateway import (
     APIConnectionError,
     APITimeoutError,
@@ -23,6 +22,7 @@ from inference_gateway import (
     UnprocessableEntityError,
 )
 from inference_gateway.errors import make_api_error
+
 from tests.fakegw import FakeGateway
 from tests.sdk._helpers import resolve
 

@@ -317,6 +317,7 @@ def test_models_tools_and_health(gateway: FakeGateway, capsys: pytest.CaptureFix
 
 def test_health_check_false_when_server_down(gateway: FakeGateway) -> None:
     from inference_gateway import InferenceGatewayClient
+
     from tests.peers import free_port
 
     client = InferenceGatewayClient(f"http://127.0.0.1:{free_port()}/v1")

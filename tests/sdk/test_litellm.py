@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-
 from inference_gateway import (
     AsyncInferenceGatewayClient,
     AuthenticationError,
@@ -26,6 +25,7 @@ from inference_gateway import (
     Message,
 )
 from inference_gateway.models import CreateChatCompletionStreamResponse
+
 from tests.peers import free_port, peer_python, wait_for_http
 from tests.sdk._helpers import collect, resolve
 

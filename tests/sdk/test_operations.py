@@ -9,7 +9,6 @@ from typing import Any, Callable, Dict, List
 import httpx
 import pytest
 import yaml
-
 from inference_gateway import (
     AsyncInferenceGatewayClient,
     InferenceGatewayClient,
@@ -26,6 +25,7 @@ from inference_gateway.models import (
     ListAgentsResponse,
     ListToolsResponse,
 )
+
 from tests.fakegw import FakeGateway
 from tests.sdk._helpers import collect, resolve
 

@@ -7,7 +7,6 @@ from typing import Any, Callable
 
 import httpx
 import pytest
-
 from inference_gateway import (
     AsyncInferenceGatewayClient,
     AuthenticationError,
@@ -15,6 +14,7 @@ from inference_gateway import (
     Message,
     RetryConfig,
 )
+
 from tests.fakegw import FakeGateway
 from tests.sdk._helpers import close, resolve
 

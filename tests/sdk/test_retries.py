@@ -7,7 +7,6 @@ import time
 from typing import Any, Callable, List, Tuple
 
 import pytest
-
 from inference_gateway import (
     APIConnectionError,
     BadRequestError,
@@ -19,6 +18,7 @@ from inference_gateway import (
     StreamError,
 )
 from inference_gateway._retry import parse_retry_after
+
 from tests.fakegw import FakeGateway
 from tests.sdk._helpers import collect, resolve
 
