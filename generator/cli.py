@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import pipeline, write
+from .cache import Cache
 from .load import SpecError
 
 
@@ -26,6 +27,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--package-name", default=write.DEFAULT_PACKAGE, help="package to generate")
     parser.add_argument("--templates", type=Path, default=pipeline.DEFAULT_TEMPLATES)
     parser.add_argument("--overlays", type=Path, default=pipeline.DEFAULT_OVERLAYS)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="recompute every step (the cache never changes the output, only the time)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -34,6 +40,7 @@ def make_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="validate the spec(s) and exit")
     validate.add_argument("--spec", type=Path, default=pipeline.DEFAULT_SPEC)
     validate.add_argument("--a2a-spec", type=Path, default=None)
+    validate.add_argument("--no-cache", action="store_true")
     _common(commands.add_parser("generate", help="regenerate the SDK package"))
     _common(commands.add_parser("check", help="fail when the output differs from a fresh generation"))
     commands.add_parser("diff", help="changelog between two specs (see generator.diff)", add_help=False)
@@ -54,13 +61,15 @@ def _options(args: argparse.Namespace) -> pipeline.Options:
         package=args.package_name,
         templates=args.templates,
         overlays=args.overlays,
+        cache=Cache.default(enabled=not args.no_cache),
     )
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     specs = [args.spec] + [p for p in [_a2a_default(args.a2a_spec)] if p is not None]
+    cache = Cache.default(enabled=not args.no_cache)
     for path in specs:
-        spec = pipeline.load_spec(path)
+        spec = pipeline.load_spec(path, cache)
         print(f"{spec.display}: valid")
     return 0
 

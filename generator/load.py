@@ -36,6 +36,7 @@ class Spec:
     display: str
     data: dict[str, Any]
     lines: dict[str, int] = field(default_factory=dict)
+    text: str = ""  # the document as read (cache key for validation)
 
     def line_of(self, pointer: str) -> int | None:
         """Line of the node at `pointer`, or of its nearest ancestor that has one."""
@@ -127,7 +128,7 @@ def load(path: Path) -> Spec:
         data = json.loads(json.dumps(data, default=_reject))
     except (TypeError, ValueError) as exc:
         raise SpecError(display, "/", None, str(exc)) from exc
-    return Spec(path=path, display=display, data=data, lines=lines)
+    return Spec(path=path, display=display, data=data, lines=lines, text=text)
 
 
 def _reject(value: object) -> object:

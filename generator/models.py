@@ -10,10 +10,12 @@ round-trip, and no timestamp. Formatting happens once, later, in write.py.
 from __future__ import annotations
 
 import ast
+import json
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from .cache import Cache, source_fingerprint, tool_version
 from .ir import ClassKind
 from .load import SpecError
 
@@ -26,13 +28,30 @@ class ModelsModule:
     classes: dict[str, ClassKind]  # class name -> "model" (BaseModel) or "root" (RootModel)
 
 
-def generate_models(model_spec: dict[str, Any], *, source_name: str) -> ModelsModule:
+def generate_models(model_spec: dict[str, Any], *, source_name: str, cache: Cache | None = None) -> ModelsModule:
     """Generate the models module for the component schemas of `model_spec`."""
     schemas = model_spec.get("components", {}).get("schemas") or {}
     if not schemas:
         source = "from __future__ import annotations\n"
         return ModelsModule(source=source, classes={})
+    cache = cache or Cache(None)
+    key = Cache.key(
+        "models",
+        json.dumps(model_spec, ensure_ascii=False),
+        tool_version("datamodel-code-generator"),
+        tool_version("pydantic"),
+        source_fingerprint("models.py"),
+    )
+    hit = cache.get(key)
+    if hit is not None:
+        source = hit.decode("utf-8")
+        return ModelsModule(source=source, classes=_class_kinds(source))
+    module = _run_datamodel_codegen(model_spec, source_name)
+    cache.put(key, module.source.encode("utf-8"))
+    return module
 
+
+def _run_datamodel_codegen(model_spec: dict[str, Any], source_name: str) -> ModelsModule:
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType, OpenAPIScope
     from datamodel_code_generator.format import PythonVersion

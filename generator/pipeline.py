@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import features as features_mod
 from . import ir, load, models, render, write
+from .cache import Cache, source_fingerprint, tool_version
 from .write import OutFile
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,7 @@ class Options:
     package: str = write.DEFAULT_PACKAGE
     templates: Path = DEFAULT_TEMPLATES
     overlays: Path = DEFAULT_OVERLAYS
+    cache: Cache = field(default_factory=lambda: Cache(None))
 
 
 @dataclass
@@ -55,9 +57,16 @@ def label(path: Path) -> str:
         return path.name
 
 
-def load_spec(path: Path) -> load.Spec:
+def load_spec(path: Path, cache: Cache | None = None) -> load.Spec:
+    """Load and validate; a document validated before (same bytes, same tools) is not re-run."""
     spec = load.load(path)
-    load.validate(spec)
+    cache = cache or Cache(None)
+    key = Cache.key(
+        "valid", spec.text, tool_version("openapi-spec-validator"), source_fingerprint("load.py")
+    )
+    if cache.get(key) is None:
+        load.validate(spec)
+        cache.put(key, b"ok")
     return spec
 
 
@@ -66,9 +75,11 @@ def build(options: Options) -> Result:
     start = time.perf_counter()
     if not options.package.isidentifier():
         raise write.WriteError(f"--package-name {options.package!r} is not a valid Python package name")
-    spec = load_spec(options.spec)
+    spec = load_spec(options.spec, options.cache)
     prepared = ir.prepare(spec)
-    models_module = models.generate_models(prepared.model_spec, source_name=spec.display)
+    models_module = models.generate_models(
+        prepared.model_spec, source_name=spec.display, cache=options.cache
+    )
     api = ir.build(prepared, models_module.classes)
     a2a_available = options.a2a_spec is not None and options.a2a_spec.is_file()
     feats = features_mod.select(api, options.overlays, a2a_available=a2a_available)
@@ -103,9 +114,11 @@ def build(options: Options) -> Result:
             else:
                 files[target] = OutFile(text=None, data=path.read_bytes(), source=source)
     if feats.a2a and options.a2a_spec is not None:
-        a2a_spec = load_spec(options.a2a_spec)
+        a2a_spec = load_spec(options.a2a_spec, options.cache)
         a2a_prepared = ir.prepare(a2a_spec)
-        a2a_models = models.generate_models(a2a_prepared.model_spec, source_name=a2a_spec.display)
+        a2a_models = models.generate_models(
+            a2a_prepared.model_spec, source_name=a2a_spec.display, cache=options.cache
+        )
         files["a2a/models.py"] = OutFile(
             text=fix_import_block(a2a_models.source), source=label(options.a2a_spec), python=True
         )
@@ -131,7 +144,7 @@ def build(options: Options) -> Result:
         source=f"{spec_label} with templates/__init__.py.jinja",
         python=True,
     )
-    contents = write.render_files(files)
+    contents = write.render_files(files, options.cache)
     write.check_package_name(contents, options.package)
     return Result(
         contents=contents,

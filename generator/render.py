@@ -8,6 +8,7 @@ strings as templates).
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from pathlib import Path
@@ -20,9 +21,17 @@ _QUOTE_RUN = re.compile(r'"{3,}')
 
 
 def pyrepr(value: Any) -> str:
-    """A Python literal for a str/int/float/bool/None (or list/tuple/dict of them)."""
-    if isinstance(value, (str, int, float, bool, type(None), list, tuple, dict)):
+    """A Python expression for a str/int/float/bool/None (or list/tuple/dict of them)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"float({str(value)!r})"  # inf/nan have no literal
+    if isinstance(value, (str, int, float, bool, type(None))):
         return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(pyrepr(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + "".join(pyrepr(v) + ", " for v in value) + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{pyrepr(k)}: {pyrepr(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"pyrepr: unsupported value {value!r}")
 
 
@@ -31,10 +40,9 @@ def escape_docstring(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\\", "\\\\")
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    text = _QUOTE_RUN.sub(lambda m: '\\"' * len(m.group()), text)
-    if text.endswith('"'):
-        text = text[:-1] + '\\"'
-    return text
+    stem = text.rstrip('"')
+    trailing = len(text) - len(stem)  # quotes before the closing `"""` are all escaped
+    return _QUOTE_RUN.sub(lambda m: '\\"' * len(m.group()), stem) + '\\"' * trailing
 
 
 def docstring(text: str, indent: int = 4) -> str:

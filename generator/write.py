@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache, source_fingerprint, tool_version
+
 DEFAULT_PACKAGE = "inference_gateway"
 LINE_LENGTH = 100
 
@@ -39,30 +41,45 @@ def header(source: str) -> str:
     )
 
 
-def format_python(files: dict[str, str]) -> dict[str, str]:
-    """Black every module once (black's Python API; it also rejects invalid syntax)."""
-    from black import format_str
-    from black.mode import Mode, TargetVersion
-    from black.parsing import InvalidInput
+def format_python(files: dict[str, str], cache: Cache | None = None) -> dict[str, str]:
+    """Black every module once (black's Python API; it also rejects invalid syntax).
 
-    mode = Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY39})
-    out = {}
+    Results are cached by content, black version and this module's source, so black is only
+    imported and run for modules that changed.
+    """
+    cache = cache or Cache(None)
+    fingerprint = tool_version("black") + source_fingerprint("write.py")
+    out: dict[str, str] = {}
+    todo: dict[str, str] = {}
     for name, source in files.items():
-        try:
-            out[name] = format_str(source, mode=mode)
-        except InvalidInput as exc:
-            raise WriteError(f"{name}: generated code is not valid Python: {exc}") from exc
+        hit = cache.get(Cache.key("black", fingerprint, source))
+        if hit is not None:
+            out[name] = hit.decode("utf-8")
+        else:
+            todo[name] = source
+    if todo:
+        from black import format_str
+        from black.mode import Mode, TargetVersion
+        from black.parsing import InvalidInput
+
+        mode = Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY39})
+        for name, source in todo.items():
+            try:
+                out[name] = format_str(source, mode=mode)
+            except InvalidInput as exc:
+                raise WriteError(f"{name}: generated code is not valid Python: {exc}") from exc
+            cache.put(Cache.key("black", fingerprint, source), out[name].encode("utf-8"))
     return out
 
 
-def render_files(files: Mapping[str, OutFile]) -> dict[str, bytes]:
+def render_files(files: Mapping[str, OutFile], cache: Cache | None = None) -> dict[str, bytes]:
     """Final bytes of every file: headers added, Python formatted."""
     python = {
         rel: header(f.source) + "\n" + (f.text or "")
         for rel, f in files.items()
         if f.python and f.text is not None
     }
-    formatted = format_python(python)
+    formatted = format_python(python, cache)
     out: dict[str, bytes] = {}
     for rel in sorted(files):
         f = files[rel]

@@ -33,7 +33,8 @@ def test_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     for out, seed in ((first, "1"), (second, "2")):
         result = run_cli(
-            ["generate", "--spec", str(MAIN_SPEC), "--output", str(out)], env={"PYTHONHASHSEED": seed}
+            ["generate", "--no-cache", "--spec", str(MAIN_SPEC), "--output", str(out)],
+            env={"PYTHONHASHSEED": seed},
         )
         assert result.returncode == 0, result.stderr
     assert tree_bytes(first / "inference_gateway") == tree_bytes(second / "inference_gateway")
@@ -185,6 +186,19 @@ def test_generation_refuses_an_invalid_package_name(tmp_path: Path) -> None:
 
 
 def test_hostile_spec_generation_is_deterministic(tmp_path: Path) -> None:
-    generate(SPECS / "hostile.yaml", tmp_path / "a", "hostile_pkg")
-    generate(SPECS / "hostile.yaml", tmp_path / "b", "hostile_pkg")
+    generate(SPECS / "hostile.yaml", tmp_path / "a", "hostile_pkg", "--no-cache")
+    generate(SPECS / "hostile.yaml", tmp_path / "b", "hostile_pkg", "--no-cache")
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
+
+
+def test_the_cache_never_changes_the_output(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    for out in ("cold", "warm"):
+        result = run_cli(
+            ["generate", "--spec", str(SPECS / "hostile.yaml"), "--output", str(tmp_path / out)],
+            env={"IGW_GENERATOR_CACHE": str(cache)},
+        )
+        assert result.returncode == 0, result.stderr
+    assert any(cache.iterdir())
+    generate(SPECS / "hostile.yaml", tmp_path / "none", "inference_gateway", "--no-cache")
+    assert tree_bytes(tmp_path / "cold") == tree_bytes(tmp_path / "warm") == tree_bytes(tmp_path / "none")
