@@ -41,17 +41,7 @@ from .models import (
     TaskStatusUpdateEvent,
 )
 
-__all__ = [
-    "A2AEvent",
-    "CARD_PATHS",
-    "PROTOCOL_VERSIONS",
-    "RPCCall",
-    "Protocol",
-    "TERMINAL_STATES",
-    "decode_json",
-    "normalize_version",
-    "select_endpoint",
-]
+__all__ = ["PROTOCOL_VERSIONS", "TERMINAL_STATES", "A2AEvent", "part_text"]
 
 T = TypeVar("T")
 

@@ -33,7 +33,6 @@ from .._base_client import AsyncAPIClient, Operation, SyncAPIClient
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..errors import NotFoundError
 from ._protocol import (
-    TERMINAL_STATES,
     A2AEvent,
     Protocol,
     RequestId,
@@ -42,7 +41,6 @@ from ._protocol import (
     decode_json,
     normalize_version,
     parse_card,
-    part_text,
     select_endpoint,
 )
 from ._stream import A2AStream, AsyncA2AStream, Opened
@@ -64,24 +62,19 @@ from .models import (
 
 __all__ = [
     "A2AClient",
-    "A2AEvent",
-    "A2AStream",
     "AgentCard",
     "Artifact",
     "AsyncA2AClient",
-    "AsyncA2AStream",
     "AuthenticationInfo",
     "ListTaskPushNotificationConfigsResponse",
     "ListTasksResponse",
     "Message",
     "Part",
-    "TERMINAL_STATES",
     "Task",
     "TaskArtifactUpdateEvent",
     "TaskPushNotificationConfig",
     "TaskStatus",
     "TaskStatusUpdateEvent",
-    "part_text",
 ]
 
 T = TypeVar("T")
