@@ -1,0 +1,172 @@
+"""Chat conveniences the generator puts on the clients: typed streaming and the tool loop.
+
+They go through the generated ``create_chat_completion`` / ``create_chat_completion_stream``
+methods, so the request (body flattening, headers, retries, errors) is built in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence
+
+from ..models import CreateChatCompletionStreamResponse
+from .chat_stream import (
+    AsyncChatCompletionStream,
+    Callback,
+    ChatCompletionStream,
+    StreamCallbacks,
+)
+from .tools import ToolRunResult, ToolSpec, run_tools_async, run_tools_sync, tool_from_function
+
+__all__ = ["AsyncChatHelpers", "ChatHelpers"]
+
+
+def _tool_definitions(tools: Optional[Sequence[Any]]) -> Optional[List[Any]]:
+    """Request tools as given, with plain Python functions turned into definitions."""
+    if tools is None:
+        return None
+    out: List[Any] = []
+    for tool in tools:
+        if isinstance(tool, tuple):
+            out.append(tool[0])
+        elif callable(tool) and not hasattr(tool, "model_dump"):
+            out.append(tool_from_function(tool))
+        else:
+            out.append(tool)
+    return out
+
+
+def _prepare(
+    tools: Optional[Sequence[Any]],
+    stream_options: Any,
+    callbacks: StreamCallbacks,
+    kwargs: Dict[str, Any],
+) -> Any:
+    definitions = _tool_definitions(tools)
+    if definitions is not None:
+        kwargs["tools"] = definitions
+    # Ask for the final usage chunk (as the TypeScript SDK does) unless the caller decided.
+    kwargs["stream_options"] = {"include_usage": True} if stream_options is None else stream_options
+    on_open = callbacks.on_open
+    return definitions, (None if on_open is None else (lambda _response: on_open()))
+
+
+class ChatHelpers:
+    """Mixin for the sync client."""
+
+    def stream_chat_completion(
+        self,
+        model: str,
+        messages: Sequence[Any],
+        *,
+        tools: Optional[Sequence[Any]] = None,
+        stream_options: Any = None,
+        on_open: Optional[Callback] = None,
+        on_chunk: Optional[Callback] = None,
+        on_content: Optional[Callback] = None,
+        on_reasoning: Optional[Callback] = None,
+        on_tool: Optional[Callback] = None,
+        on_mcp_tool: Optional[Callback] = None,
+        on_usage: Optional[Callback] = None,
+        on_finish: Optional[Callback] = None,
+        on_error: Optional[Callback] = None,
+        **kwargs: Any,
+    ) -> ChatCompletionStream:
+        """Stream a chat completion as typed chunks.
+
+        ``with client.stream_chat_completion(model=..., messages=[...]) as stream:`` then iterate
+        chunks, or ``stream.text_stream``, and/or ``stream.get_final_completion()``. Callbacks:
+        ``on_open()``, ``on_chunk(chunk)``, ``on_content(text)``, ``on_reasoning(text)``,
+        ``on_tool(tool_call)`` (a completed call to a tool in ``tools``), ``on_mcp_tool(tool_call)``
+        (any other completed call, once its arguments parse), ``on_usage(usage)``,
+        ``on_finish(completion)``, ``on_error(exc)`` (then the error propagates). ``tools`` may
+        hold plain functions (see ``tool_from_function``). Other keyword arguments are those of
+        ``create_chat_completion`` (``reasoning_format``, ``provider``, ``extra_headers``...).
+        The request is sent when iteration starts.
+        """
+        callbacks = StreamCallbacks(
+            on_open=on_open, on_chunk=on_chunk, on_content=on_content, on_reasoning=on_reasoning,
+            on_tool=on_tool, on_mcp_tool=on_mcp_tool, on_usage=on_usage, on_finish=on_finish,
+            on_error=on_error,
+        )
+        definitions, opened = _prepare(tools, stream_options, callbacks, kwargs)
+        events = self.create_chat_completion_stream(model, messages, **kwargs)  # type: ignore[attr-defined]
+        stream = events.typed(CreateChatCompletionStreamResponse, on_open=opened)
+        return ChatCompletionStream(stream, tools=definitions, callbacks=callbacks)
+
+    def run_tools(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        tools: Sequence[ToolSpec],
+        max_rounds: int = 10,
+        max_workers: Optional[int] = None,
+        **kwargs: Any,
+    ) -> ToolRunResult:
+        """Call the model, run the tools it asks for, send their results back, and repeat until
+        it answers without tool calls.
+
+        ``tools``: functions (their definition comes from signature + docstring) or
+        ``(ChatCompletionTool, callable)`` pairs (the callable gets the JSON arguments as
+        keywords). Parallel calls of one round run in a thread pool (``max_workers``). A tool
+        that raises, an unknown tool or bad arguments send ``"Error: ..."`` back as that call's
+        result. The assistant messages are appended unchanged (``extra_content`` survives).
+        ``max_rounds`` bounds the model calls: if the last allowed answer still asks for tools,
+        :class:`ToolRoundsExceededError` is raised (it holds ``.messages`` and ``.response``).
+        Returns a ``ToolRunResult`` (``.response``, ``.messages``, ``.rounds``).
+        """
+        return run_tools_sync(
+            self.create_chat_completion,  # type: ignore[attr-defined]
+            model=model, messages=messages, tools=tools, max_rounds=max_rounds,
+            max_workers=max_workers, **kwargs,
+        )
+
+
+class AsyncChatHelpers:
+    """Mixin for the async client."""
+
+    def stream_chat_completion(
+        self,
+        model: str,
+        messages: Sequence[Any],
+        *,
+        tools: Optional[Sequence[Any]] = None,
+        stream_options: Any = None,
+        on_open: Optional[Callback] = None,
+        on_chunk: Optional[Callback] = None,
+        on_content: Optional[Callback] = None,
+        on_reasoning: Optional[Callback] = None,
+        on_tool: Optional[Callback] = None,
+        on_mcp_tool: Optional[Callback] = None,
+        on_usage: Optional[Callback] = None,
+        on_finish: Optional[Callback] = None,
+        on_error: Optional[Callback] = None,
+        **kwargs: Any,
+    ) -> AsyncChatCompletionStream:
+        """Async twin of the sync client's ``stream_chat_completion`` (``async with`` /
+        ``async for``); callbacks may be coroutine functions."""
+        callbacks = StreamCallbacks(
+            on_open=on_open, on_chunk=on_chunk, on_content=on_content, on_reasoning=on_reasoning,
+            on_tool=on_tool, on_mcp_tool=on_mcp_tool, on_usage=on_usage, on_finish=on_finish,
+            on_error=on_error,
+        )
+        definitions, opened = _prepare(tools, stream_options, callbacks, kwargs)
+        events = self.create_chat_completion_stream(model, messages, **kwargs)  # type: ignore[attr-defined]
+        stream = events.typed(CreateChatCompletionStreamResponse, on_open=opened)
+        return AsyncChatCompletionStream(stream, tools=definitions, callbacks=callbacks)
+
+    async def run_tools(
+        self,
+        *,
+        model: str,
+        messages: Sequence[Any],
+        tools: Sequence[ToolSpec],
+        max_rounds: int = 10,
+        **kwargs: Any,
+    ) -> ToolRunResult:
+        """Async twin of the sync ``run_tools``; a round's tool calls run concurrently (coroutine
+        tools on the loop, plain functions in worker threads)."""
+        return await run_tools_async(
+            self.create_chat_completion,  # type: ignore[attr-defined]
+            model=model, messages=messages, tools=tools, max_rounds=max_rounds, **kwargs,
+        )

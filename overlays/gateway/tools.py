@@ -1,0 +1,471 @@
+"""Tool calls: typed arguments, tool definitions from Python functions/models, and a runner.
+
+The runner (``client.run_tools``) is the loop every tool-using application writes: call the
+model, run the tools it asked for, append the assistant message *unchanged* (so provider data
+such as Gemini's ``extra_content.google.thought_signature`` is echoed back) and one ``tool``
+message per call, and repeat until the model answers. The decisions live in :class:`ToolRunner`;
+the sync and async drivers only differ in how they call the model and execute tools.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import json
+import re
+import typing
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
+
+import pydantic
+from pydantic import BaseModel, TypeAdapter
+
+from ..errors import InferenceGatewayError
+from ..models import (
+    ChatCompletionMessageToolCall,
+    ChatCompletionTool,
+    CreateChatCompletionResponse,
+    Message,
+)
+
+__all__ = [
+    "ToolArgumentsError",
+    "ToolRoundsExceededError",
+    "ToolRunResult",
+    "ToolRunner",
+    "parse_arguments",
+    "tool_from_function",
+    "tool_from_model",
+]
+
+T = TypeVar("T")
+ToolSpec = Union[Callable[..., Any], Tuple[Any, Callable[..., Any]]]
+
+
+class ToolArgumentsError(ValueError):
+    """A tool call's arguments are not valid JSON or do not fit the expected type."""
+
+    def __init__(self, tool: str, message: str, errors: Optional[List[Any]] = None) -> None:
+        super().__init__(f"tool {tool!r}: {message}")
+        self.tool = tool
+        self.errors = errors or []
+
+
+class ToolRoundsExceededError(InferenceGatewayError):
+    """The model still asked for tools after ``max_rounds`` model calls.
+
+    ``messages`` is the conversation so far (ending with the last tool results) and
+    ``response`` the last answer, whose tool calls were not executed.
+    """
+
+    def __init__(self, max_rounds: int, messages: List[Any], response: Any) -> None:
+        super().__init__(
+            f"the model still requested tools after {max_rounds} rounds (max_rounds); "
+            "raise max_rounds or inspect .messages and .response"
+        )
+        self.max_rounds = max_rounds
+        self.messages = messages
+        self.response = response
+
+
+# -- typed arguments --------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter(tp: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(tp)
+
+
+def _function_of(call: Any) -> Tuple[str, str]:
+    """(name, arguments) of a tool call, its ``function``, or the dict form of either."""
+    if isinstance(call, dict):
+        call = call.get("function", call)
+        return str(call.get("name", "")), call.get("arguments") or ""
+    function = getattr(call, "function", None)
+    if function is not None and hasattr(function, "arguments"):
+        call = function
+    return str(getattr(call, "name", "") or ""), getattr(call, "arguments", None) or ""
+
+
+def _describe(errors: List[Any]) -> str:
+    parts = []
+    for error in errors:
+        where = ".".join(str(p) for p in error.get("loc", ())) or "(arguments)"
+        parts.append(f"{where}: {error.get('msg')}")
+    return "; ".join(parts)
+
+
+def parse_arguments(call: Any, tp: Type[T]) -> T:
+    """A tool call's JSON arguments as ``tp`` (a Pydantic model, dataclass, TypedDict or any type
+    Pydantic validates). ``call`` is the tool call or its ``function``. Raises
+    :class:`ToolArgumentsError` naming the tool and each bad field."""
+    name, arguments = _function_of(call)
+    try:
+        adapter: TypeAdapter[T] = _adapter(tp)  # type: ignore[arg-type]
+        return adapter.validate_json(arguments or "{}")
+    except pydantic.ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        if errors and errors[0].get("type") == "json_invalid":
+            raise ToolArgumentsError(
+                name, f"arguments are not valid JSON ({errors[0].get('msg')}): {arguments[:200]!r}"
+            ) from None
+        raise ToolArgumentsError(name, f"bad arguments: {_describe(errors)}", errors) from None
+
+
+# -- tool definitions -------------------------------------------------------------------------
+
+_SECTION = re.compile(
+    r"^\s*(Args|Arguments|Parameters|Params|Returns?|Raises|Yields?|Examples?|Notes?|"
+    r"See Also|Attributes|Keyword Args|Keyword Arguments|Other Parameters)\s*:?\s*$"
+)
+_GOOGLE_PARAM = re.compile(r"^(\*{0,2}\w+)\s*(\([^)]*\))?\s*:\s*(.*)$")
+_NUMPY_PARAM = re.compile(r"^(\*{0,2}\w+)\s*(:.*)?$")
+
+
+def _parse_docstring(doc: Optional[str]) -> Tuple[str, Dict[str, str]]:
+    """(summary, {parameter: description}) from a Google- or NumPy-style docstring."""
+    if not doc:
+        return "", {}
+    lines = inspect.cleandoc(doc).splitlines()
+    summary: List[str] = []
+    params: Dict[str, str] = {}
+    i = 0
+    while i < len(lines) and not _SECTION.match(lines[i]):
+        summary.append(lines[i])
+        i += 1
+    section: Optional[str] = None
+    current: Optional[str] = None
+    while i < len(lines):
+        line = lines[i]
+        heading = _SECTION.match(line)
+        underline = i + 1 < len(lines) and set(lines[i + 1].strip()) == {"-"}
+        if heading and (line.rstrip().endswith(":") or underline):
+            section = heading.group(1).lower()
+            current = None
+            i += 2 if underline else 1
+            continue
+        if section in ("args", "arguments", "parameters", "params", "keyword args",
+                       "keyword arguments", "other parameters"):
+            stripped = line.strip()
+            indent = len(line) - len(line.lstrip())
+            google = _GOOGLE_PARAM.match(stripped)
+            numpy = _NUMPY_PARAM.match(stripped)
+            if stripped and google and (current is None or indent <= _indent_of(lines, current)):
+                current = google.group(1).lstrip("*")
+                params[current] = google.group(3).strip()
+            elif stripped and numpy and indent == 0:
+                current = numpy.group(1).lstrip("*")
+                params[current] = ""
+            elif stripped and current is not None:
+                params[current] = (params[current] + " " + stripped).strip()
+        i += 1
+    text = "\n".join(summary).strip()
+    return text, params
+
+
+def _indent_of(lines: List[str], name: str) -> int:
+    for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith(name) or stripped.startswith("*" + name):
+            return len(line) - len(stripped)
+    return 0
+
+
+def _clean_schema(schema: Dict[str, Any]) -> Dict[str, Any]:
+    """Drop Pydantic's auto titles (noise in the prompt); keep everything else."""
+    schema = dict(schema)
+    schema.pop("title", None)
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        schema["properties"] = {
+            key: {k: v for k, v in value.items() if k != "title"} if isinstance(value, dict) else value
+            for key, value in props.items()
+        }
+    schema.setdefault("type", "object")
+    schema.setdefault("properties", {})
+    return schema
+
+
+def _make_tool(name: str, description: str, parameters: Dict[str, Any], strict: Optional[bool]) -> ChatCompletionTool:
+    function: Dict[str, Any] = {"name": name, "parameters": parameters}
+    if description:
+        function["description"] = description
+    if strict is not None:
+        function["strict"] = strict
+    return ChatCompletionTool.model_validate({"type": "function", "function": function})
+
+
+def _arguments_model(fn: Callable[..., Any]) -> Type[BaseModel]:
+    """A Pydantic model of ``fn``'s parameters, descriptions taken from its docstring."""
+    signature = inspect.signature(fn)
+    try:
+        hints = typing.get_type_hints(fn, include_extras=True)
+    except (NameError, TypeError) as exc:
+        raise TypeError(f"tool {fn.__name__!r}: cannot resolve its annotations ({exc})") from exc
+    _, docs = _parse_docstring(fn.__doc__)
+    fields: Dict[str, Any] = {}
+    for pname, param in signature.parameters.items():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        if param.kind is param.POSITIONAL_ONLY:
+            raise TypeError(
+                f"tool {fn.__name__!r}: positional-only parameter {pname!r} cannot be passed by name"
+            )
+        annotation = hints.get(pname, Any)
+        default = ... if param.default is param.empty else param.default
+        fields[pname] = (annotation, pydantic.Field(default, description=docs.get(pname) or None))
+    model: Type[BaseModel] = pydantic.create_model(
+        f"{fn.__name__}_arguments", __config__=pydantic.ConfigDict(extra="ignore"), **fields
+    )
+    return model
+
+
+def tool_from_function(
+    fn: Callable[..., Any],
+    *,
+    name: Optional[str] = None,
+    description: Optional[str] = None,
+    strict: Optional[bool] = None,
+) -> ChatCompletionTool:
+    """A ``ChatCompletionTool`` from a function's name, signature (types, defaults) and
+    docstring (summary and Google/NumPy parameter descriptions)."""
+    summary, _ = _parse_docstring(fn.__doc__)
+    schema = _clean_schema(_arguments_model(fn).model_json_schema())
+    return _make_tool(name or fn.__name__, description if description is not None else summary,
+                      schema, strict)
+
+
+def tool_from_model(
+    model: Type[BaseModel],
+    *,
+    name: Optional[str] = None,
+    description: Optional[str] = None,
+    strict: Optional[bool] = None,
+) -> ChatCompletionTool:
+    """A ``ChatCompletionTool`` whose parameters are the model's JSON schema (name: the model's
+    name in snake_case, description: its docstring)."""
+    schema = _clean_schema(model.model_json_schema())
+    schema.pop("description", None)
+    summary, _ = _parse_docstring(model.__doc__)
+    tool_name = name or re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
+    return _make_tool(tool_name, description if description is not None else summary,
+                      schema, strict)
+
+
+# -- the runner -------------------------------------------------------------------------------
+
+
+@dataclass
+class ToolRunResult:
+    """What ``run_tools`` returns: the final answer and the whole conversation."""
+
+    response: CreateChatCompletionResponse
+    messages: List[Any]
+    rounds: int
+    tool_calls: List[ChatCompletionMessageToolCall] = field(default_factory=list)
+
+    @property
+    def message(self) -> Message:
+        return self.response.choices[0].message
+
+    @property
+    def content(self) -> Optional[str]:
+        content = self.message.content
+        root = getattr(content, "root", content)
+        return root if isinstance(root, str) else None
+
+
+@dataclass
+class _Tool:
+    name: str
+    definition: ChatCompletionTool
+    fn: Callable[..., Any]
+    arguments: Optional[Type[BaseModel]]  # None: call fn(**json arguments) as given
+
+    @property
+    def is_async(self) -> bool:
+        return inspect.iscoroutinefunction(self.fn)
+
+
+def _tool_name(definition: Any) -> str:
+    function = definition.get("function") if isinstance(definition, dict) else definition.function
+    name = function.get("name") if isinstance(function, dict) else getattr(function, "name", None)
+    if not name:
+        raise ValueError(f"tools: a tool definition has no function name: {definition!r}")
+    return str(name)
+
+
+def _result_text(result: Any) -> str:
+    if isinstance(result, str):
+        return result
+    if isinstance(result, BaseModel):
+        return result.model_dump_json()
+    try:
+        return json.dumps(result, default=str)
+    except (TypeError, ValueError):
+        return str(result)
+
+
+class ToolRunner:
+    """The shared logic of the tool loop: registry, argument binding, tool messages."""
+
+    def __init__(self, tools: Sequence[ToolSpec]) -> None:
+        self.tools: Dict[str, _Tool] = {}
+        for spec in tools:
+            if isinstance(spec, tuple):
+                definition, fn = spec
+                if not isinstance(definition, ChatCompletionTool):
+                    definition = ChatCompletionTool.model_validate(definition)
+                tool = _Tool(_tool_name(definition), definition, fn, None)
+            elif callable(spec):
+                definition = tool_from_function(spec)
+                tool = _Tool(_tool_name(definition), definition, spec, _arguments_model(spec))
+            else:
+                raise TypeError(
+                    f"tools: expected a callable or a (ChatCompletionTool, callable) pair, got {spec!r}"
+                )
+            if tool.name in self.tools:
+                raise ValueError(f"tools: two tools are named {tool.name!r}")
+            self.tools[tool.name] = tool
+
+    @property
+    def definitions(self) -> List[ChatCompletionTool]:
+        return [tool.definition for tool in self.tools.values()]
+
+    def bind(self, call: ChatCompletionMessageToolCall) -> Tuple[_Tool, Dict[str, Any]]:
+        """The tool a call names and its keyword arguments (raises with a message for the model)."""
+        name, _ = _function_of(call)
+        tool = self.tools.get(name)
+        if tool is None:
+            raise LookupError(f"unknown tool {name!r}; available: {', '.join(self.tools)}")
+        if tool.arguments is None:
+            raw = parse_arguments(call, Dict[str, Any])
+            return tool, dict(raw)
+        parsed = parse_arguments(call, tool.arguments)
+        return tool, {key: getattr(parsed, key) for key in type(parsed).model_fields}
+
+    @staticmethod
+    def error_text(exc: BaseException) -> str:
+        return f"Error: {type(exc).__name__}: {exc}"
+
+    @staticmethod
+    def tool_message(call: ChatCompletionMessageToolCall, text: str) -> Message:
+        return Message.model_validate({"role": "tool", "tool_call_id": call.id, "content": text})
+
+    @staticmethod
+    def requested(response: CreateChatCompletionResponse) -> Tuple[Message, List[ChatCompletionMessageToolCall]]:
+        if not response.choices:
+            raise InferenceGatewayError("the model returned no choices; cannot continue the tool loop")
+        message = response.choices[0].message
+        return message, list(message.tool_calls or [])
+
+    def execute(self, call: ChatCompletionMessageToolCall) -> str:
+        """Run a sync tool; any exception becomes the ``Error: ...`` result the model sees."""
+        try:
+            tool, kwargs = self.bind(call)
+            if tool.is_async:
+                raise TypeError(f"tool {tool.name!r} is async; use the async client's run_tools")
+            return _result_text(tool.fn(**kwargs))
+        except Exception as exc:  # the model gets the error instead of the program crashing
+            return self.error_text(exc)
+
+    async def execute_async(self, call: ChatCompletionMessageToolCall) -> str:
+        """Run a tool from the async loop (sync tools in a worker thread)."""
+        try:
+            tool, kwargs = self.bind(call)
+            if tool.is_async:
+                result = await tool.fn(**kwargs)
+            else:
+                result = await asyncio.get_running_loop().run_in_executor(
+                    None, functools.partial(tool.fn, **kwargs)
+                )
+            return _result_text(result)
+        except Exception as exc:  # the model gets the error instead of the program crashing
+            return self.error_text(exc)
+
+    def check_sync(self) -> None:
+        for tool in self.tools.values():
+            if tool.is_async:
+                raise TypeError(
+                    f"tool {tool.name!r} is a coroutine function; use AsyncInferenceGatewayClient.run_tools"
+                )
+
+
+def run_tools_sync(
+    create: Callable[..., CreateChatCompletionResponse],
+    *,
+    model: str,
+    messages: Sequence[Any],
+    tools: Sequence[ToolSpec],
+    max_rounds: int = 10,
+    max_workers: Optional[int] = None,
+    **kwargs: Any,
+) -> ToolRunResult:
+    """The sync tool loop over ``create`` (the client's ``create_chat_completion``)."""
+    runner = ToolRunner(tools)
+    runner.check_sync()
+    conversation = list(messages)
+    executed: List[ChatCompletionMessageToolCall] = []
+    pool: Optional[ThreadPoolExecutor] = None
+    try:
+        for round_ in range(1, max_rounds + 1):
+            response = create(model=model, messages=conversation, tools=runner.definitions, **kwargs)
+            message, calls = runner.requested(response)
+            if not calls:
+                conversation.append(message)
+                return ToolRunResult(response, conversation, round_, executed)
+            if round_ == max_rounds:
+                raise ToolRoundsExceededError(max_rounds, conversation, response)
+            conversation.append(message)  # verbatim: keeps extra_content and unknown fields
+            if len(calls) > 1:
+                pool = pool or ThreadPoolExecutor(max_workers=max_workers or min(8, len(calls)))
+                results = list(pool.map(runner.execute, calls))
+            else:
+                results = [runner.execute(calls[0])]
+            conversation.extend(runner.tool_message(c, r) for c, r in zip(calls, results))
+            executed.extend(calls)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False)
+    raise ValueError(f"max_rounds must be at least 1, got {max_rounds}")
+
+
+async def run_tools_async(
+    create: Callable[..., Any],
+    *,
+    model: str,
+    messages: Sequence[Any],
+    tools: Sequence[ToolSpec],
+    max_rounds: int = 10,
+    **kwargs: Any,
+) -> ToolRunResult:
+    """The async tool loop; parallel tool calls run concurrently."""
+    runner = ToolRunner(tools)
+    conversation = list(messages)
+    executed: List[ChatCompletionMessageToolCall] = []
+    for round_ in range(1, max_rounds + 1):
+        response = await create(model=model, messages=conversation, tools=runner.definitions, **kwargs)
+        message, calls = runner.requested(response)
+        if not calls:
+            conversation.append(message)
+            return ToolRunResult(response, conversation, round_, executed)
+        if round_ == max_rounds:
+            raise ToolRoundsExceededError(max_rounds, conversation, response)
+        conversation.append(message)  # verbatim: keeps extra_content and unknown fields
+        results = await asyncio.gather(*(runner.execute_async(call) for call in calls))
+        conversation.extend(runner.tool_message(c, r) for c, r in zip(calls, results))
+        executed.extend(calls)
+    raise ValueError(f"max_rounds must be at least 1, got {max_rounds}")

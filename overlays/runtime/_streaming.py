@@ -1,0 +1,450 @@
+"""Event streams over an HTTP response: raw SSE events or typed models, sync and async.
+
+All parsing lives in :class:`_Pipeline` (bytes in, items out, no I/O) so the sync and async
+classes differ only in how they read the response. A stream that stops before its done sentinel,
+or whose connection breaks, raises :class:`StreamError` saying what happened and after how many
+events: a truncated answer is never passed off as a complete one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+from typing import (
+    Any,
+    AsyncContextManager,
+    AsyncIterator,
+    Callable,
+    ContextManager,
+    Generic,
+    Iterator,
+    List,
+    Optional,
+    Type,
+    TypeVar,
+)
+
+import httpx
+import pydantic
+import pydantic_core
+
+from ._sse import ServerSentEvent, SSEDecoder, plain_data
+from .errors import InferenceGatewayAPIError, StreamError, make_api_error
+
+__all__ = ["AsyncEventStream", "AsyncStream", "EventStream", "Stream"]
+
+T = TypeVar("T")
+_Item = TypeVar("_Item")
+
+OpenResponse = Callable[[], ContextManager[httpx.Response]]
+AsyncOpenResponse = Callable[[], AsyncContextManager[httpx.Response]]
+
+_ERROR_MARK = b'"error"'
+_NOTHING: List[Any] = []
+
+
+def _error_status(error: Any, fallback: int) -> int:
+    """The HTTP status an error object names (``code``/``status``), else ``fallback``."""
+    if isinstance(error, dict):
+        for key in ("status", "code", "status_code"):
+            value = error.get(key)
+            if isinstance(value, int) and 400 <= value <= 599:
+                return value
+            if isinstance(value, str) and value.isdigit() and 400 <= int(value) <= 599:
+                return int(value)
+    return fallback
+
+
+def _mid_stream_error(
+    data: bytes, event: Optional[str], response: httpx.Response
+) -> Optional[InferenceGatewayAPIError]:
+    """The typed API error a data payload carries (``{"error": ...}`` without ``choices``, or
+    any payload of an ``event: error``), else ``None``."""
+    try:
+        body = json.loads(data)
+    except ValueError:
+        if event != "error":
+            return None
+        body = {"error": data.decode("utf-8", "replace")}
+    if isinstance(body, dict) and "error" in body and not body.get("choices"):
+        status = _error_status(body["error"], 500)
+    elif event == "error":
+        status = _error_status(body, 500)
+        body = {"error": body}
+    else:
+        return None
+    return make_api_error(status, body, response.headers)
+
+
+class _Pipeline:
+    """Sans-I/O core shared by the four stream classes: feeds bytes to the SSE decoder, stops at
+    the sentinel, finds mid-stream errors, counts events.
+
+    ``feed`` returns what the stream will yield, still unconverted (data bytes for typed streams,
+    raw tuples for event streams): the wrapper converts one item right before yielding it, so a
+    network read carrying hundreds of events never holds hundreds of live models (which would
+    make the garbage collector, not the parsing, the cost of the stream).
+    """
+
+    __slots__ = ("_decoder", "_response", "_sentinel", "count", "data_only", "done", "error")
+
+    def __init__(
+        self, response: httpx.Response, done_sentinel: Optional[str], data_only: bool
+    ) -> None:
+        self._decoder = SSEDecoder()
+        self._response = response
+        self._sentinel = done_sentinel.encode() if done_sentinel is not None else None
+        self.data_only = data_only
+        self.count = 0
+        self.done = False
+        self.error: Optional[InferenceGatewayAPIError] = None
+
+    def feed(self, chunk: bytes) -> List[Any]:
+        region = self._decoder.region(chunk)
+        if region is None:
+            return _NOTHING
+        if self.data_only:
+            datas = plain_data(region)
+            # Error objects fail the model's validation; the typed converter checks them then,
+            # so the hot path does not scan for them.
+            if datas is not None and self._sentinel not in datas and b"" not in datas:
+                self.count += len(datas)
+                return datas  # the hot path: no per-event Python work at all
+        return self._items(self._decoder.parse_region(region))
+
+    def finish(self) -> List[Any]:
+        """Items still pending at the end of the body."""
+        return self._items(self._decoder.flush_raw())
+
+    def check_complete(self) -> None:
+        """At end of body: raise if the sentinel never came."""
+        if not self.done and self._sentinel is not None:
+            raise StreamError(
+                f"stream ended after {self.count} events without the "
+                f"{self._sentinel.decode()!r} marker: the connection closed early and the "
+                "answer is incomplete"
+            )
+
+    def broken(self, exc: BaseException) -> StreamError:
+        return StreamError(
+            f"stream broke after {self.count} events ({type(exc).__name__}: {exc}); "
+            "the answer is incomplete"
+        )
+
+    def _items(self, raws: List[Any]) -> List[Any]:
+        sentinel = self._sentinel
+        data_only = self.data_only
+        out: List[Any] = []
+        append = out.append
+        for raw in raws:
+            event, data = raw[0], raw[1]
+            if data == sentinel:
+                self.done = True
+                break
+            if _ERROR_MARK in data or event == "error":
+                error = _mid_stream_error(data, event, self._response)
+                if error is not None:
+                    self.error = error  # raised once the events before it were yielded
+                    break
+            if data_only:
+                if data and (event is None or event == "message"):
+                    append(data)  # keep-alives and foreign event types have no model
+            else:
+                append(raw)
+        self.count += len(out)
+        return out
+
+
+def _to_event(raw: Any) -> ServerSentEvent:
+    event, data, last_id, retry = raw
+    return ServerSentEvent(data.decode("utf-8", "replace"), event or "message", last_id, retry)
+
+
+def _validator(model: Type[Any]) -> Callable[[bytes], Any]:
+    """``model.model_validate_json`` without its Python wrapper (the compiled validator),
+    building a deferred model first."""
+    validator = getattr(model, "__pydantic_validator__", None)
+    if not isinstance(validator, pydantic_core.SchemaValidator):
+        model.model_rebuild()
+        validator = getattr(model, "__pydantic_validator__", None)
+    if isinstance(validator, pydantic_core.SchemaValidator):
+        return validator.validate_json
+    return model.model_validate_json  # type: ignore[no-any-return]
+
+
+def _chunks(response: httpx.Response) -> Iterator[bytes]:
+    """The body bytes; skips httpx's decoder layer when the body is not content-encoded."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    return response.iter_raw() if encoding in ("", "identity") else response.iter_bytes()
+
+
+def _achunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    return response.aiter_raw() if encoding in ("", "identity") else response.aiter_bytes()
+
+
+def _invalid(
+    exc: pydantic.ValidationError, data: Any, response: httpx.Response
+) -> BaseException:
+    """A payload the model rejected: the typed API error when it is an error object."""
+    error = _mid_stream_error(data, None, response) if isinstance(data, bytes) else None
+    return error if error is not None else exc
+
+
+class _Base:
+    """What the four stream classes share: the opener, state and how items are made.
+
+    ``_convert`` turns what the pipeline returns into the yielded item (``None`` for typed
+    streams: the model's compiled validator is called inline); ``fold`` sees each item first.
+    """
+
+    _data_only = False
+    model: Optional[Type[Any]] = None
+
+    def __init__(self, open_response: Any, *, done_sentinel: Optional[str]) -> None:
+        self._open_response = open_response
+        self._done_sentinel = done_sentinel
+        self._response: Optional[httpx.Response] = None
+        self.completed = False  # the body ended cleanly (sentinel seen, when there is one)
+        self.fold: Optional[Callable[[Any], Any]] = None
+
+    @property
+    def response(self) -> Optional[httpx.Response]:
+        """The HTTP response once the stream is open (status, headers)."""
+        return self._response
+
+    def _start(self, response: httpx.Response) -> tuple[_Pipeline, Callable[[Any], Any]]:
+        self._response = response
+        pipeline = _Pipeline(response, self._done_sentinel, self._data_only)
+        convert = _validator(self.model) if self.model is not None else _to_event
+        return pipeline, convert
+
+    def _end(self, pipeline: _Pipeline) -> None:
+        if pipeline.error is not None:
+            raise pipeline.error
+        pipeline.check_complete()
+        self.completed = True
+
+
+class _SyncBase(_Base, Generic[_Item]):
+    """Iterator + context manager; the request is sent on first iteration or ``with``."""
+
+    def __init__(self, open_response: OpenResponse, *, done_sentinel: Optional[str]) -> None:
+        super().__init__(open_response, done_sentinel=done_sentinel)
+        self._iterator: Optional[Iterator[_Item]] = None
+
+    def _iterate(self) -> Iterator[_Item]:
+        with self._open_response() as response:
+            pipeline, convert = self._start(response)
+            feed, fold = pipeline.feed, self.fold
+            data: Any = None
+            try:
+                for chunk in _chunks(response):
+                    for data in feed(chunk):
+                        item = convert(data)
+                        if fold is not None:
+                            fold(item)
+                        yield item
+                    if pipeline.done or pipeline.error is not None:
+                        break
+                else:
+                    for data in pipeline.finish():
+                        item = convert(data)
+                        if fold is not None:
+                            fold(item)
+                        yield item
+            except httpx.TransportError as exc:
+                raise pipeline.broken(exc) from exc
+            except pydantic.ValidationError as exc:
+                raise _invalid(exc, data, response) from None
+            self._end(pipeline)
+
+    def __iter__(self) -> Iterator[_Item]:
+        if self._iterator is None:
+            self._iterator = self._iterate()
+        return self._iterator
+
+    def __next__(self) -> _Item:
+        return next(iter(self))
+
+    def __enter__(self) -> _SyncBase[_Item]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop reading and release the connection (also done on exhaustion or error)."""
+        iterator = self._iterator
+        self._iterator = iter(())
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()  # runs the generator's ``with``: the response closes
+
+
+class _AsyncBase(_Base, Generic[_Item]):
+    def __init__(self, open_response: AsyncOpenResponse, *, done_sentinel: Optional[str]) -> None:
+        super().__init__(open_response, done_sentinel=done_sentinel)
+        self._iterator: Optional[AsyncIterator[_Item]] = None
+
+    async def _iterate(self) -> AsyncIterator[_Item]:
+        async with self._open_response() as response:
+            pipeline, convert = self._start(response)
+            feed, fold = pipeline.feed, self.fold
+            data: Any = None
+            try:
+                finished = False
+                async for chunk in _achunks(response):
+                    for data in feed(chunk):
+                        item = convert(data)
+                        if fold is not None:
+                            fold(item)
+                        yield item
+                    if pipeline.done or pipeline.error is not None:
+                        finished = True
+                        break
+                if not finished:
+                    for data in pipeline.finish():
+                        item = convert(data)
+                        if fold is not None:
+                            fold(item)
+                        yield item
+            except httpx.TransportError as exc:
+                raise pipeline.broken(exc) from exc
+            except pydantic.ValidationError as exc:
+                raise _invalid(exc, data, response) from None
+            self._end(pipeline)
+
+    def __aiter__(self) -> AsyncIterator[_Item]:
+        if self._iterator is None:
+            self._iterator = self._iterate()
+        return self._iterator
+
+    async def __anext__(self) -> _Item:
+        return await self.__aiter__().__anext__()
+
+    async def __aenter__(self) -> _AsyncBase[_Item]:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        iterator = self._iterator
+        self._iterator = _empty()
+        aclose = getattr(iterator, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+async def _empty() -> AsyncIterator[Any]:
+    return
+    yield  # pragma: no cover - makes this an async generator
+
+
+class EventStream(_SyncBase[ServerSentEvent]):
+    """Raw SSE events of a response; never yields the done sentinel itself."""
+
+    def __enter__(self) -> EventStream:
+        return self
+
+    def typed(
+        self, model: Type[T], *, on_open: Optional[Callable[[httpx.Response], Any]] = None
+    ) -> Stream[T]:
+        """The same (not yet started) request, each event's data validated into ``model``;
+        ``on_open(response)`` runs once the response headers arrived."""
+        opener = self._open_response if on_open is None else wrap_open(self._open_response, on_open)
+        return Stream(opener, model=model, done_sentinel=self._done_sentinel)
+
+
+class AsyncEventStream(_AsyncBase[ServerSentEvent]):
+    """Async twin of :class:`EventStream`."""
+
+    async def __aenter__(self) -> AsyncEventStream:
+        return self
+
+    def typed(
+        self, model: Type[T], *, on_open: Optional[Callable[[httpx.Response], Any]] = None
+    ) -> AsyncStream[T]:
+        opener = (
+            self._open_response
+            if on_open is None
+            else async_wrap_open(self._open_response, on_open)
+        )
+        return AsyncStream(opener, model=model, done_sentinel=self._done_sentinel)
+
+
+class Stream(_SyncBase[T]):
+    """Typed events: each data payload validated as ``model`` (its ``model_validate_json``).
+
+    ``fold(item)``, if set, sees every item before it is yielded (how the chat stream
+    accumulates without a second generator layer on the hot path). A payload the model rejects
+    raises the typed API error when it is an ``{"error": ...}`` object, else the
+    ``ValidationError``."""
+
+    _data_only = True
+
+    def __init__(
+        self,
+        open_response: OpenResponse,
+        *,
+        model: Type[T],
+        done_sentinel: Optional[str] = "[DONE]",
+        fold: Optional[Callable[[T], Any]] = None,
+    ) -> None:
+        super().__init__(open_response, done_sentinel=done_sentinel)
+        self.model = model
+        self.fold = fold
+
+    def __enter__(self) -> Stream[T]:
+        return self
+
+
+class AsyncStream(_AsyncBase[T]):
+    """Async twin of :class:`Stream`."""
+
+    _data_only = True
+
+    def __init__(
+        self,
+        open_response: AsyncOpenResponse,
+        *,
+        model: Type[T],
+        done_sentinel: Optional[str] = "[DONE]",
+        fold: Optional[Callable[[T], Any]] = None,
+    ) -> None:
+        super().__init__(open_response, done_sentinel=done_sentinel)
+        self.model = model
+        self.fold = fold
+
+    async def __aenter__(self) -> AsyncStream[T]:
+        return self
+
+
+def wrap_open(open_response: OpenResponse, on_open: Callable[[httpx.Response], None]) -> OpenResponse:
+    """An opener that calls ``on_open(response)`` once the response headers arrived."""
+
+    @contextlib.contextmanager
+    def opener() -> Iterator[httpx.Response]:
+        with open_response() as response:
+            on_open(response)
+            yield response
+
+    return opener
+
+
+def async_wrap_open(
+    open_response: AsyncOpenResponse, on_open: Callable[[httpx.Response], Any]
+) -> AsyncOpenResponse:
+    """Async twin of :func:`wrap_open`; ``on_open`` may return an awaitable."""
+
+    @contextlib.asynccontextmanager
+    async def opener() -> AsyncIterator[httpx.Response]:
+        async with open_response() as response:
+            result = on_open(response)
+            if inspect.isawaitable(result):
+                await result
+            yield response
+
+    return opener
