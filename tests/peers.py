@@ -41,6 +41,8 @@ PEERS = {
     "official": Peer(("inference-gateway==0.22.0", "httpx"), python="3.12"),
     "openai": Peer(("openai", "httpx")),
     "openapi-python-client": Peer(("openapi-python-client",)),
+    # The SDK's own runtime dependencies on the oldest supported Python: generated code must run there.
+    "sdk-py39": Peer(("httpx>=0.27,<1", "pydantic>=2.7,<3"), python="3.9"),
 }
 
 
