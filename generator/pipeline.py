@@ -81,7 +81,9 @@ def build(options: Options) -> Result:
         prepared.model_spec, source_name=spec.display, cache=options.cache
     )
     api = ir.build(prepared, models_module.classes)
-    a2a_available = options.a2a_spec is not None and options.a2a_spec.is_file()
+    if options.a2a_spec is not None and not options.a2a_spec.is_file():
+        raise load.SpecError(str(options.a2a_spec), "/", None, "the A2A spec does not exist")
+    a2a_available = options.a2a_spec is not None
     feats = features_mod.select(api, options.overlays, a2a_available=a2a_available)
     env = render.make_environment(options.templates)
     spec_label = label(options.spec)

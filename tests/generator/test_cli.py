@@ -202,3 +202,33 @@ def test_the_cache_never_changes_the_output(tmp_path: Path) -> None:
     assert any(cache.iterdir())
     generate(SPECS / "hostile.yaml", tmp_path / "none", "inference_gateway", "--no-cache")
     assert tree_bytes(tmp_path / "cold") == tree_bytes(tmp_path / "warm") == tree_bytes(tmp_path / "none")
+
+
+def test_a_json_spec_without_components_generates(tmp_path: Path) -> None:
+    generate(SPECS / "minimal.json", tmp_path, "minimal_pkg")
+    out = run_python(
+        """
+        import inspect
+        from minimal_pkg import InferenceGatewayClient as C, models
+        print(list(inspect.signature(C.get_items_by_item_id).parameters)[:3])
+        print(inspect.signature(C.get_items_by_item_id).return_annotation)
+        print(inspect.signature(C.delete_items_by_item_id).return_annotation)
+        """,
+        tmp_path,
+    )
+    assert out.split("\n")[:3] == ["['self', 'item_id', 'tags']", "Dict[str, Any]", "None"]
+
+
+def test_json_spec_errors_carry_lines(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.json"
+    text = (SPECS / "minimal.json").read_text().replace('"in": "query"', '"in": "nowhere"')
+    spec.write_text(text)
+    result = run_cli(["validate", "--spec", str(spec)])
+    assert result.returncode == 1
+    assert "bad.json:9: at /paths/~1items~1{item_id}/get/parameters/1" in result.stderr, result.stderr
+
+
+def test_a_missing_a2a_spec_given_explicitly_is_an_error(tmp_path: Path) -> None:
+    result = run_cli(["generate", "--output", str(tmp_path), "--a2a-spec", str(tmp_path / "nope.yaml")])
+    assert result.returncode == 1
+    assert "nope.yaml" in result.stderr and "does not exist" in result.stderr
