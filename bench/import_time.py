@@ -97,6 +97,32 @@ def _profile_notes(section: Section, row: Row, statement: str) -> None:
     )
 
 
+def _dependency_floor(section: Section, n: int) -> None:
+    """What our two runtime dependencies alone cost in our venv: the part no SDK code can save."""
+    statement = "import httpx, pydantic; from pydantic import BaseModel, RootModel"
+    try:
+        inner, _ = _import_times(OURS_PYTHON, ours_env(), statement, n)
+    except (RuntimeError, subprocess.SubprocessError) as exc:
+        section.notes.append(f"dependency floor failed: {exc}")
+        return
+    section.add(
+        Row(
+            "reference: import httpx, pydantic (our venv)",
+            median(inner),
+            detail={"samples_s": inner},
+        )
+    )
+    modules = importtime(OURS_PYTHON, ours_env(), "import httpx")
+    optional = [
+        (mod, cum) for mod, _, cum in modules if mod in ("click", "pygments", "rich", "httpx._main")
+    ]
+    if optional:
+        section.notes.append(
+            "httpx imports its CLI's optional deps when installed (they are here, via dev tools): "
+            + ", ".join(f"{mod} {ms:.1f} ms" for mod, ms in optional)
+        )
+
+
 def run(quick: bool = False) -> Section:
     n = 5 if quick else 10
     section = Section(f"import: cold import in a fresh process (median of {n})")
@@ -127,6 +153,7 @@ def run(quick: bool = False) -> Section:
         ours.target = f"<= {LIMIT_MS:g} ms, <= {LIMIT_RATIO:g}x official"
         ours.met = within and ours.met is not False
         _profile_notes(section, ours, statement)
+    _dependency_floor(section, n)
     for name, python, env in contenders:
         bare = median(wall_times([python, "-c", "pass"], 3, env, 30))
         whole = [
