@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import features as features_mod
 from . import ir, load, models, render, write
 from .cache import Cache, source_fingerprint, tool_version
@@ -128,7 +130,7 @@ def build(options: Options) -> Result:
     for group in feats.overlays:
         if group.target and f"{group.target}/__init__.py" not in files:
             files[f"{group.target}/__init__.py"] = OutFile(
-                text=subpackage_init(env, group, files, options.overlays),
+                text=subpackage_init(env, group, files),
                 source="templates/_subpackage.py.jinja",
                 python=True,
             )
@@ -158,35 +160,28 @@ def build(options: Options) -> Result:
     )
 
 
-def render_operations(env: object, api: ir.API) -> str:
-    import jinja2
-
-    assert isinstance(env, jinja2.Environment)
-    annotations = " ".join(
-        [p.annotation for op in api.operations for p in op.params + op.body_fields]
-        + [op.body.annotation for op in api.operations if op.body and op.body.annotation]
-        + [op.return_annotation for op in api.operations]
-    )
-    words = set(_WORD.findall(annotations))
-    needs_optional = any(op.keyword_only or op.body for op in api.operations) or bool(api.operations)
-    typing_names = sorted(
-        {n for n in _TYPING_NAMES if n in words}
-        | ({"Optional", "Mapping", "Union"} if api.operations else set())
-        | ({"Any"} if any(op.body and op.body.kind == "flattened" for op in api.operations) else set())
-        | ({"cast"} if any(op.return_annotation != "None" for op in api.operations) else set())
-        | ({"Optional"} if needs_optional else set())
-    )
-    model_imports = sorted(
-        {n for n in words if n in api.classes}
-        | {op.response_type for op in api.operations if op.response_type in api.classes}
-    )
+def render_operations(env: jinja2.Environment, api: ir.API) -> str:
+    """The `_operations.py` module; imports exactly the names its annotations use."""
+    annotations = [p.annotation for op in api.operations for p in op.params + op.body_fields]
+    annotations += [op.body.annotation for op in api.operations if op.body and op.body.annotation]
+    annotations += [op.return_annotation for op in api.operations]
+    words = set(_WORD.findall(" ".join(annotations)))
+    typing_names = {n for n in _TYPING_NAMES if n in words}
+    if api.operations:  # every method has Optional/Mapping/Union in its extra_* arguments
+        typing_names |= {"Mapping", "Optional", "Union"}
+    if any(op.body and op.body.kind == "flattened" for op in api.operations):
+        typing_names.add("Any")  # **extra_body: Any
+    if any(op.return_annotation != "None" for op in api.operations):
+        typing_names.add("cast")
+    model_imports = {n for n in words if n in api.classes}
+    model_imports |= {op.response_type for op in api.operations if op.response_type in api.classes}
     return render.render(
         env,
         "_operations.py.jinja",
         title=api.title,
         operations=api.operations,
-        typing_names=typing_names if api.operations else [],
-        model_imports=model_imports,
+        typing_names=sorted(typing_names),
+        model_imports=sorted(model_imports),
         any_stream=any(op.streams for op in api.operations),
         optional=_optional,
         op_docstring=operation_docstring,
@@ -265,12 +260,8 @@ def top_level_exports(
     return sorted(result, key=lambda item: item[0].lower())
 
 
-def subpackage_init(
-    env: object, group: features_mod.OverlayGroup, files: dict[str, OutFile], overlays: Path
-) -> str:
-    import jinja2
-
-    assert isinstance(env, jinja2.Environment)
+def subpackage_init(env: jinja2.Environment, group: features_mod.OverlayGroup, files: dict[str, OutFile]) -> str:
+    """`__init__.py` for an overlay subpackage that has none: lazy re-exports of its modules."""
     exports = sorted(
         (module.replace("." + group.target, "", 1), names)
         for module, names in _module_exports(files, group.target)
