@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bench._server import stream_events
-from bench._util import bench_server
+from bench._util import OURS_PYTHON, WORKERS, bench_server, ours_env, run_json
 
 
 def _events(url: str, n_chunks: int) -> list:
@@ -49,3 +49,12 @@ def test_completion_health_and_not_found() -> None:
             assert response.json()["choices"][0]["message"]["role"] == "assistant"
         assert client.get(f"{url.rsplit('/v1', 1)[0]}/health").status_code == 200
         assert client.get(f"{url}/nope").status_code == 404
+
+
+@pytest.mark.parametrize("worker", ["stream_floor.py", "stream_ours.py", "stream_transport.py"])
+def test_stream_workers_consume_every_chunk(worker: str) -> None:
+    """Each contender's worker reads the whole stream (its own check: N content chunks + usage)."""
+    with bench_server(write_size=0) as url:
+        out = run_json([OURS_PYTHON, WORKERS / worker, url, 300, "once"], ours_env(), timeout=120)
+    assert out["chunks"] == 301
+    assert out["maxrss_mib"] > 0
