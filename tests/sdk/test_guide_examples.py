@@ -7,6 +7,7 @@ change when running them is the base URL, pointed at the fake gateway. Each runs
 
 from __future__ import annotations
 
+import socket
 import textwrap
 from typing import Any, Dict
 
