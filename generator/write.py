@@ -7,6 +7,8 @@ output is left byte-identical.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -113,8 +115,22 @@ def write_tree(root: Path, contents: Mapping[str, bytes]) -> None:
 
 
 def replace_package(output: Path, package: str, contents: Mapping[str, bytes]) -> Path:
-    """Write `contents` as `output/package`, replacing any previous version atomically."""
+    """Write `contents` as `output/package`, replacing any previous version atomically.
+
+    A lock file serialises concurrent generations into the same output (several people or
+    test runs in one checkout), so each swap sees a consistent directory.
+    """
     output.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(str((output / package).resolve()).encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"igw-generator-{digest}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _replace_locked(output, package, contents)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _replace_locked(output: Path, package: str, contents: Mapping[str, bytes]) -> Path:
     target = output / package
     staging = Path(tempfile.mkdtemp(prefix=f".{package}.new-", dir=output))
     try:

@@ -232,3 +232,23 @@ def test_a_missing_a2a_spec_given_explicitly_is_an_error(tmp_path: Path) -> None
     result = run_cli(["generate", "--output", str(tmp_path), "--a2a-spec", str(tmp_path / "nope.yaml")])
     assert result.returncode == 1
     assert "nope.yaml" in result.stderr and "does not exist" in result.stderr
+
+
+def test_concurrent_generations_into_one_output_leave_a_complete_package(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "generator", "generate", "--spec", str(MAIN_SPEC), "--output", str(tmp_path)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err.decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inference_gateway"]
+    assert run_cli(["check", "--spec", str(MAIN_SPEC), "--output", str(tmp_path)]).returncode == 0
