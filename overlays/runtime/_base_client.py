@@ -33,7 +33,7 @@ from typing import (
 )
 from urllib.parse import quote
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ._retry import RetryConfig
 from ._types import NOT_GIVEN, NotGiven, Timeout
@@ -133,6 +133,8 @@ def _make_parser(op_name: str, response_type: Any) -> Callable[[httpx.Response],
         validate = jsonlib.loads
         model = "JSON"
     else:
+        from pydantic import TypeAdapter  # rare (list/union responses); pydantic loads it lazily
+
         validate = TypeAdapter(response_type).validate_json
         model = getattr(response_type, "__name__", repr(response_type))
 
