@@ -245,9 +245,10 @@ def top_level_exports(
         if group.target == "lib":
             groups += _module_exports(files, group.target)
         elif group.target:
-            # Other subpackages (a2a) keep their names; only their prefixed ones go top level.
+            # Other subpackages (a2a) keep their names; only names that carry the subpackage's
+            # name (A2AClient, AsyncA2AClient, A2AError) also go top level.
             groups += [
-                (module, [n for n in names if n.startswith(group.target.upper())])
+                (module, [n for n in names if group.target.upper() in n])
                 for module, names in _module_exports(files, group.target)
             ]
     seen: set[str] = set()
