@@ -36,7 +36,7 @@ from typing import (
 )
 from urllib.parse import quote
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ._retry import RetryConfig
 from ._types import NOT_GIVEN, NotGiven, Timeout
@@ -136,6 +136,8 @@ def _make_parser(op_name: str, response_type: Any) -> Callable[[httpx.Response],
         validate = jsonlib.loads
         model = "JSON"
     else:
+        from pydantic import TypeAdapter  # rare (list/union responses); pydantic loads it lazily
+
         validate = TypeAdapter(response_type).validate_json
         model = getattr(response_type, "__name__", repr(response_type))
 
@@ -264,6 +266,21 @@ def _merge_headers(base: Dict[str, str], *layers: Optional[Mapping[str, Any]]) -
     return merged
 
 
+def _json_bytes(op: Operation, body: Any, extra_body: Optional[Mapping[str, Any]]) -> bytes:
+    """The JSON body: top-level ``None`` values dropped (not given), models dumped, extras last."""
+    if isinstance(body, Mapping):
+        payload: Any = {
+            key: _to_jsonable(value) for key, value in body.items() if value is not None
+        }
+    else:
+        payload = {} if body is NOT_GIVEN else _to_jsonable(body)
+    if extra_body:
+        if not isinstance(payload, dict):
+            raise TypeError(f"{op.name}: extra body fields need a JSON object body")
+        payload.update(_to_jsonable(extra_body))
+    return jsonlib.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def gateway_root(base_url: str) -> str:
     """The gateway root the spec's absolute paths hang from: the base URL minus ``/v<digits>``."""
     url = base_url.rstrip("/")
@@ -290,7 +307,7 @@ class _Pool(Generic[ClientT]):
     def __init__(self, factory: Callable[[], ClientT], client: Optional[ClientT]) -> None:
         self._factory: Callable[[], ClientT] = factory
         self._client: Optional[ClientT] = client
-        self._created = client is None
+        self.created = client is None
         self._closed = False
         self._lock = threading.Lock()
 
@@ -309,7 +326,7 @@ class _Pool(Generic[ClientT]):
         """Mark the pool closed; return the httpx client the caller must close, if any."""
         with self._lock:
             client, self._client, self._closed = self._client, None, True
-        return client if self._created else None
+        return client if self.created else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,9 +392,15 @@ class _BaseClient(Generic[ClientT]):
         self._token: Optional[str] = settings["token"]
         self.timeout: Timeout = settings["timeout"]
         self._default_timeout = self._http_timeout(self.timeout)
+        self._default_timeout_dict = self._default_timeout.as_dict()
         self.retry: RetryConfig = settings["retry"]
         self.default_query: Dict[str, Any] = settings["default_query"]
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip, deflate",
+            "Connection": "keep-alive",
+            "User-Agent": USER_AGENT,
+        }
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
         if settings["skip_mcp"]:
@@ -385,7 +408,15 @@ class _BaseClient(Generic[ClientT]):
         if settings["direct_provider"]:
             headers["X-Direct-Provider"] = "true"
         self._headers = _merge_headers(headers, settings["default_headers"])
-        self._stream_headers = _merge_headers(self._headers, {"Accept": "text/event-stream"})
+        stream_headers = _merge_headers(self._headers, {"Accept": "text/event-stream"})
+        json_type = {"Content-Type": "application/json"}
+        # (stream, JSON body) -> the headers of such a request, merged once here.
+        self._header_sets = {
+            (False, False): self._headers,
+            (False, True): _merge_headers(self._headers, json_type),
+            (True, False): stream_headers,
+            (True, True): _merge_headers(stream_headers, json_type),
+        }
 
     @property
     def max_retries(self) -> int:
@@ -450,35 +481,51 @@ class _BaseClient(Generic[ClientT]):
 
     def _build_request(self, op: Operation, options: RequestOptions, stream: bool) -> httpx.Request:
         """The httpx request for one call: URL, merged query and headers, JSON body, timeout."""
+        import httpx
+
         path = op.format_path(options.get("path_params")) if op.path_params else op.path
-        headers = self._stream_headers if stream else self._headers
-        extra_headers = options.get("extra_headers")
-        call_headers = options.get("headers")
-        if call_headers or extra_headers:
-            headers = _merge_headers(headers, call_headers, extra_headers)
         query = options.get("query")
         extra_query = options.get("extra_query")
         params = (
-            _merge_query(self.default_query, query, extra_query)
+            _merge_query(self.default_query, query, extra_query) or None
             if (query or extra_query or self.default_query)
             else None
         )
         content = options.get("content", NOT_GIVEN)
         body = options.get("json", NOT_GIVEN)
         extra_body = options.get("extra_body")
-        if body is not NOT_GIVEN or extra_body:
-            if isinstance(body, Mapping):
-                body = {key: value for key, value in body.items() if value is not None}
-            payload = _to_jsonable({} if body is NOT_GIVEN else body)
-            if extra_body:
-                if not isinstance(payload, dict):
-                    raise TypeError(f"{op.name}: extra body fields need a JSON object body")
-                payload.update(_to_jsonable(extra_body))
-            content = jsonlib.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-            headers = _merge_headers(headers, {"Content-Type": "application/json"})
+        is_json = body is not NOT_GIVEN or bool(extra_body)
+        if is_json:
+            content = _json_bytes(op, body, extra_body)
+        headers = self._header_sets[stream, is_json]
+        extra_headers = options.get("extra_headers")
+        call_headers = options.get("headers")
+        if call_headers or extra_headers:
+            headers = _merge_headers(headers, call_headers, extra_headers)
+        timeout = options.get("timeout", NOT_GIVEN)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s %s%s", op.method, self._root, path)
-        return self._pool.get().build_request(
+        pool = self._pool
+        if pool.created:
+            # Our own httpx client has no defaults to merge (ours are in `headers`): build the
+            # request directly, which skips re-parsing the URL and copying empty cookie jars.
+            return httpx.Request(
+                op.method,
+                self._root + path,
+                params=params,
+                headers=headers,
+                content=None if isinstance(content, NotGiven) else content,
+                files=options.get("files"),
+                data=options.get("data"),
+                extensions={
+                    "timeout": (
+                        self._default_timeout_dict
+                        if isinstance(timeout, NotGiven)
+                        else self._http_timeout(timeout).as_dict()
+                    )
+                },
+            )
+        return pool.get().build_request(
             op.method,
             self._root + path,
             params=params,
@@ -486,7 +533,7 @@ class _BaseClient(Generic[ClientT]):
             content=None if isinstance(content, NotGiven) else content,
             files=options.get("files"),
             data=options.get("data"),
-            timeout=self._call_timeout(options.get("timeout", NOT_GIVEN)),
+            timeout=self._call_timeout(timeout),
         )
 
     # -- retry decisions (the send loops of both clients call these) ---------------------------

@@ -9,9 +9,7 @@ decisions and only differ in how they sleep and send.
 
 from __future__ import annotations
 
-import email.utils
 import math
-import random
 import time
 from dataclasses import dataclass, field, replace
 from typing import Callable, FrozenSet, Mapping, Optional
@@ -61,6 +59,8 @@ class RetryConfig:
 
     def backoff(self, retry: int) -> float:
         """Seconds to wait before retry number ``retry`` (1-based), jitter included."""
+        import random  # on the first retry only: keeps it out of the package import
+
         base = min(self.max_backoff, self.initial_backoff * self.multiplier ** (retry - 1))
         return base * (1.0 - self.jitter * random.random())
 
@@ -97,6 +97,8 @@ def parse_retry_after(headers: Mapping[str, str], now: Optional[float] = None) -
     try:
         seconds = float(raw)
     except ValueError:
+        import email.utils  # HTTP dates are rare; the module costs ~5 ms to import
+
         parsed = email.utils.parsedate_tz(raw)
         if parsed is None:
             return None
