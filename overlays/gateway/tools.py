@@ -135,6 +135,17 @@ _GOOGLE_PARAM = re.compile(r"^(\*{0,2}\w+)\s*(\([^)]*\))?\s*:\s*(.*)$")
 _NUMPY_PARAM = re.compile(r"^(\*{0,2}\w+)\s*(:.*)?$")
 
 
+_PARAM_SECTIONS = (
+    "args",
+    "arguments",
+    "parameters",
+    "params",
+    "keyword args",
+    "keyword arguments",
+    "other parameters",
+)
+
+
 def _parse_docstring(doc: Optional[str]) -> Tuple[str, Dict[str, str]]:
     """(summary, {parameter: description}) from a Google- or NumPy-style docstring."""
     if not doc:
@@ -143,45 +154,49 @@ def _parse_docstring(doc: Optional[str]) -> Tuple[str, Dict[str, str]]:
     summary: List[str] = []
     params: Dict[str, str] = {}
     i = 0
-    while i < len(lines) and not _SECTION.match(lines[i]):
+    while i < len(lines) and not _is_heading(lines, i):
         summary.append(lines[i])
         i += 1
-    section: Optional[str] = None
+    numpy = False
+    in_params = False
+    base: Optional[int] = None  # indent of the parameter lines of a Google section
     current: Optional[str] = None
     while i < len(lines):
         line = lines[i]
-        heading = _SECTION.match(line)
-        underline = i + 1 < len(lines) and set(lines[i + 1].strip()) == {"-"}
-        if heading and (line.rstrip().endswith(":") or underline):
-            section = heading.group(1).lower()
-            current = None
-            i += 2 if underline else 1
+        if _is_heading(lines, i):
+            heading = _SECTION.match(line)
+            in_params = heading is not None and heading.group(1).lower() in _PARAM_SECTIONS
+            numpy = _underlined(lines, i)
+            base, current = None, None
+            i += 2 if numpy else 1
             continue
-        if section in ("args", "arguments", "parameters", "params", "keyword args",
-                       "keyword arguments", "other parameters"):
-            stripped = line.strip()
-            indent = len(line) - len(line.lstrip())
-            google = _GOOGLE_PARAM.match(stripped)
-            numpy = _NUMPY_PARAM.match(stripped)
-            if stripped and google and (current is None or indent <= _indent_of(lines, current)):
-                current = google.group(1).lstrip("*")
-                params[current] = google.group(3).strip()
-            elif stripped and numpy and indent == 0:
-                current = numpy.group(1).lstrip("*")
-                params[current] = ""
-            elif stripped and current is not None:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if in_params and stripped:
+            if numpy and indent == 0:
+                match = _NUMPY_PARAM.match(stripped)
+                current = match.group(1).lstrip("*") if match else None
+                if current:
+                    params[current] = ""
+            elif not numpy and (base is None or indent <= base):
+                match = _GOOGLE_PARAM.match(stripped)
+                base = indent
+                current = match.group(1).lstrip("*") if match else None
+                if match and current:
+                    params[current] = match.group(3).strip()
+            elif current is not None:
                 params[current] = (params[current] + " " + stripped).strip()
         i += 1
-    text = "\n".join(summary).strip()
-    return text, params
+    return "\n".join(summary).strip(), params
 
 
-def _indent_of(lines: List[str], name: str) -> int:
-    for line in lines:
-        stripped = line.lstrip()
-        if stripped.startswith(name) or stripped.startswith("*" + name):
-            return len(line) - len(stripped)
-    return 0
+def _underlined(lines: List[str], i: int) -> bool:
+    return i + 1 < len(lines) and set(lines[i + 1].strip()) == {"-"}
+
+
+def _is_heading(lines: List[str], i: int) -> bool:
+    line = lines[i]
+    return bool(_SECTION.match(line)) and (line.rstrip().endswith(":") or _underlined(lines, i))
 
 
 def _clean_schema(schema: Dict[str, Any]) -> Dict[str, Any]:

@@ -6,7 +6,6 @@ from typing import List, Optional, Sequence
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from inference_gateway._sse import ServerSentEvent, SSEDecoder, SSEvent, plain_data
 
 

@@ -1,0 +1,3 @@
+from tests.sdk.conftest import any_client
+
+__all__ = ["any_client"]
