@@ -583,12 +583,12 @@ class SyncAPIClient(_BaseClient["httpx.Client"]):
             retry += 1
             try:
                 response = http.send(request, stream=stream)
+                if response.is_success:
+                    return response
+                response.read()  # the error body, also of a stream
             except httpx.TransportError as exc:
                 time.sleep(self._after_transport_error(request, exc, retry))
                 continue
-            if response.is_success:
-                return response
-            response.read()
             time.sleep(self._after_error_status(request, response, retry))
 
     def _request(self, op: Operation, **options: Unpack[RequestOptions]) -> Any:
@@ -640,12 +640,12 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
             retry += 1
             try:
                 response = await http.send(request, stream=stream)
+                if response.is_success:
+                    return response
+                await response.aread()  # the error body, also of a stream
             except httpx.TransportError as exc:
                 await anyio.sleep(self._after_transport_error(request, exc, retry))
                 continue
-            if response.is_success:
-                return response
-            await response.aread()
             await anyio.sleep(self._after_error_status(request, response, retry))
 
     async def _request(self, op: Operation, **options: Unpack[RequestOptions]) -> Any:

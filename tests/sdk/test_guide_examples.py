@@ -319,9 +319,10 @@ def test_models_tools_and_health(gateway: FakeGateway, capsys: pytest.CaptureFix
 def test_health_check_false_when_server_down(gateway: FakeGateway) -> None:
     from inference_gateway import InferenceGatewayClient
 
-    from tests.peers import free_port
-
-    client = InferenceGatewayClient(f"http://127.0.0.1:{free_port()}/v1")
+    with socket.socket() as sock:  # a port nothing listens on once the socket is closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = InferenceGatewayClient(f"http://127.0.0.1:{port}/v1")
     assert client.health_check() is False
     assert InferenceGatewayClient("http://[::1").health_check() is False  # even a broken URL
 
