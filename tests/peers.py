@@ -98,7 +98,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_http(url: str, timeout: float, proc: "subprocess.Popen[bytes] | None" = None) -> None:
+def wait_for_http(url: str, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
     """Poll ``url`` until it answers (any HTTP status) or ``timeout`` seconds pass."""
     deadline = time.monotonic() + timeout
     last: Exception | None = None
@@ -114,6 +114,16 @@ def wait_for_http(url: str, timeout: float, proc: "subprocess.Popen[bytes] | Non
             last = exc
             time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f}s: {last}")
+
+
+def stop_process(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Terminate a peer server, killing it if it does not exit within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from inference_gateway import (
 )
 from inference_gateway.models import CreateChatCompletionStreamResponse
 
-from tests.peers import free_port, peer_python, wait_for_http
+from tests.peers import free_port, peer_python, stop_process, wait_for_http
 from tests.sdk._helpers import collect, resolve
 
 MASTER_KEY = "sk-igw-master-test"
@@ -80,12 +80,7 @@ def litellm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             raise RuntimeError(f"LiteLLM did not start: {exc}\n{log.read_text()[-3000:]}") from exc
         yield f"http://127.0.0.1:{port}/v1"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 @pytest.fixture(params=["sync", "async"])
