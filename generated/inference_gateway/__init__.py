@@ -50,9 +50,11 @@ if TYPE_CHECKING:
     )
     from .a2a._stream import (
         A2AStream,
+        AsyncA2AStream,
     )
     from .a2a.client import (
         A2AClient,
+        AsyncA2AClient,
     )
     from .a2a.errors import (
         A2AError,
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
         ConflictError,
         InferenceGatewayAPIError,
         InferenceGatewayError,
+        InferenceGatewayValidationError,
         InternalServerError,
         NotFoundError,
         PermissionDeniedError,
@@ -147,6 +150,8 @@ __all__ = [
     "A2AVersionError",
     "APIConnectionError",
     "APITimeoutError",
+    "AsyncA2AClient",
+    "AsyncA2AStream",
     "AsyncAPIClient",
     "AsyncChatCompletionStream",
     "AsyncEventStream",
@@ -183,6 +188,7 @@ __all__ = [
     "InferenceGatewayAPIError",
     "InferenceGatewayClient",
     "InferenceGatewayError",
+    "InferenceGatewayValidationError",
     "InternalServerError",
     "ListModelsResponse",
     "ListToolsResponse",
@@ -255,7 +261,9 @@ _LAZY: Dict[str, str] = {
     "Timeout": "._types",
     "A2AEvent": ".a2a._protocol",
     "A2AStream": ".a2a._stream",
+    "AsyncA2AStream": ".a2a._stream",
     "A2AClient": ".a2a.client",
+    "AsyncA2AClient": ".a2a.client",
     "A2AError": ".a2a.errors",
     "A2ARPCError": ".a2a.errors",
     "A2AResponseError": ".a2a.errors",
@@ -267,6 +275,7 @@ _LAZY: Dict[str, str] = {
     "ConflictError": ".errors",
     "InferenceGatewayAPIError": ".errors",
     "InferenceGatewayError": ".errors",
+    "InferenceGatewayValidationError": ".errors",
     "InternalServerError": ".errors",
     "NotFoundError": ".errors",
     "PermissionDeniedError": ".errors",

@@ -21,6 +21,7 @@ __all__ = [
     "ConflictError",
     "InferenceGatewayAPIError",
     "InferenceGatewayError",
+    "InferenceGatewayValidationError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -57,6 +58,11 @@ class InferenceGatewayAPIError(InferenceGatewayError):
         self.message = message
         self.body = body
         self.headers: Mapping[str, str] = headers if headers is not None else {}
+
+    @property
+    def response_data(self) -> Any:
+        """The decoded body under the name the older SDK used."""
+        return self.body
 
     def __reduce__(self) -> Any:
         # Keep the keyword-rich constructor picklable (exceptions cross process pools).
@@ -107,7 +113,11 @@ class StreamError(InferenceGatewayError):
     """A stream broke or ended before its end marker."""
 
 
-class ResponseValidationError(InferenceGatewayError):
+class InferenceGatewayValidationError(InferenceGatewayError):
+    """Data that does not match its schema (the older SDK's name, kept for its users)."""
+
+
+class ResponseValidationError(InferenceGatewayValidationError):
     """A successful response whose body does not match the type the operation declares."""
 
     def __init__(self, message: str, *, operation: str, model: str, body: Any = None) -> None:

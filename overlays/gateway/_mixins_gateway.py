@@ -30,20 +30,30 @@ _PROXY_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _proxy_call(
-    client: Any, provider: Any, path: str, method: str, json_data: Optional[Mapping[str, Any]]
+    client: Any,
+    provider: Any,
+    path: str,
+    method: str,
+    json_data: Optional[Mapping[str, Any]],
+    options: Dict[str, Any],
 ) -> Tuple[Callable[..., Any], Tuple[Any, ...], Dict[str, Any]]:
-    """The generated proxy method for ``method`` and its arguments."""
+    """The generated proxy method for ``method`` and all its arguments."""
     verb = method.upper()
     if verb not in _PROXY_METHODS:
         raise ValueError(f"proxy_request: method must be one of {', '.join(_PROXY_METHODS)}, got {method!r}")
     operation = getattr(client, f"proxy_{verb.lower()}")
     kwargs: Dict[str, Any] = {}
+    # The older SDK passed requests-style `params=` / `headers=` through: map them.
+    for old, new in (("params", "extra_query"), ("headers", "extra_headers")):
+        if old in options:
+            kwargs[new] = options.pop(old)
     if json_data is not None:
         if verb in ("GET", "DELETE"):
             raise ValueError(f"proxy_request: json_data cannot be sent with {verb}; use POST, PUT or PATCH")
         kwargs["body"] = json_data
     elif verb in ("POST", "PUT", "PATCH"):
         kwargs["body"] = {}
+    kwargs.update(options)
     return operation, (provider, path.lstrip("/")), kwargs
 
 
@@ -82,10 +92,11 @@ class GatewayHelpers(_SyncBase):
         """Send ``method`` to ``/proxy/{provider}/{path}``; return the parsed JSON body.
 
         ``provider`` is a ``Provider`` or a plain string; ``kwargs`` go to the generated method
-        (``extra_headers``, ``extra_query``, ``timeout``).
+        (``extra_headers``, ``extra_query``, ``timeout``; the older SDK's ``headers`` and
+        ``params`` are accepted as those).
         """
-        operation, args, call_kwargs = _proxy_call(self, provider, path, method, json_data)
-        return _as_dict(operation(*args, **call_kwargs, **kwargs))
+        operation, args, call_kwargs = _proxy_call(self, provider, path, method, json_data, kwargs)
+        return _as_dict(operation(*args, **call_kwargs))
 
 
 class AsyncGatewayHelpers(_AsyncBase):
@@ -109,5 +120,5 @@ class AsyncGatewayHelpers(_AsyncBase):
         **kwargs: Any,
     ) -> Any:
         """Send ``method`` to ``/proxy/{provider}/{path}``; return the parsed JSON body."""
-        operation, args, call_kwargs = _proxy_call(self, provider, path, method, json_data)
-        return _as_dict(await operation(*args, **call_kwargs, **kwargs))
+        operation, args, call_kwargs = _proxy_call(self, provider, path, method, json_data, kwargs)
+        return _as_dict(await operation(*args, **call_kwargs))

@@ -14,6 +14,7 @@ from inference_gateway import (
     ConflictError,
     InferenceGatewayAPIError,
     InferenceGatewayError,
+    InferenceGatewayValidationError,
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
@@ -63,6 +64,7 @@ async def test_status_maps_to_error_class(
     assert error.body == {"error": f"said {status}"}
     assert error.headers["x-request-id"] == "r-1"
     assert str(error) == f"{status}: said {status}"
+    assert error.response_data is error.body  # the older SDK's attribute name
     assert TOKEN not in str(error) and TOKEN not in repr(error)
 
 
@@ -154,6 +156,7 @@ async def test_response_validation_error_names_model_and_field(
     assert "response of listModels does not match ListModelsResponse" in message
     assert "data.0.created: Field required" in message
     assert info.value.model == "ListModelsResponse" and info.value.operation == "listModels"
+    assert isinstance(info.value, InferenceGatewayValidationError)  # the older SDK's class
 
     gateway.enqueue("GET", "/v1/models", body=b"not json", headers={"content-type": "text/plain"})
     with pytest.raises(ResponseValidationError, match="ListModelsResponse"):

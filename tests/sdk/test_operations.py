@@ -204,6 +204,10 @@ async def test_proxy_request_helper(any_client: Callable[..., Any], gateway: Fak
     )
     assert posted["method"] == "POST" and posted["path"] == "v1/messages"
     assert posted["body"] == {"a": [1, None]}
+    compat = await resolve(
+        client.proxy_request("openai", "models", params={"limit": "2"}, headers={"X-Org": "o1"})
+    )
+    assert compat["query"] == {"limit": "2"} and gateway.last.headers["x-org"] == "o1"
     with pytest.raises(ValueError, match="json_data cannot be sent with GET"):
         await resolve(client.proxy_request("openai", "x", json_data={"a": 1}))
     with pytest.raises(ValueError, match="method must be one of"):
