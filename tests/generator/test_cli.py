@@ -28,12 +28,22 @@ def test_generate_prints_a_summary(tmp_path: Path) -> None:
     assert "sync" in out and "async" in out
 
 
+def _snapshot_overlays(tmp_path: Path) -> list:
+    """Copies of overlays/ and templates/ (they may be edited while tests run) for runs that
+    must compare."""
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO / "overlays", tmp_path / "overlays", ignore=ignore)
+    shutil.copytree(REPO / "templates", tmp_path / "templates", ignore=ignore)
+    return ["--overlays", str(tmp_path / "overlays"), "--templates", str(tmp_path / "templates")]
+
+
 def test_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
     # Different hash seeds: nothing may depend on set/dict iteration order of strings.
     first, second = tmp_path / "a", tmp_path / "b"
+    overlays = _snapshot_overlays(tmp_path)
     for out, seed in ((first, "1"), (second, "2")):
         result = run_cli(
-            ["generate", "--no-cache", "--spec", str(MAIN_SPEC), "--output", str(out)],
+            ["generate", "--no-cache", "--spec", str(MAIN_SPEC), "--output", str(out), *overlays],
             env={"PYTHONHASHSEED": seed},
         )
         assert result.returncode == 0, result.stderr
@@ -186,21 +196,23 @@ def test_generation_refuses_an_invalid_package_name(tmp_path: Path) -> None:
 
 
 def test_hostile_spec_generation_is_deterministic(tmp_path: Path) -> None:
-    generate(SPECS / "hostile.yaml", tmp_path / "a", "hostile_pkg", "--no-cache")
-    generate(SPECS / "hostile.yaml", tmp_path / "b", "hostile_pkg", "--no-cache")
+    overlays = _snapshot_overlays(tmp_path)
+    generate(SPECS / "hostile.yaml", tmp_path / "a", "hostile_pkg", "--no-cache", *overlays)
+    generate(SPECS / "hostile.yaml", tmp_path / "b", "hostile_pkg", "--no-cache", *overlays)
     assert tree_bytes(tmp_path / "a") == tree_bytes(tmp_path / "b")
 
 
 def test_the_cache_never_changes_the_output(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
+    overlays = _snapshot_overlays(tmp_path)
     for out in ("cold", "warm"):
         result = run_cli(
-            ["generate", "--spec", str(SPECS / "hostile.yaml"), "--output", str(tmp_path / out)],
+            ["generate", "--spec", str(SPECS / "hostile.yaml"), "--output", str(tmp_path / out), *overlays],
             env={"IGW_GENERATOR_CACHE": str(cache)},
         )
         assert result.returncode == 0, result.stderr
     assert any(cache.iterdir())
-    generate(SPECS / "hostile.yaml", tmp_path / "none", "inference_gateway", "--no-cache")
+    generate(SPECS / "hostile.yaml", tmp_path / "none", "inference_gateway", "--no-cache", *overlays)
     assert tree_bytes(tmp_path / "cold") == tree_bytes(tmp_path / "warm") == tree_bytes(tmp_path / "none")
 
 
