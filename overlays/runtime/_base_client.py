@@ -494,34 +494,25 @@ class _BaseClient(Generic[ClientT]):
         timeout = options.get("timeout", NOT_GIVEN)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("%s %s%s", op.method, self._root, path)
+        url = self._root + path
+        parts: Dict[str, Any] = {
+            "params": params,
+            "headers": headers,
+            "content": None if isinstance(content, NotGiven) else content,
+            "files": options.get("files"),
+            "data": options.get("data"),
+        }
         pool = self._pool
         if pool.created:
             # Our own httpx client has no defaults to merge (ours are in `headers`): build the
             # request directly, which skips re-parsing the URL and copying empty cookie jars.
-            return httpx.Request(
-                op.method,
-                self._root + path,
-                params=params,
-                headers=headers,
-                content=None if isinstance(content, NotGiven) else content,
-                files=options.get("files"),
-                data=options.get("data"),
-                extensions={
-                    "timeout": self._default_timeout_dict
-                    if isinstance(timeout, NotGiven)
-                    else self._http_timeout(timeout).as_dict()
-                },
+            timeouts = (
+                self._default_timeout_dict
+                if isinstance(timeout, NotGiven)
+                else self._http_timeout(timeout).as_dict()
             )
-        return pool.get().build_request(
-            op.method,
-            self._root + path,
-            params=params,
-            headers=headers,
-            content=None if isinstance(content, NotGiven) else content,
-            files=options.get("files"),
-            data=options.get("data"),
-            timeout=self._call_timeout(timeout),
-        )
+            return httpx.Request(op.method, url, extensions={"timeout": timeouts}, **parts)
+        return pool.get().build_request(op.method, url, timeout=self._call_timeout(timeout), **parts)
 
     # -- retry decisions (the send loops of both clients call these) ---------------------------
 
