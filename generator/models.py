@@ -47,6 +47,16 @@ def generate_models(model_spec: dict[str, Any], *, source_name: str, cache: Cach
         source = hit.decode("utf-8")
         return ModelsModule(source=source, classes=_class_kinds(source))
     module = _run_datamodel_codegen(model_spec, source_name)
+    missing = sorted(set(schemas) - set(module.classes))
+    if missing:
+        # ir.prepare gives every schema a class name; a tool that renamed one would silently
+        # degrade argument and return types, so stop instead.
+        raise SpecError(
+            source_name,
+            "/components/schemas",
+            None,
+            f"datamodel-code-generator produced no class for schema(s) {missing}",
+        )
     cache.put(key, module.source.encode("utf-8"))
     return module
 
