@@ -45,6 +45,7 @@ class Body:
     annotation: str = ""  # the single `body` argument otherwise
     stream_flag: str | None = None  # wire name of a boolean `stream` property
     description: str = ""
+    file_fields: tuple[str, ...] = ()  # kind == "multipart": parts the spec declares binary
 
 
 @dataclass(frozen=True)
@@ -596,7 +597,15 @@ def _body(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer, taken: s
     media = next(iter(content))
     base = media.split(";")[0].strip().lower()
     if base == "multipart/form-data":
-        return Body("multipart", media, required, annotation="Mapping[str, Any]", description=description)
+        media_obj = content[media] if isinstance(content[media], dict) else {}
+        return Body(
+            "multipart",
+            media,
+            required,
+            annotation="Mapping[str, Any]",
+            description=description,
+            file_fields=_file_fields(data, media_obj.get("schema")),
+        )
     if base == "application/x-www-form-urlencoded":
         return Body("form", media, required, annotation="Mapping[str, Any]", description=description)
     return Body("binary", media, required, annotation="Union[bytes, str]", description=description)
@@ -620,11 +629,50 @@ def _response(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer) -> t
         if isinstance(resolved, dict) and resolved.get("type") == "array":
             return "list", "List[Any]"
         return "dict", "Dict[str, Any]"
-    if any(not m.lower().startswith("text/event-stream") for m in content):
+    plain = [m for m in content if not m.lower().startswith("text/event-stream")]
+    if plain and all(_is_binary_media(m, content[m]) for m in plain):
+        return "bytes", "bytes"  # images, octet streams: decoding them as text would corrupt them
+    if plain:
         return "str", "str"
     if content:  # only an event stream: the plain method returns the raw text
         return "str", "str"
     return "None", "None"
+
+
+def _is_binary_schema(data: Mapping[str, Any], schema: Any) -> bool:
+    """`format: binary` (3.0), `contentMediaType` (3.1), or an array of those."""
+    schema = _deref(data, schema)
+    if not isinstance(schema, dict):
+        return False
+    if schema.get("type") == "array":
+        return _is_binary_schema(data, schema.get("items"))
+    return schema.get("format") == "binary" or "contentMediaType" in schema
+
+
+def _file_fields(data: Mapping[str, Any], schema: Any) -> tuple[str, ...]:
+    """Wire names of the multipart parts that are files; the others are sent as form fields."""
+    obj = _object_properties(data, schema)
+    if obj is None:
+        return ()
+    return tuple(wire for wire, prop in obj[0].items() if _is_binary_schema(data, prop))
+
+
+_BINARY_MEDIA = (
+    "image/",
+    "audio/",
+    "video/",
+    "application/octet-stream",
+    "application/pdf",
+    "application/zip",
+)
+
+
+def _is_binary_media(media: str, media_obj: Any) -> bool:
+    base = media.split(";")[0].strip().lower()
+    if base.startswith(_BINARY_MEDIA):
+        return True
+    schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
+    return not base.startswith("text/") and isinstance(schema, dict) and schema.get("format") == "binary"
 
 
 def _streams(data: Mapping[str, Any], op: Mapping[str, Any]) -> bool:

@@ -317,20 +317,12 @@ def test_v2_image_generation_json(evolution_sdk: SdkFactory, server: RecordingSe
         assert images.data[0].url == "http://img/1.png"
 
 
-MULTIPART_GAP = (
-    "generator gap: a multipart body is passed to httpx as files= only: a str part (prompt) is "
-    "sent as a file upload, not a form field, and an int part (n) crashes in httpx "
-    "(AttributeError: 'int' object has no attribute 'read')"
-)
-
-
 def _assert_image_edit(parts: Dict[str, Tuple[Any, bytes]]) -> None:
     assert parts["image"][1] == PNG and parts["image"][0] is not None  # a file part
     assert parts["prompt"] == (None, b"add a hat")  # a plain form field
     assert parts["n"] == (None, b"2")
 
 
-@pytest.mark.xfail(reason=MULTIPART_GAP, strict=False)
 def test_v2_multipart_image_edit(evolution_sdk: SdkFactory, server: RecordingServer) -> None:
     sdk = evolution_sdk("v2_images_binary")
     with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
@@ -353,7 +345,6 @@ def test_v2_multipart_file_parts(evolution_sdk: SdkFactory, server: RecordingSer
     assert result.created == 1
 
 
-@pytest.mark.xfail(reason=MULTIPART_GAP, strict=False)
 async def test_v2_multipart_async(evolution_sdk: SdkFactory, server: RecordingServer) -> None:
     sdk = evolution_sdk("v2_images_binary")
     async with sdk.AsyncInferenceGatewayClient(base_url=server.base_url) as client:
@@ -377,10 +368,6 @@ def test_v2_binary_upload(evolution_sdk: SdkFactory, server: RecordingServer) ->
     assert stored.bytes == len(PNG)
 
 
-@pytest.mark.xfail(
-    reason="generator gap: a binary body is sent without its spec media type (application/octet-stream)",
-    strict=False,
-)
 def test_v2_binary_upload_content_type(evolution_sdk: SdkFactory, server: RecordingServer) -> None:
     sdk = evolution_sdk("v2_images_binary")
     with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
@@ -389,11 +376,6 @@ def test_v2_binary_upload_content_type(evolution_sdk: SdkFactory, server: Record
     assert server.last.headers.get("content-type") == "application/octet-stream"
 
 
-@pytest.mark.xfail(
-    reason="generator gap: a binary response (application/octet-stream) is returned as decoded str, "
-    "not bytes, which corrupts non-UTF-8 content",
-    strict=False,
-)
 def test_v2_binary_download(evolution_sdk: SdkFactory, server: RecordingServer) -> None:
     sdk = evolution_sdk("v2_images_binary")
     with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
