@@ -17,8 +17,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
 from ._util import (
     OURS_PYTHON,
@@ -26,6 +27,7 @@ from ._util import (
     Row,
     Section,
     median,
+    paired_ratio,
     peer_env,
     peer_python,
     ratio_row,
@@ -70,23 +72,41 @@ def _dmcg_command(out: Path) -> List[str]:
     ]
 
 
-def _one(
-    section: Section,
-    name: str,
-    cmd: List[str],
-    n: int,
-    env: Dict[str, str],
-    cwd: Path,
-    ok_codes: Sequence[int] = (0,),
-) -> Optional[Row]:
-    try:
-        times = wall_times(cmd, n, env, timeout=300, cwd=cwd, ok_codes=ok_codes)
-    except (RuntimeError, subprocess.SubprocessError) as exc:
-        section.notes.append(f"{name}: failed: {exc}")
-        return None
-    return section.add(
-        Row(name, median(times), detail={"samples_s": times, "command": " ".join(cmd)})
-    )
+@dataclass
+class Command:
+    key: str
+    name: str
+    argv: List[str]
+    env: Dict[str, str]
+    cwd: Path
+    ok_codes: Sequence[int] = (0,)
+
+
+def _rounds(section: Section, commands: List[Command], n: int) -> Dict[str, Row]:
+    """Run every command once per round, ``n`` rounds (load hits all alike); one row each."""
+    samples: Dict[str, List[float]] = {c.key: [] for c in commands}
+    for _ in range(n):
+        for c in commands:
+            if c.key not in samples:
+                continue
+            try:
+                samples[c.key] += wall_times(
+                    c.argv, 1, c.env, timeout=300, cwd=c.cwd, ok_codes=c.ok_codes
+                )
+            except (RuntimeError, subprocess.SubprocessError) as exc:
+                section.notes.append(f"{c.name}: failed: {exc}")
+                del samples[c.key]
+    return {
+        c.key: section.add(
+            Row(
+                c.name,
+                median(samples[c.key]),
+                detail={"samples_s": samples[c.key], "command": " ".join(c.argv)},
+            )
+        )
+        for c in commands
+        if c.key in samples
+    }
 
 
 def _opc_env(tmp: Path) -> Dict[str, str]:
@@ -166,31 +186,21 @@ def _profile(section: Section, tmp: Path) -> None:
 
 def run(quick: bool = False) -> Section:
     n = 3 if quick else 5
-    section = Section(f"generator: wall time on specs/openapi.yaml (median of {n} fresh processes)")
+    section = Section(
+        f"generator: wall time on specs/openapi.yaml (median of {n} rounds, fresh processes; "
+        "ratio: median of per-round ratios)"
+    )
     task = str(VENV_BIN / "task")
     env = dict(os.environ)
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     with tempfile.TemporaryDirectory(prefix="igw-bench-gen-") as tmp_name:
         tmp = Path(tmp_name)
         ok_check = _check_ok_codes(section)
-        rows: Dict[str, Optional[Row]] = {}
-        for cache, cache_env in (
-            ("no cache", {**env, "IGW_GENERATOR_CACHE": "off"}),
-            ("warm cache", env),
-        ):
-            out = ["--", "--output", str(tmp / "ours")]
-            rows[f"generate {cache}"] = _one(
-                section, f"task generate ({cache})", [task, "generate", *out], n, cache_env, ROOT
-            )
-            rows[f"check {cache}"] = _one(
-                section, f"task check ({cache})", [task, "check"], n, cache_env, ROOT, ok_check
-            )
-        _one(
-            section, "datamodel-code-generator alone", _dmcg_command(tmp / "models.py"), n, env, tmp
-        )
+        cold = {**env, "IGW_GENERATOR_CACHE": "off"}
+        out = ["--", "--output", str(tmp / "ours")]
         opc_bin = peer_python("openapi-python-client").parent / "openapi-python-client"
         opc_env = _opc_env(tmp)
-        opc_cmd = [
+        opc_argv = [
             str(opc_bin),
             "generate",
             "--path",
@@ -199,12 +209,32 @@ def run(quick: bool = False) -> Section:
             str(tmp / "opc"),
             "--overwrite",
         ]
-        opc = _one(section, "openapi-python-client generate", opc_cmd, n, opc_env, tmp)
+        commands = [
+            Command(
+                "generate-cold", "task generate (no cache)", [task, "generate", *out], cold, ROOT
+            ),
+            Command("check-cold", "task check (no cache)", [task, "check"], cold, ROOT, ok_check),
+            Command(
+                "generate-warm", "task generate (warm cache)", [task, "generate", *out], env, ROOT
+            ),
+            Command("check-warm", "task check (warm cache)", [task, "check"], env, ROOT, ok_check),
+            Command(
+                "dmcg", "datamodel-code-generator alone", _dmcg_command(tmp / "models.py"), env, tmp
+            ),
+            Command("opc", "openapi-python-client generate", opc_argv, opc_env, tmp),
+        ]
+        rows = _rounds(section, commands, n)
         _opc_report(opc_bin, opc_env, tmp, section)
+        opc = rows.get("opc")
         for key, row in rows.items():
-            if row is not None:
-                limit = LIMIT_CHECK if key.startswith("check") else None
-                ratio_row(row, opc, limit, "openapi-python-client")
+            if key.startswith(("generate", "check")) and opc is not None:
+                ratio_row(
+                    row,
+                    opc,
+                    LIMIT_CHECK if key.startswith("check") else None,
+                    "openapi-python-client",
+                )
+                paired_ratio(row, row.detail["samples_s"], opc.detail["samples_s"])
         _profile(section, tmp)
         summary = subprocess.run(
             [
