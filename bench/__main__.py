@@ -10,6 +10,7 @@ import argparse
 import datetime
 import json
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -84,6 +85,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(render([section]), flush=True)
     report: Dict[str, object] = {
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "commit": _git_head(),
         "machine": {
             "platform": platform.platform(),
             "python": sys.version.split()[0],
@@ -99,6 +101,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     tmp.replace(args.json)
     print(f"\nwrote {args.json} ({report['total_s']:.0f} s in all)")
     return 1 if any(s.title.endswith("FAILED") for s in sections) else 0
+
+
+def _git_head() -> str:
+    proc = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=BENCH.parent, capture_output=True, text=True
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", "generated", "bench"],
+        cwd=BENCH.parent,
+        capture_output=True,
+        text=True,
+    )
+    return proc.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
 def _cpus() -> int:
