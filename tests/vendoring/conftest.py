@@ -20,6 +20,8 @@ class Vendored:
     """Directory to put on sys.path (holds ``myapp/``)."""
     package_dir: Path
     """``root/myapp/_vendor/igw``."""
+    reference: Path
+    """The same sources generated as ``inference_gateway`` right after, for comparison."""
     name: str = VENDORED
 
 
@@ -52,6 +54,11 @@ def vendored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vendored]:
     (root / "myapp" / "__init__.py").write_text('"""An application that vendors the SDK."""\n')
     (vendor_dir / "__init__.py").write_text("")
     generate(vendor_dir, "igw")
+    # Generated back to back so that both see the same templates and overlays.
+    reference = tmp_path_factory.mktemp("reference")
+    generate(reference, "inference_gateway")
     sys.path.insert(0, str(root))
-    yield Vendored(root=root, package_dir=vendor_dir / "igw")
+    yield Vendored(
+        root=root, package_dir=vendor_dir / "igw", reference=reference / "inference_gateway"
+    )
     sys.path.remove(str(root))

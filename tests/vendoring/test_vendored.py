@@ -15,7 +15,7 @@ from typing import Any, Dict
 import pytest
 
 from tests.fakegw import FakeGateway
-from tests.vendoring.conftest import ROOT, Vendored, generate
+from tests.vendoring.conftest import ROOT, Vendored
 
 # The SDK test files run a second time against the vendored copy (they import inference_gateway,
 # which tests/vendoring/alias.py points at the copy).
@@ -34,11 +34,8 @@ def files(root: Path) -> Dict[str, bytes]:
     }
 
 
-def test_vendored_copy_is_the_same_code_under_another_name(
-    vendored: Vendored, tmp_path: Path
-) -> None:
-    generate(tmp_path, "inference_gateway")
-    main = files(tmp_path / "inference_gateway")
+def test_vendored_copy_is_the_same_code_under_another_name(vendored: Vendored) -> None:
+    main = files(vendored.reference)
     copy = files(vendored.package_dir)
     assert sorted(copy) == sorted(main)
     # Identical except where the package names itself (the docstring's `import igw`).
