@@ -288,13 +288,19 @@ class Typer:
         return _optional(result) if nullable and result != "Any" else result
 
     def _annotation_of_type(self, schema: Mapping[str, Any], kind: Any, *, inputs: bool, depth: int) -> str:
-        if "const" in schema:
-            return f"Literal[{schema['const']!r}]"
+        const = schema.get("const", ...)
+        if const is None:
+            return "None"
+        if isinstance(const, (str, int, bool)):  # Literal takes only these (floats: base type)
+            return f"Literal[{const!r}]"
         if isinstance(schema.get("enum"), list) and schema["enum"]:
-            values = [v for v in schema["enum"] if isinstance(v, (str, int, bool)) or v is None]
-            literal = "Literal[" + ", ".join(repr(v) for v in values if v is not None) + "]"
-            if not [v for v in values if v is not None]:
+            values = schema["enum"]
+            if not all(isinstance(v, (str, int, bool)) or v is None for v in values):
+                return _enum_base_type(schema)  # floats, objects: Literal cannot hold them
+            present = [v for v in values if v is not None]
+            if not present:
                 return "None"
+            literal = "Literal[" + ", ".join(repr(v) for v in present) + "]"
             return _optional(literal) if None in values else literal
         for combinator in ("oneOf", "anyOf"):
             members = schema.get(combinator)
@@ -328,8 +334,8 @@ class Typer:
 def _enum_base_type(schema: Mapping[str, Any]) -> str:
     kinds = []
     for value in schema.get("enum") or []:
-        kind = {bool: "bool", int: "int", float: "float", str: "str"}.get(type(value))
-        if kind and kind not in kinds:
+        kind = {bool: "bool", int: "int", float: "float", str: "str"}.get(type(value), "Any")
+        if value is not None and kind not in kinds:
             kinds.append(kind)
     inner = _union(kinds) if kinds else "Any"
     return _optional(inner) if None in (schema.get("enum") or []) else inner

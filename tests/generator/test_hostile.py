@@ -138,6 +138,9 @@ def test_methods_have_escaped_arguments_and_keep_wire_names(hostile: Generated) 
             assert inspect.iscoroutinefunction(getattr(A, name)), name
             assert params(getattr(A, name)) == params(getattr(C, name)), name
         assert not inspect.iscoroutinefunction(A.create_chat_stream)
+        odd = {p.name: p.annotation for p in inspect.signature(C.odd_values).parameters.values()}
+        assert odd["ratio"] == "Optional[float]" and odd["fixed"] == "Optional[float]", odd
+        assert odd["mode"] == "Optional[Literal['a']]" and odd["x_fixed"] == "Optional[Literal['x-fixed']]", odd
         """,
         out,
         cwd=cwd,
