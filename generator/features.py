@@ -7,7 +7,7 @@ both the gateway SDK and a client for an unrelated spec (hostile test specs, old
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .ir import API
@@ -33,7 +33,6 @@ class Features:
     mixins: list[Mixin]
     model_exports: list[str]  # models re-exported at top level
     a2a: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 # Models the SDK guide imports from the top-level package.
@@ -82,11 +81,6 @@ def defined_classes(path: Path) -> set[str]:
     """Top-level class names of a Python file (parsed, never imported)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
-
-
-def declared_all(path: Path) -> list[str]:
-    """The literal `__all__` of a module, or [] when it has none."""
-    return declared_all_source(path.read_text(encoding="utf-8"), str(path))
 
 
 def declared_all_source(source: str, filename: str) -> list[str]:

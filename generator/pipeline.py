@@ -126,7 +126,7 @@ def build(options: Options) -> Result:
         files["a2a/models.py"] = OutFile(
             text=fix_import_block(a2a_models.source), source=label(options.a2a_spec), python=True
         )
-    exports = top_level_exports(files, feats, options.overlays)
+    exports = top_level_exports(files, feats)
     for group in feats.overlays:
         if group.target and f"{group.target}/__init__.py" not in files:
             files[f"{group.target}/__init__.py"] = OutFile(
@@ -232,9 +232,7 @@ def _module_exports(files: dict[str, OutFile], prefix: str) -> list[tuple[str, l
     return found
 
 
-def top_level_exports(
-    files: dict[str, OutFile], feats: features_mod.Features, overlays: Path
-) -> list[tuple[str, list[str]]]:
+def top_level_exports(files: dict[str, OutFile], feats: features_mod.Features) -> list[tuple[str, list[str]]]:
     """(module, names) the package __init__ re-exports; a name is exported once (first wins)."""
     groups: list[tuple[str, list[str]]] = [
         ("._client", ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]),
@@ -278,7 +276,6 @@ def subpackage_init(env: jinja2.Environment, group: features_mod.OverlayGroup, f
     )
 
 
-_STDLIB_FIRST = ("__future__",)
 _STDLIB = {"typing", "enum", "datetime", "decimal", "uuid", "ipaddress", "pathlib", "collections", "re"}
 
 
@@ -316,7 +313,7 @@ def fix_import_block(source: str) -> str:
     groups: list[list[str]] = [[], [], []]
     for line in imports:
         module = module_of(line).split(".")[0]
-        bucket = 0 if module in _STDLIB_FIRST else 1 if module in _STDLIB else 2
+        bucket = 0 if module == "__future__" else 1 if module in _STDLIB else 2
         groups[bucket].append(normalise(line))
     blocks = ["\n".join(sorted(g, key=lambda line: (line.startswith("from "), module_of(line)))) for g in groups if g]
     return "\n\n".join(blocks) + "\n\n\n" + rest.lstrip("\n")
