@@ -75,20 +75,30 @@ def resolve_pointer(data: Any, pointer: str) -> Any:
     return node
 
 
-def _record_lines(node: yaml.Node, pointer: str, lines: dict[str, int], seen: set[int]) -> None:
+def _record_lines(
+    node: yaml.Node,
+    pointer: str,
+    lines: dict[str, int],
+    seen: set[int],
+    duplicates: list[tuple[str, int]],
+) -> None:
     lines.setdefault(pointer, node.start_mark.line + 1)
     if id(node) in seen:  # YAML aliases share nodes; walk each once
         return
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 child = pointer + "/" + escape_pointer_token(key.value)
+                if key.value in keys and key.tag != "tag:yaml.org,2002:merge":
+                    duplicates.append((child, key.start_mark.line + 1))
+                keys.add(key.value)
                 lines.setdefault(child, key.start_mark.line + 1)
-                _record_lines(value, child, lines, seen)
+                _record_lines(value, child, lines, seen, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, f"{pointer}/{index}", lines, seen)
+            _record_lines(item, f"{pointer}/{index}", lines, seen, duplicates)
 
 
 def display_path(path: Path) -> str:
@@ -121,7 +131,12 @@ def load(path: Path) -> Spec:
     if not isinstance(data, dict):
         raise SpecError(display, "/", 1, "the document must be a mapping (an OpenAPI object)")
     lines: dict[str, int] = {}
-    _record_lines(node, "", lines, set())
+    duplicates: list[tuple[str, int]] = []
+    _record_lines(node, "", lines, set(), duplicates)
+    if duplicates:
+        # YAML and JSON loaders keep the last value silently; a spec must not say two things.
+        pointer, line = duplicates[0]
+        raise SpecError(display, pointer, line, "duplicate key (an earlier one would be ignored)")
     # JSON round trip: rejects non-JSON values (dates, binary) the way consumers would, and
     # turns YAML's non-string keys (e.g. status code 200) into strings.
     try:

@@ -120,6 +120,11 @@ def test_invalid_spec_names_file_pointer_and_line_and_keeps_output(tmp_path: Pat
             "/paths/~1x/get/responses/200/content/application~1json/schema/$ref",
         ),
         ("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: [1, 2\n", 4, "/"),  # YAML error
+        (
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /x: {}\n  /y: {}\n  /x: {}\n",
+            6,
+            "/paths/~1x",
+        ),  # duplicate key
     ],
 )
 def test_spec_errors_are_located(tmp_path: Path, text: str, line: int, pointer: str) -> None:
