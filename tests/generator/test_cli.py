@@ -269,3 +269,17 @@ def test_concurrent_generations_into_one_output_leave_a_complete_package(tmp_pat
         assert proc.returncode == 0, err.decode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inference_gateway"]
     assert run_cli(["check", "--spec", str(MAIN_SPEC), "--output", str(tmp_path)]).returncode == 0
+
+
+def test_a_leaked_package_name_fails_a_renamed_generation(tmp_path: Path) -> None:
+    overlays = tmp_path / "overlays"
+    shutil.copytree(REPO / "overlays", overlays, ignore=shutil.ignore_patterns("__pycache__"))
+    leaky = overlays / "runtime" / "_leak.py"
+    leaky.write_text('"""Imports inference_gateway by name, which breaks vendoring."""\n')
+    out = tmp_path / "out"
+    result = run_cli(
+        ["generate", "--output", str(out), "--package-name", "vendored_igw", "--overlays", str(overlays)]
+    )
+    assert result.returncode == 1
+    assert "'inference_gateway' remains" in result.stderr and "_leak.py" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
