@@ -203,33 +203,35 @@ def prepare(spec: Spec) -> Prepared:
     hoisted: dict[tuple[str, str], str] = {}
     for pointer, method, path, op in iter_operations(data):
         base = _operation_base(op, method, path)
-        body = _deref(data, op.get("requestBody"))
-        if isinstance(body, dict):
-            found = _json_content(body.get("content") or {})
-            if found is not None:
-                content = found[1]
-                schema = content.get("schema")
-                if isinstance(schema, dict) and "$ref" not in schema and not _is_free_object(schema):
-                    name = names.class_name(base + "Request", renamed)
-                    renamed[name] = schema
-                    content["schema"] = {"$ref": SCHEMA_PREFIX + name}
-                    hoisted[(pointer, "request")] = name
-        response = _success_response(data, op)
-        if response is not None:
-            found = _json_content(response.get("content") or {})
-            if found is not None:
-                content = found[1]
-                schema = content.get("schema")
-                if isinstance(schema, dict) and "$ref" not in schema and not _is_free_object(schema):
-                    name = names.class_name(base + "Response", renamed)
-                    renamed[name] = schema
-                    content["schema"] = {"$ref": SCHEMA_PREFIX + name}
-                    hoisted[(pointer, "response")] = name
+        for role, holder in (
+            ("request", _deref(data, op.get("requestBody"))),
+            ("response", _success_response(data, op)),
+        ):
+            name = _hoist(holder, base + role.capitalize(), renamed)
+            if name is not None:
+                hoisted[(pointer, role)] = name
     return Prepared(spec=spec, data=data, schema_names=schema_names, hoisted=hoisted)
 
 
+def _hoist(holder: Any, wanted: str, schemas: dict[str, Any]) -> str | None:
+    """Move the inline JSON schema of a request body / response into `schemas` as a class."""
+    if not isinstance(holder, dict):
+        return None
+    found = _json_content(holder.get("content") or {})
+    if found is None:
+        return None
+    content = found[1]
+    schema = content.get("schema")
+    if not isinstance(schema, dict) or "$ref" in schema or _is_free_object(schema):
+        return None  # named already, or free-form (typed as a dict)
+    name = names.class_name(wanted, schemas)
+    schemas[name] = schema
+    content["schema"] = {"$ref": SCHEMA_PREFIX + name}
+    return name
+
+
 def _success_response(data: Mapping[str, Any], op: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The first 2xx response (resolved), then `default`; responses are mutated in place."""
+    """The first 2xx response, resolved; a shared (`$ref`) one is replaced by a private copy."""
     responses = op.get("responses") or {}
     codes = sorted(str(c) for c in responses if str(c).startswith("2") or str(c) == "2XX")
     for code in codes:
