@@ -90,6 +90,11 @@ def test_models_keep_wire_names_through_a_round_trip(hostile: Generated) -> None
         assert node.model_dump(mode="json", exclude_unset=True) == tree
         assert FieldModel(a="x").a == "x" and Model123start(b="y").b == "y"
         assert BaseModelModel("s").root == "s" and OperationModel(c="z").c == "z"
+        from hostile_pkg.models import TreeA, TreeB
+        cyclic = {"b": {"value": "v", "a": {"b": {"items": [{"value": "w"}]}}}}
+        tree = TreeA.model_validate(cyclic)
+        assert tree.b.a.b.items[0].value == "w"
+        assert tree.model_dump(mode="json", by_alias=True, exclude_unset=True) == cyclic
         """,
         out,
         cwd=cwd,
