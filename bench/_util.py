@@ -99,11 +99,16 @@ def peer_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     return env
 
 
-def peer_python(name: str) -> Path:
-    """The interpreter of a peer's cached venv (built on first use by tests/peers.py)."""
+def peer_python(name: str, section: Section) -> Optional[Path]:
+    """The interpreter of a peer's cached venv (built on first use by tests/peers.py), or None
+    with a note in ``section`` when it cannot be built (offline, no such Python)."""
     from tests.peers import peer_python as build
 
-    return build(name)
+    try:
+        return build(name)
+    except (subprocess.SubprocessError, OSError) as exc:
+        section.notes.append(f"peer {name} unavailable, its rows are missing: {exc}")
+        return None
 
 
 def run_json(

@@ -198,17 +198,6 @@ def run(quick: bool = False) -> Section:
         ok_check = _check_ok_codes(section)
         cold = {**env, "IGW_GENERATOR_CACHE": "off"}
         out = ["--", "--output", str(tmp / "ours")]
-        opc_bin = peer_python("openapi-python-client").parent / "openapi-python-client"
-        opc_env = _opc_env(tmp)
-        opc_argv = [
-            str(opc_bin),
-            "generate",
-            "--path",
-            str(SPEC),
-            "--output-path",
-            str(tmp / "opc"),
-            "--overwrite",
-        ]
         commands = [
             Command(
                 "generate-cold", "task generate (no cache)", [task, "generate", *out], cold, ROOT
@@ -221,10 +210,30 @@ def run(quick: bool = False) -> Section:
             Command(
                 "dmcg", "datamodel-code-generator alone", _dmcg_command(tmp / "models.py"), env, tmp
             ),
-            Command("opc", "openapi-python-client generate", opc_argv, opc_env, tmp),
         ]
+        opc_python = peer_python("openapi-python-client", section)
+        if opc_python is not None:
+            opc_bin = opc_python.parent / "openapi-python-client"
+            opc_env = _opc_env(tmp)
+            opc_argv = [
+                str(opc_bin),
+                "generate",
+                "--path",
+                str(SPEC),
+                "--output-path",
+                str(tmp / "opc"),
+            ]
+            commands.append(
+                Command(
+                    "opc",
+                    "openapi-python-client generate",
+                    [*opc_argv, "--overwrite"],
+                    opc_env,
+                    tmp,
+                )
+            )
+            _opc_report(opc_bin, opc_env, tmp, section)
         rows = _rounds(section, commands, n)
-        _opc_report(opc_bin, opc_env, tmp, section)
         opc = rows.get("opc")
         for key, row in rows.items():
             if key.startswith(("generate", "check")) and opc is not None:

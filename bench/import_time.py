@@ -126,10 +126,10 @@ def _dependency_floor(section: Section, n: int) -> None:
 def run(quick: bool = False) -> Section:
     n = 5 if quick else 10
     section = Section(f"import: cold import in a fresh process (median of {n})")
-    contenders = [
-        ("official 0.22.0 (py3.12)", peer_python("official"), peer_env()),
-        ("ours (py3.11)", OURS_PYTHON, ours_env()),
-    ]
+    official = peer_python("official", section)
+    contenders = [("ours (py3.11)", OURS_PYTHON, ours_env())]
+    if official is not None:
+        contenders.insert(0, ("official 0.22.0 (py3.12)", official, peer_env()))
     for label, statement in STATEMENTS.items():
         rows: Dict[str, Row] = {}
         for name, python, env in contenders:

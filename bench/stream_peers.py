@@ -4,13 +4,14 @@ Every contender runs in its own interpreter (ours and the floor in the project's
 0.22.0 and openai in their peer venvs) against one bench server process, so all read the same
 bytes. The clock covers consumption only (imports and client set-up come before it); contenders
 take turns round by round so that load from other processes hits all alike. The whole-process
-figure (start, import, one stream, exit) and peak RSS (20k vs 200k chunks) are measured apart.
+figure (start, import, one stream, exit) is measured apart; peak memory (20k vs 200k chunks) comes
+from ``bench/stream.py``.
 
 Two wire framings: ``event`` sends every SSE event as its own HTTP chunk, as the gateway (Go,
 flushing after each event) does; ``64KiB`` sends the same bytes in 64 KiB HTTP chunks, which
 removes most per-chunk HTTP cost and leaves the parsing. ``transport`` (httpx bytes, no parsing)
 is the lower bound of any httpx-based client. ``bench/stream.py`` (the streaming module's own
-in-process ours-vs-floor run) is added when present.
+in-process ours-vs-floor run, alternating run by run, and its memory figures) is added.
 """
 
 from __future__ import annotations
@@ -52,34 +53,45 @@ class Contender:
     reps: int  # timed consumptions per worker run (after one warm-up)
 
 
-def contenders(quick: bool) -> List[Contender]:
+def contenders(quick: bool, section: Section) -> List[Contender]:
     reps = 2 if quick else 3
-    official, openai = peer_python("official"), peer_python("openai")
     ours = (OURS_PYTHON, ours_env())
-    return [
+    found = [
         Contender(
             "transport", "httpx transport only, no parsing", *ours, "stream_transport.py", reps
         ),
         Contender("floor", "floor: httpx iter_lines + json.loads", *ours, "stream_floor.py", reps),
         Contender("ours", "ours: typed ChatCompletionStream", *ours, "stream_ours.py", reps),
-        Contender(
-            OFFICIAL,
-            "official 0.22.0 untyped (requests, its default)",
-            official,
-            peer_env(),
-            "stream_official.py",
-            reps,
-        ),
-        Contender(
-            "official-httpx",
-            "official 0.22.0 untyped (use_httpx=True)",
-            official,
-            peer_env({"IGW_OFFICIAL_HTTPX": "1"}),
-            "stream_official.py",
-            reps,
-        ),
-        Contender("openai", "openai typed stream", openai, peer_env(), "stream_openai.py", 1),
     ]
+    official = peer_python("official", section)
+    if official is not None:
+        found.append(
+            Contender(
+                OFFICIAL,
+                "official 0.22.0 untyped (requests, its default)",
+                official,
+                peer_env(),
+                "stream_official.py",
+                reps,
+            )
+        )
+        httpx_env = peer_env({"IGW_OFFICIAL_HTTPX": "1"})
+        found.append(
+            Contender(
+                "official-httpx",
+                "official 0.22.0 untyped (use_httpx=True)",
+                official,
+                httpx_env,
+                "stream_official.py",
+                reps,
+            )
+        )
+    openai = peer_python("openai", section)
+    if openai is not None:
+        found.append(
+            Contender("openai", "openai typed stream", openai, peer_env(), "stream_openai.py", 1)
+        )
+    return found
 
 
 def _worker(c: Contender, url: str, n: int, mode: str) -> Dict[str, Any]:
@@ -161,30 +173,6 @@ def _whole_process(section: Section, all_: List[Contender], url: str, n: int) ->
             ratio_row(row, floor_row, None, "floor")
 
 
-def _memory(section: Section, all_: List[Contender], url: str) -> None:
-    """Peak RSS after consuming 20k and 200k chunks: flat means nothing grows with the stream."""
-    for c in all_:
-        if c.key not in ("ours", "floor"):
-            continue
-        try:
-            small = _worker(c, url, N_CHUNKS, "once")["maxrss_mib"]
-            big = _worker(c, url, BIG_CHUNKS, "once")["maxrss_mib"]
-        except (RuntimeError, subprocess.SubprocessError) as exc:
-            section.notes.append(f"[peak RSS] {c.name}: failed: {exc}")
-            continue
-        row = section.add(
-            Row(
-                f"[peak RSS, 200k chunks] {c.name}",
-                big,
-                unit="MiB",
-                detail={"peak_rss_20k_mib": small},
-            )
-        )
-        row.ratio, row.ratio_to = big / small, "its 20k peak"
-        if c.key == "ours":
-            row.target, row.met = "<= 1.1x its 20k peak (flat)", big / small <= 1.1
-
-
 def _profile(section: Section, ours: Contender, url: str, label: str) -> None:
     try:
         top = _worker(ours, url, N_CHUNKS, "profile")["tottime_top"]
@@ -196,19 +184,52 @@ def _profile(section: Section, ours: Contender, url: str, label: str) -> None:
     )
 
 
-def _module_run(section: Section) -> None:
-    """bench/stream.py, the streaming module's in-process ours-vs-floor run, when present."""
+def _module_rows(section: Section, quick: bool) -> None:
+    """bench/stream.py, the streaming module's own run: ours vs floor in one process, alternating
+    run by run (wall and CPU clocks), and peak memory (``VmHWM``, ``tracemalloc``) at 20k/200k."""
     try:
         from . import stream  # written by the streaming module's owner
     except ImportError as exc:
         section.notes.append(f"bench/stream.py not run: {exc}")
         return
     try:
-        result = stream.run(N_CHUNKS)
+        result = stream.run(N_CHUNKS, reps=4 if quick else 7, memory=True)
     except Exception as exc:  # its failure must not hide the side-by-side figures above
         section.notes.append(f"bench/stream.py run({N_CHUNKS}) failed: {type(exc).__name__}: {exc}")
         return
-    section.notes.append(f"bench/stream.py run({N_CHUNKS}), in process: {result}")
+    for framing in ("event", "64KiB"):
+        figures = result.get(framing)
+        if not figures:
+            continue
+        row = section.add(
+            Row(
+                f"[{framing}, in process, alternating] ours vs floor",
+                figures["median_s"]["ours"],
+                ratio=figures["ours_over_floor"],
+                ratio_to="floor",
+                target="<= 1x floor",
+                met=figures["ours_over_floor"] <= 1.0,
+                detail=figures,
+            )
+        )
+        section.notes.append(
+            f"[{framing}, in process] floor {figures['median_s']['floor'] * 1e3:.1f} ms, "
+            f"ours {row.value * 1e3:.1f} ms; CPU-time ratio ours/floor "
+            f"{figures.get('cpu_ours_over_floor', float('nan')):.2f}x"
+        )
+    for name, mem in (result.get("memory") or {}).items():
+        rss, traced = mem["peak_rss_mib"], mem["tracemalloc_peak_mib"]
+        small, big = sorted(rss, key=int)
+        row = section.add(
+            Row(f"[peak RSS, {int(big) // 1000}k chunks] {name}", rss[big], unit="MiB", detail=mem)
+        )
+        row.ratio, row.ratio_to = rss[big] / rss[small], f"its {int(small) // 1000}k peak"
+        if name == "ours":
+            row.target, row.met = "<= 1.1x (flat)", row.ratio <= 1.1
+        section.notes.append(
+            f"{name}: peak RSS {rss[small]:.1f} -> {rss[big]:.1f} MiB, tracemalloc peak "
+            f"{traced[small]:.2f} -> {traced[big]:.2f} MiB ({int(small) // 1000}k -> {int(big) // 1000}k chunks)"
+        )
 
 
 def run(quick: bool = False) -> Section:
@@ -216,19 +237,18 @@ def run(quick: bool = False) -> Section:
     section = Section(
         f"stream: consume a {N_CHUNKS:,}-chunk chat stream (consumption only; median of {rounds} rounds)"
     )
-    all_ = contenders(quick)
+    all_ = contenders(quick, section)
     ours = next(c for c in all_ if c.key == "ours")
     with bench_server(write_size=0, preload=[N_CHUNKS]) as url:
         rows = _timed_rows(section, all_, url, "event", rounds)
         _targets(section, rows, "event", rows.get("openai"))
         _whole_process(section, all_, url, 2 if quick else 3)
-        _memory(section, all_, url)
         _profile(section, ours, url, "event")
     with bench_server(write_size=65536, preload=[N_CHUNKS]) as url:
         bulk = _timed_rows(section, all_, url, "64KiB", rounds)
         _targets(section, bulk, "64KiB", bulk.get("openai"))
         _profile(section, ours, url, "64KiB")
-    _module_run(section)
+    _module_rows(section, quick)
     return section
 
 
