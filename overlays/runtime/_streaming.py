@@ -213,6 +213,27 @@ def _achunks(response: httpx.Response) -> AsyncIterator[bytes]:
     return response.aiter_bytes()
 
 
+_DRAIN_LIMIT = 1 << 20
+
+
+def _drain(chunks: Iterator[bytes]) -> None:
+    """Read what follows the done sentinel (normally just the end of the body) so the
+    connection goes back to the pool instead of being closed; gives up after 1 MiB."""
+    seen = 0
+    for chunk in chunks:
+        seen += len(chunk)
+        if seen > _DRAIN_LIMIT:
+            return
+
+
+async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    seen = 0
+    async for chunk in chunks:
+        seen += len(chunk)
+        if seen > _DRAIN_LIMIT:
+            return
+
+
 def _invalid(
     exc: pydantic.ValidationError, data: Any, response: httpx.Response
 ) -> BaseException:
@@ -269,13 +290,16 @@ class _SyncBase(_Base, Generic[_Item]):
             feed, fold = pipeline.feed, self.fold
             data: Any = None
             try:
-                for chunk in _chunks(response):
+                chunks = _chunks(response)
+                for chunk in chunks:
                     for data in feed(chunk):
                         item = convert(data)
                         if fold is not None:
                             fold(item)
                         yield item
                     if pipeline.stop:
+                        if pipeline.done:
+                            _drain(chunks)
                         break
                 else:
                     for data in pipeline.finish():
@@ -324,13 +348,16 @@ class _AsyncBase(_Base, Generic[_Item]):
             data: Any = None
             try:
                 finished = False
-                async for chunk in _achunks(response):
+                chunks = _achunks(response)
+                async for chunk in chunks:
                     for data in feed(chunk):
                         item = convert(data)
                         if fold is not None:
                             fold(item)
                         yield item
                     if pipeline.stop:
+                        if pipeline.done:
+                            await _adrain(chunks)
                         finished = True
                         break
                 if not finished:

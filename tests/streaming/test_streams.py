@@ -246,3 +246,17 @@ async def test_async_text_stream(gateway: FakeGateway, async_client: Callable[..
         pieces = [p async for p in stream.text_stream]
         assert "".join(pieces) == "Checking Paris ☀ and Rome."
         assert await stream.get_final_text() == "Checking Paris ☀ and Rome."
+
+
+def test_connection_is_reused_after_a_complete_stream(client: Callable[..., Any]) -> None:
+    """What follows [DONE] (the end of the body) is read, so the connection returns to the pool."""
+    import httpx
+
+    http = httpx.Client()
+    c = client(http_client=http)
+    for _ in range(3):
+        with c.stream_chat_completion(model=MODEL, messages=MESSAGES) as stream:
+            stream.until_done()
+    connections = http._transport._pool.connections  # type: ignore[attr-defined]
+    assert len(connections) == 1
+    http.close()
