@@ -112,7 +112,7 @@ def peer_python(name: str, section: Section) -> Optional[Path]:
 
 
 def run_json(
-    cmd: Sequence[str], env: Dict[str, str], timeout: float, cwd: Optional[Path] = None
+    cmd: Sequence[object], env: Dict[str, str], timeout: float, cwd: Optional[Path] = None
 ) -> Any:
     """Run a worker that prints one JSON document as its last stdout line; return it parsed."""
     proc = subprocess.run(
@@ -132,7 +132,7 @@ def run_json(
 
 
 def wall_times(
-    cmd: Sequence[str],
+    cmd: Sequence[object],
     n: int,
     env: Dict[str, str],
     timeout: float,
