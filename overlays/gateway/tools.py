@@ -9,15 +9,14 @@ the sync and async drivers only differ in how they call the model and execute to
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import json
 import re
 import typing
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import (
+    TYPE_CHECKING,
     Any,
     Callable,
     Dict,
@@ -31,9 +30,14 @@ from typing import (
 )
 
 import pydantic
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from ..errors import InferenceGatewayError
+
+if TYPE_CHECKING:  # asyncio, thread pools and TypeAdapter load on first use, not at import
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pydantic import TypeAdapter
 from ..models import (
     ChatCompletionMessageToolCall,
     ChatCompletionTool,
@@ -86,6 +90,8 @@ class ToolRoundsExceededError(InferenceGatewayError):
 
 @functools.lru_cache(maxsize=256)
 def _adapter(tp: Any) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
     return TypeAdapter(tp)
 
 
@@ -399,6 +405,8 @@ class ToolRunner:
 
     async def execute_async(self, call: ChatCompletionMessageToolCall) -> str:
         """Run a tool from the async loop (sync tools in a worker thread)."""
+        import asyncio
+
         try:
             tool, kwargs = self.bind(call)
             if tool.is_async:
@@ -446,7 +454,10 @@ def run_tools_sync(
                 raise ToolRoundsExceededError(max_rounds, conversation, response)
             conversation.append(message)  # verbatim: keeps extra_content and unknown fields
             if len(calls) > 1:
-                pool = pool or ThreadPoolExecutor(max_workers=max_workers or min(8, len(calls)))
+                if pool is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    pool = ThreadPoolExecutor(max_workers=max_workers or min(8, len(calls)))
                 results = list(pool.map(runner.execute, calls))
             else:
                 results = [runner.execute(calls[0])]
@@ -468,6 +479,8 @@ async def run_tools_async(
     **kwargs: Any,
 ) -> ToolRunResult:
     """The async tool loop; parallel tool calls run concurrently."""
+    import asyncio
+
     runner = ToolRunner(tools)
     conversation = list(messages)
     executed: List[ChatCompletionMessageToolCall] = []

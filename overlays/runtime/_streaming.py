@@ -12,6 +12,7 @@ import contextlib
 import inspect
 import json
 from typing import (
+    TYPE_CHECKING,
     Any,
     AsyncContextManager,
     AsyncIterator,
@@ -25,20 +26,22 @@ from typing import (
     TypeVar,
 )
 
-import httpx
 import pydantic
 import pydantic_core
 
 from ._sse import ServerSentEvent, SSEDecoder, plain_data
 from .errors import InferenceGatewayAPIError, StreamError, make_api_error
 
+if TYPE_CHECKING:  # httpx is imported where a stream starts, not when the package loads
+    import httpx
+
 __all__ = ["AsyncEventStream", "AsyncStream", "EventStream", "Stream"]
 
 T = TypeVar("T")
 _Item = TypeVar("_Item")
 
-OpenResponse = Callable[[], ContextManager[httpx.Response]]
-AsyncOpenResponse = Callable[[], AsyncContextManager[httpx.Response]]
+OpenResponse = Callable[[], ContextManager["httpx.Response"]]
+AsyncOpenResponse = Callable[[], AsyncContextManager["httpx.Response"]]
 
 _ERROR_MARK = b'"error"'
 _NOTHING: List[Any] = []
@@ -198,6 +201,8 @@ def _chunks(response: httpx.Response) -> Iterator[bytes]:
     """The body bytes. An identity-encoded body is read straight from the response's byte
     stream (the transport already maps network errors to httpx's): ``iter_raw``'s chunker and
     bookkeeping cost about 2% of a stream of small events."""
+    import httpx
+
     stream = response.stream
     if _identity(response) and isinstance(stream, httpx.SyncByteStream):
         response.is_stream_consumed = True
@@ -206,6 +211,8 @@ def _chunks(response: httpx.Response) -> Iterator[bytes]:
 
 
 def _achunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    import httpx
+
     stream = response.stream
     if _identity(response) and isinstance(stream, httpx.AsyncByteStream):
         response.is_stream_consumed = True
@@ -285,6 +292,8 @@ class _SyncBase(_Base, Generic[_Item]):
         self._iterator: Optional[Iterator[_Item]] = None
 
     def _iterate(self) -> Iterator[_Item]:
+        import httpx
+
         with self._open_response() as response:
             pipeline, convert = self._start(response)
             feed, fold = pipeline.feed, self.fold
@@ -342,6 +351,8 @@ class _AsyncBase(_Base, Generic[_Item]):
         self._iterator: Optional[AsyncIterator[_Item]] = None
 
     async def _iterate(self) -> AsyncIterator[_Item]:
+        import httpx
+
         async with self._open_response() as response:
             pipeline, convert = self._start(response)
             feed, fold = pipeline.feed, self.fold
