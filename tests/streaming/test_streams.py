@@ -260,3 +260,36 @@ def test_connection_is_reused_after_a_complete_stream(client: Callable[..., Any]
     connections = http._transport._pool.connections  # type: ignore[attr-defined]
     assert len(connections) == 1
     http.close()
+
+
+@pytest.mark.parametrize("split", ["whole", "random"])
+async def test_gzip_encoded_stream(gateway: FakeGateway, any_client: Callable[..., Any], split: str) -> None:
+    """A content-encoded body goes through httpx's decoder, then the same parser."""
+    import gzip
+
+    body = gzip.compress(recorded_bytes())
+    gateway.enqueue(
+        "POST",
+        CHAT,
+        headers={"content-type": "text/event-stream", "content-encoding": "gzip"},
+        chunks=SPLITS[split](body),
+    )
+    chunks, final = await chat(any_client().stream_chat_completion(model=MODEL, messages=MESSAGES))
+    assert len(chunks) == len(RECORDED_CHUNKS)
+    assert final.choices[0].message.content.root == "Checking Paris ☀ and Rome."
+
+
+async def test_raw_stream_keeps_event_types_and_ids(
+    gateway: FakeGateway, any_client: Callable[..., Any]
+) -> None:
+    pieces = [
+        b"retry: 3000\nid: 1\nevent: content-delta\ndata: {\"a\": 1}\n\n",
+        b"data: line one\ndata: line two\n\n",
+        b"data: [DONE]\n\n",
+    ]
+    gateway.enqueue("POST", CHAT, chunks=pieces)
+    events = await events_of(any_client().create_chat_completion_stream(model=MODEL, messages=MESSAGES))
+    assert [(e.event, e.data, e.id, e.retry) for e in events] == [
+        ("content-delta", '{"a": 1}', "1", 3000),
+        ("message", "line one\nline two", "1", None),
+    ]
