@@ -73,7 +73,9 @@ class _Text:
     def value(self) -> Optional[str]:
         if not self.parts and not self.blocks:
             return None
-        return "".join(self.blocks) + "".join(self.parts)
+        text = "".join(self.blocks) + "".join(self.parts)
+        self.blocks, self.parts = [text], []  # one copy of the text from now on
+        return text
 
 
 class _ToolCall:

@@ -164,10 +164,12 @@ def test_long_streams_compact_text() -> None:
     acc = ChatCompletionAccumulator()
     for i in range(5000):
         acc.add(CreateChatCompletionStreamResponse.model_validate(chunk({"content": str(i % 10)})))
-    content = acc.completion().choices[0].message.content.root
-    assert content == "".join(str(i % 10) for i in range(5000))
     text = acc._choices[0].content
     assert len(text.parts) < 256 and len(text.blocks) == 5000 // 256
+    content = acc.completion().choices[0].message.content.root
+    assert content == "".join(str(i % 10) for i in range(5000))
+    assert text.blocks == [content] and text.parts == []  # one copy kept afterwards
+    assert acc.completion().choices[0].message.content.root == content
 
 
 # -- think tags (reasoning_format="raw") ---------------------------------------------------------
