@@ -112,7 +112,9 @@ def build(options: Options) -> Result:
             target = "/".join(p for p in (group.target, rel.as_posix()) if p)
             source = f"overlays/{group.source.name}/{rel.as_posix()}"
             if path.suffix in (".py", ".pyi"):
-                files[target] = OutFile(text=path.read_text(encoding="utf-8"), source=source, python=True)
+                files[target] = OutFile(
+                    text=path.read_text(encoding="utf-8"), source=source, python=True, verbatim=True
+                )
             elif path.name == "py.typed":
                 files[target] = OutFile(text=path.read_text(encoding="utf-8"), source=source)
             else:

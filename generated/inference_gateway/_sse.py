@@ -112,6 +112,22 @@ class SSEDecoder:
         pending.append(chunk[at + 2 :])
         return chunk[: at + 2]
 
+    def single_data(self, chunk: bytes) -> Optional[bytes]:
+        """The data of a read that is exactly one ``data: ...`` event with nothing pending (how
+        a gateway that flushes after every event arrives), else ``None``: the caller then uses
+        :meth:`region`. Nothing is consumed when it returns ``None``."""
+        if (
+            chunk.startswith(_DATA)
+            and chunk.endswith(b"\n\n")
+            and chunk.count(b"\n") == 2
+            and self._bom_checked
+            and not self._pending
+            and not self._skip_lf
+            and b"\r" not in chunk
+        ):
+            return chunk[6:-2]
+        return None
+
     def _region_slow(self, chunk: bytes) -> Optional[bytes]:
         if self._skip_lf:
             self._skip_lf = False

@@ -9,16 +9,16 @@ methods, so the request (body flattening, headers, retries, errors) is built in 
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
-from ..models import CreateChatCompletionStreamResponse
-from .chat_stream import (
-    AsyncChatCompletionStream,
-    Callback,
-    ChatCompletionStream,
-    StreamCallbacks,
-)
-from .tools import ToolRunResult, ToolSpec, run_tools_async, run_tools_sync, tool_from_function
+if TYPE_CHECKING:  # the helpers load on first use: `import` of the package stays cheap
+    from .chat_stream import (
+        AsyncChatCompletionStream,
+        Callback,
+        ChatCompletionStream,
+        StreamCallbacks,
+    )
+    from .tools import ToolRunResult, ToolSpec
 
 __all__ = ["AsyncChatHelpers", "ChatHelpers"]
 
@@ -27,6 +27,8 @@ def _tool_definitions(tools: Optional[Sequence[Any]]) -> Optional[List[Any]]:
     """Request tools as given, with plain Python functions turned into definitions."""
     if tools is None:
         return None
+    from .tools import tool_from_function
+
     out: List[Any] = []
     for tool in tools:
         if isinstance(tool, tuple):
@@ -86,15 +88,12 @@ class ChatHelpers:
         ``create_chat_completion`` (``reasoning_format``, ``provider``, ``extra_headers``...).
         The request is sent when iteration starts.
         """
+        from ..models import CreateChatCompletionStreamResponse
+        from .chat_stream import ChatCompletionStream, StreamCallbacks
+
         callbacks = StreamCallbacks(
-            on_open=on_open,
-            on_chunk=on_chunk,
-            on_content=on_content,
-            on_reasoning=on_reasoning,
-            on_tool=on_tool,
-            on_mcp_tool=on_mcp_tool,
-            on_usage=on_usage,
-            on_finish=on_finish,
+            on_open=on_open, on_chunk=on_chunk, on_content=on_content, on_reasoning=on_reasoning,
+            on_tool=on_tool, on_mcp_tool=on_mcp_tool, on_usage=on_usage, on_finish=on_finish,
             on_error=on_error,
         )
         definitions, opened = _prepare(tools, stream_options, callbacks, kwargs)
@@ -124,14 +123,12 @@ class ChatHelpers:
         :class:`ToolRoundsExceededError` is raised (it holds ``.messages`` and ``.response``).
         Returns a ``ToolRunResult`` (``.response``, ``.messages``, ``.rounds``).
         """
+        from .tools import run_tools_sync
+
         return run_tools_sync(
             self.create_chat_completion,  # type: ignore[attr-defined]
-            model=model,
-            messages=messages,
-            tools=tools,
-            max_rounds=max_rounds,
-            max_workers=max_workers,
-            **kwargs,
+            model=model, messages=messages, tools=tools, max_rounds=max_rounds,
+            max_workers=max_workers, **kwargs,
         )
 
 
@@ -158,15 +155,12 @@ class AsyncChatHelpers:
     ) -> AsyncChatCompletionStream:
         """Async twin of the sync client's ``stream_chat_completion`` (``async with`` /
         ``async for``); callbacks may be coroutine functions."""
+        from ..models import CreateChatCompletionStreamResponse
+        from .chat_stream import AsyncChatCompletionStream, StreamCallbacks
+
         callbacks = StreamCallbacks(
-            on_open=on_open,
-            on_chunk=on_chunk,
-            on_content=on_content,
-            on_reasoning=on_reasoning,
-            on_tool=on_tool,
-            on_mcp_tool=on_mcp_tool,
-            on_usage=on_usage,
-            on_finish=on_finish,
+            on_open=on_open, on_chunk=on_chunk, on_content=on_content, on_reasoning=on_reasoning,
+            on_tool=on_tool, on_mcp_tool=on_mcp_tool, on_usage=on_usage, on_finish=on_finish,
             on_error=on_error,
         )
         definitions, opened = _prepare(tools, stream_options, callbacks, kwargs)
@@ -185,11 +179,9 @@ class AsyncChatHelpers:
     ) -> ToolRunResult:
         """Async twin of the sync ``run_tools``; a round's tool calls run concurrently (coroutine
         tools on the loop, plain functions in worker threads)."""
+        from .tools import run_tools_async
+
         return await run_tools_async(
             self.create_chat_completion,  # type: ignore[attr-defined]
-            model=model,
-            messages=messages,
-            tools=tools,
-            max_rounds=max_rounds,
-            **kwargs,
+            model=model, messages=messages, tools=tools, max_rounds=max_rounds, **kwargs,
         )

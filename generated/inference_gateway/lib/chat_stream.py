@@ -76,7 +76,9 @@ class _Text:
     def value(self) -> Optional[str]:
         if not self.parts and not self.blocks:
             return None
-        return "".join(self.blocks) + "".join(self.parts)
+        text = "".join(self.blocks) + "".join(self.parts)
+        self.blocks, self.parts = [text], []  # one copy of the text from now on
+        return text
 
 
 class _ToolCall:
@@ -351,7 +353,9 @@ class ChatCompletionAccumulator:
                 message["refusal"] = refusal
             if tool_calls:
                 message["tool_calls"] = tool_calls
-            choices.append({"index": index, "message": message, "finish_reason": acc.finish_reason})
+            choices.append(
+                {"index": index, "message": message, "finish_reason": acc.finish_reason}
+            )
         data: Dict[str, Any] = {
             "id": self._id or "",
             "object": "chat.completion",
@@ -368,12 +372,8 @@ def _tool_names(tools: Any) -> List[str]:
     """Function names of the request's tools (models or dicts)."""
     names = []
     for tool in tools or ():
-        function = (
-            tool.get("function") if isinstance(tool, dict) else getattr(tool, "function", None)
-        )
-        name = (
-            function.get("name") if isinstance(function, dict) else getattr(function, "name", None)
-        )
+        function = tool.get("function") if isinstance(tool, dict) else getattr(tool, "function", None)
+        name = function.get("name") if isinstance(function, dict) else getattr(function, "name", None)
         if name:
             names.append(name)
     return names
@@ -390,9 +390,7 @@ class _ChatStreamBase:
         self.accumulator = ChatCompletionAccumulator(_tool_names(tools), callbacks)
         self._per_chunk = callbacks.per_chunk()
         # Without callbacks the typed stream folds each chunk itself: no wrapper generator.
-        self._plain = (
-            not self._per_chunk and callbacks.on_finish is None and callbacks.on_error is None
-        )
+        self._plain = not self._per_chunk and callbacks.on_finish is None and callbacks.on_error is None
         if self._plain:
             stream.fold = self.accumulator.add
         self._final: Optional[CreateChatCompletionResponse] = None
@@ -416,10 +414,7 @@ class ChatCompletionStream(_ChatStreamBase):
     then ``get_final_completion()``."""
 
     def __init__(
-        self,
-        stream: Stream[CreateChatCompletionStreamResponse],
-        *,
-        tools: Any = None,
+        self, stream: Stream[CreateChatCompletionStreamResponse], *, tools: Any = None,
         callbacks: Optional[StreamCallbacks] = None,
     ) -> None:
         super().__init__(stream, tools, callbacks or StreamCallbacks())
@@ -509,10 +504,7 @@ class AsyncChatCompletionStream(_ChatStreamBase):
     """Async twin of :class:`ChatCompletionStream`; callbacks may be coroutine functions."""
 
     def __init__(
-        self,
-        stream: AsyncStream[CreateChatCompletionStreamResponse],
-        *,
-        tools: Any = None,
+        self, stream: AsyncStream[CreateChatCompletionStreamResponse], *, tools: Any = None,
         callbacks: Optional[StreamCallbacks] = None,
     ) -> None:
         super().__init__(stream, tools, callbacks or StreamCallbacks())

@@ -12,15 +12,14 @@ the sync and async drivers only differ in how they call the model and execute to
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import json
 import re
 import typing
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import (
+    TYPE_CHECKING,
     Any,
     Callable,
     Dict,
@@ -34,9 +33,14 @@ from typing import (
 )
 
 import pydantic
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from ..errors import InferenceGatewayError
+
+if TYPE_CHECKING:  # asyncio, thread pools and TypeAdapter load on first use, not at import
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pydantic import TypeAdapter
 from ..models import (
     ChatCompletionMessageToolCall,
     ChatCompletionTool,
@@ -89,6 +93,8 @@ class ToolRoundsExceededError(InferenceGatewayError):
 
 @functools.lru_cache(maxsize=256)
 def _adapter(tp: Any) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
     return TypeAdapter(tp)
 
 
@@ -138,6 +144,17 @@ _GOOGLE_PARAM = re.compile(r"^(\*{0,2}\w+)\s*(\([^)]*\))?\s*:\s*(.*)$")
 _NUMPY_PARAM = re.compile(r"^(\*{0,2}\w+)\s*(:.*)?$")
 
 
+_PARAM_SECTIONS = (
+    "args",
+    "arguments",
+    "parameters",
+    "params",
+    "keyword args",
+    "keyword arguments",
+    "other parameters",
+)
+
+
 def _parse_docstring(doc: Optional[str]) -> Tuple[str, Dict[str, str]]:
     """(summary, {parameter: description}) from a Google- or NumPy-style docstring."""
     if not doc:
@@ -146,52 +163,49 @@ def _parse_docstring(doc: Optional[str]) -> Tuple[str, Dict[str, str]]:
     summary: List[str] = []
     params: Dict[str, str] = {}
     i = 0
-    while i < len(lines) and not _SECTION.match(lines[i]):
+    while i < len(lines) and not _is_heading(lines, i):
         summary.append(lines[i])
         i += 1
-    section: Optional[str] = None
+    numpy = False
+    in_params = False
+    base: Optional[int] = None  # indent of the parameter lines of a Google section
     current: Optional[str] = None
     while i < len(lines):
         line = lines[i]
-        heading = _SECTION.match(line)
-        underline = i + 1 < len(lines) and set(lines[i + 1].strip()) == {"-"}
-        if heading and (line.rstrip().endswith(":") or underline):
-            section = heading.group(1).lower()
-            current = None
-            i += 2 if underline else 1
+        if _is_heading(lines, i):
+            heading = _SECTION.match(line)
+            in_params = heading is not None and heading.group(1).lower() in _PARAM_SECTIONS
+            numpy = _underlined(lines, i)
+            base, current = None, None
+            i += 2 if numpy else 1
             continue
-        if section in (
-            "args",
-            "arguments",
-            "parameters",
-            "params",
-            "keyword args",
-            "keyword arguments",
-            "other parameters",
-        ):
-            stripped = line.strip()
-            indent = len(line) - len(line.lstrip())
-            google = _GOOGLE_PARAM.match(stripped)
-            numpy = _NUMPY_PARAM.match(stripped)
-            if stripped and google and (current is None or indent <= _indent_of(lines, current)):
-                current = google.group(1).lstrip("*")
-                params[current] = google.group(3).strip()
-            elif stripped and numpy and indent == 0:
-                current = numpy.group(1).lstrip("*")
-                params[current] = ""
-            elif stripped and current is not None:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if in_params and stripped:
+            if numpy and indent == 0:
+                match = _NUMPY_PARAM.match(stripped)
+                current = match.group(1).lstrip("*") if match else None
+                if current:
+                    params[current] = ""
+            elif not numpy and (base is None or indent <= base):
+                match = _GOOGLE_PARAM.match(stripped)
+                base = indent
+                current = match.group(1).lstrip("*") if match else None
+                if match and current:
+                    params[current] = match.group(3).strip()
+            elif current is not None:
                 params[current] = (params[current] + " " + stripped).strip()
         i += 1
-    text = "\n".join(summary).strip()
-    return text, params
+    return "\n".join(summary).strip(), params
 
 
-def _indent_of(lines: List[str], name: str) -> int:
-    for line in lines:
-        stripped = line.lstrip()
-        if stripped.startswith(name) or stripped.startswith("*" + name):
-            return len(line) - len(stripped)
-    return 0
+def _underlined(lines: List[str], i: int) -> bool:
+    return i + 1 < len(lines) and set(lines[i + 1].strip()) == {"-"}
+
+
+def _is_heading(lines: List[str], i: int) -> bool:
+    line = lines[i]
+    return bool(_SECTION.match(line)) and (line.rstrip().endswith(":") or _underlined(lines, i))
 
 
 def _clean_schema(schema: Dict[str, Any]) -> Dict[str, Any]:
@@ -201,11 +215,7 @@ def _clean_schema(schema: Dict[str, Any]) -> Dict[str, Any]:
     props = schema.get("properties")
     if isinstance(props, dict):
         schema["properties"] = {
-            key: (
-                {k: v for k, v in value.items() if k != "title"}
-                if isinstance(value, dict)
-                else value
-            )
+            key: {k: v for k, v in value.items() if k != "title"} if isinstance(value, dict) else value
             for key, value in props.items()
         }
     schema.setdefault("type", "object")
@@ -213,9 +223,7 @@ def _clean_schema(schema: Dict[str, Any]) -> Dict[str, Any]:
     return schema
 
 
-def _make_tool(
-    name: str, description: str, parameters: Dict[str, Any], strict: Optional[bool]
-) -> ChatCompletionTool:
+def _make_tool(name: str, description: str, parameters: Dict[str, Any], strict: Optional[bool]) -> ChatCompletionTool:
     function: Dict[str, Any] = {"name": name, "parameters": parameters}
     if description:
         function["description"] = description
@@ -260,9 +268,8 @@ def tool_from_function(
     docstring (summary and Google/NumPy parameter descriptions)."""
     summary, _ = _parse_docstring(fn.__doc__)
     schema = _clean_schema(_arguments_model(fn).model_json_schema())
-    return _make_tool(
-        name or fn.__name__, description if description is not None else summary, schema, strict
-    )
+    return _make_tool(name or fn.__name__, description if description is not None else summary,
+                      schema, strict)
 
 
 def tool_from_model(
@@ -278,9 +285,8 @@ def tool_from_model(
     schema.pop("description", None)
     summary, _ = _parse_docstring(model.__doc__)
     tool_name = name or re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
-    return _make_tool(
-        tool_name, description if description is not None else summary, schema, strict
-    )
+    return _make_tool(tool_name, description if description is not None else summary,
+                      schema, strict)
 
 
 # -- the runner -------------------------------------------------------------------------------
@@ -384,13 +390,9 @@ class ToolRunner:
         return Message.model_validate({"role": "tool", "tool_call_id": call.id, "content": text})
 
     @staticmethod
-    def requested(
-        response: CreateChatCompletionResponse,
-    ) -> Tuple[Message, List[ChatCompletionMessageToolCall]]:
+    def requested(response: CreateChatCompletionResponse) -> Tuple[Message, List[ChatCompletionMessageToolCall]]:
         if not response.choices:
-            raise InferenceGatewayError(
-                "the model returned no choices; cannot continue the tool loop"
-            )
+            raise InferenceGatewayError("the model returned no choices; cannot continue the tool loop")
         message = response.choices[0].message
         return message, list(message.tool_calls or [])
 
@@ -406,6 +408,8 @@ class ToolRunner:
 
     async def execute_async(self, call: ChatCompletionMessageToolCall) -> str:
         """Run a tool from the async loop (sync tools in a worker thread)."""
+        import asyncio
+
         try:
             tool, kwargs = self.bind(call)
             if tool.is_async:
@@ -444,9 +448,7 @@ def run_tools_sync(
     pool: Optional[ThreadPoolExecutor] = None
     try:
         for round_ in range(1, max_rounds + 1):
-            response = create(
-                model=model, messages=conversation, tools=runner.definitions, **kwargs
-            )
+            response = create(model=model, messages=conversation, tools=runner.definitions, **kwargs)
             message, calls = runner.requested(response)
             if not calls:
                 conversation.append(message)
@@ -455,7 +457,10 @@ def run_tools_sync(
                 raise ToolRoundsExceededError(max_rounds, conversation, response)
             conversation.append(message)  # verbatim: keeps extra_content and unknown fields
             if len(calls) > 1:
-                pool = pool or ThreadPoolExecutor(max_workers=max_workers or min(8, len(calls)))
+                if pool is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    pool = ThreadPoolExecutor(max_workers=max_workers or min(8, len(calls)))
                 results = list(pool.map(runner.execute, calls))
             else:
                 results = [runner.execute(calls[0])]
@@ -477,13 +482,13 @@ async def run_tools_async(
     **kwargs: Any,
 ) -> ToolRunResult:
     """The async tool loop; parallel tool calls run concurrently."""
+    import asyncio
+
     runner = ToolRunner(tools)
     conversation = list(messages)
     executed: List[ChatCompletionMessageToolCall] = []
     for round_ in range(1, max_rounds + 1):
-        response = await create(
-            model=model, messages=conversation, tools=runner.definitions, **kwargs
-        )
+        response = await create(model=model, messages=conversation, tools=runner.definitions, **kwargs)
         message, calls = runner.requested(response)
         if not calls:
             conversation.append(message)

@@ -1,0 +1,48 @@
+"""Overlay modules are copied into the package verbatim (black is not run on them: it was the
+slowest step of a cold generation), so they must already be black-formatted with the
+generator's settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from black import format_str
+
+from generator.write import black_mode
+
+OVERLAYS = Path(__file__).resolve().parents[2] / "overlays"
+FILES = sorted(p.relative_to(OVERLAYS).as_posix() for p in OVERLAYS.rglob("*.py"))
+
+# Not formatted yet when the verbatim copy was introduced; their owners format them and drop
+# them from this set (strict: a file that becomes formatted fails here until it is removed).
+PENDING_FORMAT = {
+    "a2a/_protocol.py",
+    "a2a/client.py",
+    "gateway/_mixins_chat.py",
+    "gateway/_mixins_gateway.py",
+    "gateway/chat_stream.py",
+    "gateway/reasoning.py",
+    "gateway/tools.py",
+    "runtime/_base_client.py",
+    "runtime/_retry.py",
+    "runtime/_streaming.py",
+}
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        pytest.param(
+            rel,
+            marks=pytest.mark.xfail(rel in PENDING_FORMAT, reason="not black-formatted yet", strict=True),
+        )
+        for rel in FILES
+    ],
+)
+def test_overlay_is_black_formatted(rel: str) -> None:
+    source = (OVERLAYS / rel).read_text(encoding="utf-8")
+    assert format_str(source, mode=black_mode()) == source, (
+        f"overlays/{rel} is not black-formatted: run "
+        f"`black -l 100 -t py39 overlays/{rel}` (the generator copies overlays verbatim)"
+    )
