@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pstats
+import re
 import shutil
 import subprocess
 import sys
@@ -184,6 +185,29 @@ def _profile(section: Section, tmp: Path) -> None:
     )
 
 
+def _import_breakdown(section: Section) -> None:
+    """How much of a cold `check` is spent importing the generator's dependencies."""
+    proc = subprocess.run(
+        [str(OURS_PYTHON), "-X", "importtime", "-m", "generator", "check"],
+        env={**os.environ, "IGW_GENERATOR_CACHE": "off"},
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    top = []
+    for line in proc.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( )(\S+)$", line)  # top-level only
+        if match:
+            top.append((int(match.group(1)) / 1000, match.group(3)))
+    if top:
+        top.sort(reverse=True)
+        section.notes.append(
+            f"imports of a cold `check`: {sum(ms for ms, _ in top):.0f} ms in all; "
+            + ", ".join(f"{mod} {ms:.0f}" for ms, mod in top[:6])
+        )
+
+
 def run(quick: bool = False) -> Section:
     n = 3 if quick else 5
     section = Section(
@@ -245,6 +269,7 @@ def run(quick: bool = False) -> Section:
                 )
                 paired_ratio(row, row.detail["samples_s"], opc.detail["samples_s"])
         _profile(section, tmp)
+        _import_breakdown(section)
         summary = subprocess.run(
             [
                 str(OURS_PYTHON),
