@@ -418,7 +418,7 @@ def build(prepared: Prepared, classes: Mapping[str, ClassKind]) -> API:
         if streams:
             stream_name = names.unique(python_name + "_stream", taken_methods)
             taken_methods.add(stream_name)
-        sentinel = _done_sentinel(op, body) if streams else None
+        sentinel = _done_sentinel(data, op, path) if streams else None
         operations.append(
             Operation(
                 name=op_id or python_name,
@@ -695,8 +695,31 @@ def _streams(data: Mapping[str, Any], op: Mapping[str, Any]) -> bool:
     return False
 
 
-def _done_sentinel(op: Mapping[str, Any], body: Body | None) -> str | None:
-    if "x-stream-done" in op:
-        value = op["x-stream-done"]
-        return value if isinstance(value, str) else None
-    return "[DONE]" if body is not None and body.stream_flag else None
+_DONE_EXTENSIONS = ("x-sse-done-sentinel", "x-stream-done")
+_CHAT_COMPLETIONS_PATHS = ("/chat/completions", "/completions")
+
+
+def _done_sentinel(data: Mapping[str, Any], op: Mapping[str, Any], path: str) -> str | None:
+    """The data line that ends the operation's event stream, or None: the body's end is the end.
+
+    The spec decides (`x-sse-done-sentinel` / `x-stream-done` on the event-stream media type or
+    the operation; a string or null). Without it only the OpenAI chat-completions shape ends with
+    `[DONE]`: Responses API and Anthropic Messages streams end cleanly after their last event.
+    """
+    places: list[Mapping[str, Any]] = [op]
+    for code, response in (op.get("responses") or {}).items():
+        resolved = _deref(data, response) if str(code).startswith("2") else None
+        if isinstance(resolved, dict):
+            for media, media_obj in (resolved.get("content") or {}).items():
+                if media.lower().startswith("text/event-stream") and isinstance(media_obj, dict):
+                    places.insert(0, media_obj)
+    for place in places:
+        for key in _DONE_EXTENSIONS:
+            if key in place:
+                value = place[key]
+                return value if isinstance(value, str) else None
+    if op.get("operationId") == "createChatCompletion" or path.rstrip("/").endswith(
+        _CHAT_COMPLETIONS_PATHS
+    ):
+        return "[DONE]"
+    return None

@@ -192,8 +192,7 @@ def test_v1_responses_stream(evolution_sdk: SdkFactory, server: RecordingServer)
         ("response.output_text.delta", '{"type": "response.output_text.delta", "delta": "he"}'),
         ("response.output_text.delta", '{"type": "response.output_text.delta", "delta": "llo"}'),
         ("response.completed", '{"type": "response.completed"}'),
-        "[DONE]",
-    ]
+    ]  # Responses API streams end after response.completed, without [DONE]
     server.reply(events=events)
     client = sdk.InferenceGatewayClient(base_url=server.base_url)
     with client, client.create_response_stream("gpt-4o", "hi") as stream:
@@ -248,7 +247,7 @@ def test_v1_messages_api_header_parameters(
 def test_v1_messages_stream_ends_without_done(
     evolution_sdk: SdkFactory, server: RecordingServer
 ) -> None:
-    """Anthropic-style streams end with message_stop, not [DONE] (x-stream-done: null)."""
+    """Anthropic-style streams end with message_stop, not [DONE] (no extension needed)."""
     sdk = evolution_sdk("v1_responses_messages")
     events = [
         ("message_start", '{"type": "message_start"}'),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any, List
+from pathlib import Path
+from typing import Any, Dict, List, Optional
 
 import pytest
 
 from generator import ir, models, pipeline
+from generator.load import Spec
 
 from .helpers import MAIN_SPEC
 
@@ -109,3 +111,46 @@ def test_guide_models_are_top_level_and_enums_are_root_models() -> None:
         {"id": "openai/gpt-4o", "object": "model", "created": 1, "owned_by": "openai", "served_by": "openai"}
     )
     assert model.served_by.root == "openai"
+
+
+def _sentinel(path: str, op_id: str, op_ext: Dict[str, Any], media_ext: Dict[str, Any]) -> Optional[str]:
+    media: Dict[str, Any] = {"schema": {"type": "string"}, **media_ext}
+    op: Dict[str, Any] = {
+        "operationId": op_id,
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"stream": {"type": "boolean"}}}
+                }
+            }
+        },
+        "responses": {"200": {"description": "ok", "content": {"text/event-stream": media}}},
+        **op_ext,
+    }
+    data = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {path: {"post": op}}}
+    api = ir.build(ir.prepare(Spec(path=Path("t.yaml"), display="t.yaml", data=data)), {})
+    (operation,) = api.operations
+    return operation.stream_done_sentinel
+
+
+@pytest.mark.parametrize(
+    "path, op_id, op_ext, media_ext, expected",
+    [
+        # OpenAI chat-completions shape: [DONE] without any extension
+        ("/v1/chat/completions", "anything", {}, {}, "[DONE]"),
+        ("/v1/completions", "legacy", {}, {}, "[DONE]"),
+        ("/v2/chat", "createChatCompletion", {}, {}, "[DONE]"),
+        # Responses API, Anthropic Messages: a stream flag alone, the clean end is the end
+        ("/v1/responses", "createResponse", {}, {}, None),
+        ("/v1/messages", "createMessage", {}, {}, None),
+        # the spec decides: media type first, then the operation; null means no sentinel
+        ("/v1/responses", "createResponse", {}, {"x-sse-done-sentinel": "[END]"}, "[END]"),
+        ("/v1/responses", "createResponse", {"x-stream-done": "[DONE]"}, {}, "[DONE]"),
+        ("/v1/chat/completions", "createChatCompletion", {"x-stream-done": None}, {}, None),
+        ("/v1/chat/completions", "c", {}, {"x-stream-done": None}, None),
+    ],
+)
+def test_done_sentinel_rule(
+    path: str, op_id: str, op_ext: Dict[str, Any], media_ext: Dict[str, Any], expected: Optional[str]
+) -> None:
+    assert _sentinel(path, op_id, op_ext, media_ext) == expected
