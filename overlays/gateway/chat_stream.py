@@ -33,6 +33,8 @@ from typing import (
 from .._streaming import AsyncStream, Stream
 from ..models import (
     ChatCompletionMessageToolCall,
+    ChatCompletionStreamChoice,
+    ChatCompletionStreamResponseDelta,
     CompletionUsage,
     CreateChatCompletionResponse,
     CreateChatCompletionStreamResponse,
@@ -48,6 +50,19 @@ __all__ = [
 _COMPACT_AT = 256  # text pieces kept before they are joined into one block
 
 Callback = Callable[..., Union[Awaitable[None], None]]
+
+# Whether the stream models have the fields the fast fold reads from their ``__dict__``.
+_FIELDS_IN_DICT = all(
+    set(names) <= set(model.model_fields)
+    for model, names in (
+        (CreateChatCompletionStreamResponse, ("choices", "usage")),
+        (ChatCompletionStreamChoice, ("index", "delta", "finish_reason")),
+        (
+            ChatCompletionStreamResponseDelta,
+            ("role", "content", "reasoning_content", "reasoning", "refusal", "tool_calls"),
+        ),
+    )
+)
 
 
 class _Text:
@@ -206,26 +221,37 @@ class ChatCompletionAccumulator:
     # -- folding ------------------------------------------------------------------------------
 
     def add(self, chunk: CreateChatCompletionStreamResponse) -> None:
-        """Fold one chunk (no callbacks). Hot path: the common content-only delta costs a few
-        attribute reads and one append."""
-        if chunk.usage is not None:
-            self.usage = chunk.usage
+        """Fold one chunk (no callbacks).
+
+        The hot path of every stream. Pydantic models define ``__getattr__``, which makes each
+        attribute read cost a slow lookup (~70 ns); the field values live in the instance
+        ``__dict__``, so each object's dict is read once and its fields by key (the generated
+        models are checked to have them, else :meth:`_add_by_attribute` is used)."""
+        if not _FIELDS_IN_DICT:
+            self._add_by_attribute(chunk)
+            return
+        fields = chunk.__dict__
+        if fields["usage"] is not None:
+            self.usage = fields["usage"]
             self._identify(chunk)
         choices = self._choices
-        for choice in chunk.choices:
-            acc = choices.get(choice.index)
+        for choice in fields["choices"]:
+            c = choice.__dict__
+            index = c["index"]
+            acc = choices.get(index)
             if acc is None:
-                acc = choices[choice.index] = _Choice(choice.index)
+                acc = choices[index] = _Choice(index)
                 self._identify(chunk)
-            delta = choice.delta
+            delta = c["delta"]
+            d = delta.__dict__
             if (
-                delta.tool_calls is None
-                and delta.reasoning_content is None
-                and delta.reasoning is None
-                and delta.refusal is None
-                and (delta.role is None or acc.role is not None)
+                d["tool_calls"] is None
+                and d["reasoning_content"] is None
+                and d["reasoning"] is None
+                and d["refusal"] is None
+                and (d["role"] is None or acc.role is not None)
             ):
-                text = delta.content
+                text = d["content"]
                 if text:
                     parts = acc.content.parts
                     parts.append(text)
@@ -233,6 +259,20 @@ class ChatCompletionAccumulator:
                         acc.content.compact()
             else:
                 self._add_delta(acc, delta)
+            if c["finish_reason"] is not None:
+                acc.finish_reason = _value(c["finish_reason"])
+
+    def _add_by_attribute(self, chunk: CreateChatCompletionStreamResponse) -> None:
+        """:meth:`add` for models whose fields differ from the expected ones."""
+        if chunk.usage is not None:
+            self.usage = chunk.usage
+            self._identify(chunk)
+        for choice in chunk.choices:
+            acc = self._choices.get(choice.index)
+            if acc is None:
+                acc = self._choices[choice.index] = _Choice(choice.index)
+                self._identify(chunk)
+            self._add_delta(acc, choice.delta)
             if choice.finish_reason is not None:
                 acc.finish_reason = _value(choice.finish_reason)
 
