@@ -217,3 +217,19 @@ async def test_raw_reasoning_format_over_a_stream(
 
 def test_tool_from_function_is_exported() -> None:
     assert tool_from_function(get_weather).function.name == "get_weather"
+
+
+def test_attribute_fold_matches_the_fast_fold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fold used when the models lack the expected fields gives the same answer."""
+    from inference_gateway.lib import chat_stream
+
+    parsed = [CreateChatCompletionStreamResponse.model_validate(c) for c in RECORDED_CHUNKS]
+    fast = ChatCompletionAccumulator()
+    for item in parsed:
+        fast.add(item)
+    monkeypatch.setattr(chat_stream, "_FIELDS_IN_DICT", False)
+    slow = ChatCompletionAccumulator()
+    for item in parsed:
+        slow.add(item)
+    assert slow.completion() == fast.completion()
+    assert fast.completion().choices[0].message.content.root == "Checking Paris ☀ and Rome."
