@@ -42,8 +42,8 @@ def render(sections: List[Section]) -> str:
         width = max([len(r.name) for r in section.rows] + [20])
         for row in section.rows:
             ratio = f"{row.ratio:6.2f}x {row.ratio_to}" if row.ratio is not None else ""
-            verdict = "" if row.met is None else ("met" if row.met else "MISSED")
-            target = f"[{row.target}: {verdict}]" if row.target else ""
+            verdicts = [f"{t}: {'met' if ok else 'MISSED'}" for t, ok in row.checks.items()]
+            target = f"[{'; '.join(verdicts)}]" if verdicts else ""
             lines.append(
                 f"  {row.name:<{width}}  {fmt_value(row.value, row.unit):>10}  {ratio:<30} {target}"
             )

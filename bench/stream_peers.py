@@ -133,21 +133,18 @@ def _targets(section: Section, rows: Dict[str, Row], label: str, openai: Optiona
     ours, official = rows.get("ours"), rows.get(OFFICIAL)
     if ours is None:
         return
-    met = ours.met is not False
     facts = []
     if official is not None:
         pairs = zip(ours.detail["round_medians_s"], official.detail["round_medians_s"])
         vs_official = median([a / b for a, b in pairs])
         ours.detail["vs_official"] = vs_official
-        met = met and vs_official <= 1.0
-        ours.target += "; <= 1x official"
+        ours.check(f"<= 1x official ({vs_official:.2f}x)", vs_official <= 1.0)
         facts.append(f"ours / official (requests) {vs_official:.2f}x")
     if openai is not None:
-        ours.detail["openai_over_ours"] = openai.value / ours.value
-        met = met and openai.value / ours.value >= 10
-        ours.target += "; openai >= 10x ours"
-        facts.append(f"openai / ours {openai.value / ours.value:.1f}x")
-    ours.met = met
+        speedup = openai.value / ours.value
+        ours.detail["openai_over_ours"] = speedup
+        ours.check(f"openai >= 10x ours ({speedup:.1f}x)", speedup >= 10)
+        facts.append(f"openai / ours {speedup:.1f}x")
     if facts:
         section.notes.append(f"[{label}] " + ", ".join(facts))
 
@@ -207,11 +204,10 @@ def _module_rows(section: Section, quick: bool) -> None:
                 figures["median_s"]["ours"],
                 ratio=figures["ours_over_floor"],
                 ratio_to="floor",
-                target="<= 1x floor",
-                met=figures["ours_over_floor"] <= 1.0,
                 detail=figures,
             )
         )
+        row.check("<= 1x floor", figures["ours_over_floor"] <= 1.0)
         section.notes.append(
             f"[{framing}, in process] floor {figures['median_s']['floor'] * 1e3:.1f} ms, "
             f"ours {row.value * 1e3:.1f} ms; CPU-time ratio ours/floor "
@@ -225,7 +221,7 @@ def _module_rows(section: Section, quick: bool) -> None:
         )
         row.ratio, row.ratio_to = rss[big] / rss[small], f"its {int(small) // 1000}k peak"
         if name == "ours":
-            row.target, row.met = "<= 1.1x (flat)", row.ratio <= 1.1
+            row.check("<= 1.1x (flat)", row.ratio <= 1.1)
         section.notes.append(
             f"{name}: peak RSS {rss[small]:.1f} -> {rss[big]:.1f} MiB, tracemalloc peak "
             f"{traced[small]:.2f} -> {traced[big]:.2f} MiB ({int(small) // 1000}k -> {int(big) // 1000}k chunks)"
