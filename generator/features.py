@@ -70,6 +70,31 @@ GATEWAY_MODEL_EXPORTS = (
     "ToolCallExtraContent",
     "Error",
 )
+# The top-level public surface is decided here and nowhere else. The package root re-exports the
+# clients, the models above, and the `__all__` of the overlay modules of TOP_LEVEL_GROUPS
+# (runtime at the root, gateway in `lib`) except TOP_LEVEL_HIDDEN: machinery the generated code
+# and the overlays use, reachable from its module, never promised at top level. Subpackages keep
+# their whole `__all__` (`<pkg>.lib`, `<pkg>.a2a`); A2A names are reached through `<pkg>.a2a` only.
+TOP_LEVEL_GROUPS = ("", "lib")
+TOP_LEVEL_HIDDEN: dict[str, frozenset[str] | None] = {  # module -> hidden names (None: all)
+    "._base_client": None,  # Operation, SyncAPIClient, AsyncAPIClient, DEFAULT_BASE_URL
+    ".errors": frozenset({"make_api_error"}),
+    "._retry": frozenset({"parse_retry_after", "DEFAULT_RETRYABLE_STATUS_CODES"}),
+    "._sse": frozenset({"SSEDecoder", "plain_data"}),
+    ".lib.chat_stream": frozenset({"ChatCompletionAccumulator", "StreamCallbacks"}),
+}
+
+
+def top_level_names(target: str, module: str, declared: list[str]) -> list[str]:
+    """Which names of overlay `module` (in group `target`, `__all__` = `declared`) go top level."""
+    if target not in TOP_LEVEL_GROUPS:
+        return []
+    hidden = TOP_LEVEL_HIDDEN.get(module, frozenset())
+    if hidden is None:
+        return []
+    return [n for n in declared if n not in hidden]
+
+
 GATEWAY_REQUIRED_MODELS = ("Message", "CreateChatCompletionResponse")
 GATEWAY_MIXINS = (
     Mixin("lib._mixins_gateway", "GatewayHelpers", "AsyncGatewayHelpers"),

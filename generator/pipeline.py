@@ -235,22 +235,17 @@ def _module_exports(files: dict[str, OutFile], prefix: str) -> list[tuple[str, l
 
 
 def top_level_exports(files: dict[str, OutFile], feats: features_mod.Features) -> list[tuple[str, list[str]]]:
-    """(module, names) the package __init__ re-exports; a name is exported once (first wins)."""
+    """(module, names) the package __init__ re-exports (features.top_level_names decides which);
+    a name is exported once (first wins)."""
     groups: list[tuple[str, list[str]]] = [
         ("._client", ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]),
         (".models", list(feats.model_exports)),
     ]
-    groups += _module_exports(files, "")
-    for group in feats.overlays:
-        if group.target == "lib":
-            groups += _module_exports(files, group.target)
-        elif group.target:
-            # Other subpackages (a2a) keep their names; only names that carry the subpackage's
-            # name (A2AClient, AsyncA2AClient, A2AError) also go top level.
-            groups += [
-                (module, [n for n in names if group.target.upper() in n])
-                for module, names in _module_exports(files, group.target)
-            ]
+    for target in [""] + [g.target for g in feats.overlays if g.target]:
+        groups += [
+            (module, features_mod.top_level_names(target, module, names))
+            for module, names in _module_exports(files, target)
+        ]
     seen: set[str] = set()
     result = []
     for module, names in groups:

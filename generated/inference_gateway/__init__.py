@@ -13,26 +13,16 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
-    from ._base_client import (
-        DEFAULT_BASE_URL,
-        AsyncAPIClient,
-        Operation,
-        SyncAPIClient,
-    )
     from ._client import (
         AsyncInferenceGatewayClient,
         InferenceGatewayClient,
     )
     from ._retry import (
-        DEFAULT_RETRYABLE_STATUS_CODES,
         RetryConfig,
-        parse_retry_after,
     )
     from ._sse import (
         ServerSentEvent,
-        SSEDecoder,
         SSEvent,
-        plain_data,
     )
     from ._streaming import (
         AsyncEventStream,
@@ -44,23 +34,6 @@ if TYPE_CHECKING:
         NOT_GIVEN,
         NotGiven,
         Timeout,
-    )
-    from .a2a._protocol import (
-        A2AEvent,
-    )
-    from .a2a._stream import (
-        A2AStream,
-        AsyncA2AStream,
-    )
-    from .a2a.client import (
-        A2AClient,
-        AsyncA2AClient,
-    )
-    from .a2a.errors import (
-        A2AError,
-        A2AResponseError,
-        A2ARPCError,
-        A2AVersionError,
     )
     from .errors import (
         APIConnectionError,
@@ -78,13 +51,10 @@ if TYPE_CHECKING:
         ResponseValidationError,
         StreamError,
         UnprocessableEntityError,
-        make_api_error,
     )
     from .lib.chat_stream import (
         AsyncChatCompletionStream,
-        ChatCompletionAccumulator,
         ChatCompletionStream,
-        StreamCallbacks,
     )
     from .lib.reasoning import (
         ThinkTagSplitter,
@@ -141,25 +111,14 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "A2AClient",
-    "A2AError",
-    "A2AEvent",
-    "A2ARPCError",
-    "A2AResponseError",
-    "A2AStream",
-    "A2AVersionError",
     "APIConnectionError",
     "APITimeoutError",
-    "AsyncA2AClient",
-    "AsyncA2AStream",
-    "AsyncAPIClient",
     "AsyncChatCompletionStream",
     "AsyncEventStream",
     "AsyncInferenceGatewayClient",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
-    "ChatCompletionAccumulator",
     "ChatCompletionChoice",
     "ChatCompletionMessageToolCall",
     "ChatCompletionMessageToolCallFunction",
@@ -176,8 +135,6 @@ __all__ = [
     "CreateChatCompletionRequest",
     "CreateChatCompletionResponse",
     "CreateChatCompletionStreamResponse",
-    "DEFAULT_BASE_URL",
-    "DEFAULT_RETRYABLE_STATUS_CODES",
     "Error",
     "EventStream",
     "FinishReason",
@@ -200,20 +157,16 @@ __all__ = [
     "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
-    "Operation",
     "PermissionDeniedError",
     "Provider",
     "ProviderAuthType",
     "RateLimitError",
     "ResponseValidationError",
     "RetryConfig",
-    "SSEDecoder",
     "SSEvent",
     "ServerSentEvent",
     "Stream",
-    "StreamCallbacks",
     "StreamError",
-    "SyncAPIClient",
     "TextContentPart",
     "ThinkTagSplitter",
     "Timeout",
@@ -228,10 +181,7 @@ __all__ = [
     "image_part_from_bytes",
     "image_part_from_file",
     "iter_split_think_tags",
-    "make_api_error",
     "parse_arguments",
-    "parse_retry_after",
-    "plain_data",
     "split_think_tags",
     "tool_from_function",
     "tool_from_model",
@@ -239,19 +189,11 @@ __all__ = [
 
 # name -> module (relative to this package) it is imported from on first access
 _LAZY: Dict[str, str] = {
-    "AsyncAPIClient": "._base_client",
-    "DEFAULT_BASE_URL": "._base_client",
-    "Operation": "._base_client",
-    "SyncAPIClient": "._base_client",
     "AsyncInferenceGatewayClient": "._client",
     "InferenceGatewayClient": "._client",
-    "DEFAULT_RETRYABLE_STATUS_CODES": "._retry",
     "RetryConfig": "._retry",
-    "parse_retry_after": "._retry",
-    "SSEDecoder": "._sse",
     "SSEvent": "._sse",
     "ServerSentEvent": "._sse",
-    "plain_data": "._sse",
     "AsyncEventStream": "._streaming",
     "AsyncStream": "._streaming",
     "EventStream": "._streaming",
@@ -259,15 +201,6 @@ _LAZY: Dict[str, str] = {
     "NOT_GIVEN": "._types",
     "NotGiven": "._types",
     "Timeout": "._types",
-    "A2AEvent": ".a2a._protocol",
-    "A2AStream": ".a2a._stream",
-    "AsyncA2AStream": ".a2a._stream",
-    "A2AClient": ".a2a.client",
-    "AsyncA2AClient": ".a2a.client",
-    "A2AError": ".a2a.errors",
-    "A2ARPCError": ".a2a.errors",
-    "A2AResponseError": ".a2a.errors",
-    "A2AVersionError": ".a2a.errors",
     "APIConnectionError": ".errors",
     "APITimeoutError": ".errors",
     "AuthenticationError": ".errors",
@@ -283,11 +216,8 @@ _LAZY: Dict[str, str] = {
     "ResponseValidationError": ".errors",
     "StreamError": ".errors",
     "UnprocessableEntityError": ".errors",
-    "make_api_error": ".errors",
     "AsyncChatCompletionStream": ".lib.chat_stream",
-    "ChatCompletionAccumulator": ".lib.chat_stream",
     "ChatCompletionStream": ".lib.chat_stream",
-    "StreamCallbacks": ".lib.chat_stream",
     "ThinkTagSplitter": ".lib.reasoning",
     "iter_split_think_tags": ".lib.reasoning",
     "split_think_tags": ".lib.reasoning",
