@@ -9,8 +9,9 @@ from ``bench/stream.py``.
 
 Two wire framings: ``event`` sends every SSE event as its own HTTP chunk, as the gateway (Go,
 flushing after each event) does; ``64KiB`` sends the same bytes in 64 KiB HTTP chunks, which
-removes most per-chunk HTTP cost and leaves the parsing. ``transport`` (httpx bytes, no parsing)
-is the lower bound of any httpx-based client. ``bench/stream.py`` (the streaming module's own
+removes most per-chunk HTTP cost and leaves the parsing. The ``transport only`` rows (raw bytes
+through httpx, and through urllib3, which requests uses) are the lower bounds of clients built on
+each HTTP library. ``bench/stream.py`` (the streaming module's own
 in-process ours-vs-floor run, alternating run by run, and its memory figures) is added.
 """
 
@@ -65,6 +66,16 @@ def contenders(quick: bool, section: Section) -> List[Contender]:
     ]
     official = peer_python("official", section)
     if official is not None:
+        found.append(
+            Contender(
+                "transport-urllib3",
+                "urllib3 transport only, no parsing (official's venv)",
+                official,
+                peer_env(),
+                "stream_transport_urllib3.py",
+                reps,
+            )
+        )
         found.append(
             Contender(
                 OFFICIAL,
@@ -153,7 +164,7 @@ def _whole_process(section: Section, all_: List[Contender], url: str, n: int) ->
     """Start + import + client + one 20k stream + exit, median of ``n`` fresh processes."""
     floor_row: Optional[Row] = None
     for c in all_:
-        if c.key == "transport":
+        if c.key.startswith("transport"):
             continue
         cmd = [c.python, WORKERS / c.worker, url, N_CHUNKS, "once"]
         try:
