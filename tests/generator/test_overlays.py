@@ -19,14 +19,9 @@ FILES = sorted(p.relative_to(OVERLAYS).as_posix() for p in OVERLAYS.rglob("*.py"
 PENDING_FORMAT = {
     "a2a/_protocol.py",
     "a2a/client.py",
-    "gateway/_mixins_chat.py",
     "gateway/_mixins_gateway.py",
-    "gateway/chat_stream.py",
-    "gateway/reasoning.py",
-    "gateway/tools.py",
     "runtime/_base_client.py",
     "runtime/_retry.py",
-    "runtime/_streaming.py",
 }
 
 
