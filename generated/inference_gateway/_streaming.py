@@ -244,9 +244,7 @@ async def _adrain(chunks: AsyncIterator[bytes]) -> None:
             return
 
 
-def _invalid(
-    exc: pydantic.ValidationError, data: Any, response: httpx.Response
-) -> BaseException:
+def _invalid(exc: pydantic.ValidationError, data: Any, response: httpx.Response) -> BaseException:
     """A payload the model rejected: the typed API error when it is an error object."""
     error = _mid_stream_error(data, None, response) if isinstance(data, bytes) else None
     return error if error is not None else exc
@@ -492,7 +490,9 @@ class AsyncStream(_AsyncBase[T]):
         return self
 
 
-def wrap_open(open_response: OpenResponse, on_open: Callable[[httpx.Response], None]) -> OpenResponse:
+def wrap_open(
+    open_response: OpenResponse, on_open: Callable[[httpx.Response], None]
+) -> OpenResponse:
     """An opener that calls ``on_open(response)`` once the response headers arrived."""
 
     @contextlib.contextmanager

@@ -92,8 +92,14 @@ class ChatHelpers:
         from .chat_stream import ChatCompletionStream, StreamCallbacks
 
         callbacks = StreamCallbacks(
-            on_open=on_open, on_chunk=on_chunk, on_content=on_content, on_reasoning=on_reasoning,
-            on_tool=on_tool, on_mcp_tool=on_mcp_tool, on_usage=on_usage, on_finish=on_finish,
+            on_open=on_open,
+            on_chunk=on_chunk,
+            on_content=on_content,
+            on_reasoning=on_reasoning,
+            on_tool=on_tool,
+            on_mcp_tool=on_mcp_tool,
+            on_usage=on_usage,
+            on_finish=on_finish,
             on_error=on_error,
         )
         definitions, opened = _prepare(tools, stream_options, callbacks, kwargs)
@@ -127,8 +133,12 @@ class ChatHelpers:
 
         return run_tools_sync(
             self.create_chat_completion,  # type: ignore[attr-defined]
-            model=model, messages=messages, tools=tools, max_rounds=max_rounds,
-            max_workers=max_workers, **kwargs,
+            model=model,
+            messages=messages,
+            tools=tools,
+            max_rounds=max_rounds,
+            max_workers=max_workers,
+            **kwargs,
         )
 
 
@@ -159,8 +169,14 @@ class AsyncChatHelpers:
         from .chat_stream import AsyncChatCompletionStream, StreamCallbacks
 
         callbacks = StreamCallbacks(
-            on_open=on_open, on_chunk=on_chunk, on_content=on_content, on_reasoning=on_reasoning,
-            on_tool=on_tool, on_mcp_tool=on_mcp_tool, on_usage=on_usage, on_finish=on_finish,
+            on_open=on_open,
+            on_chunk=on_chunk,
+            on_content=on_content,
+            on_reasoning=on_reasoning,
+            on_tool=on_tool,
+            on_mcp_tool=on_mcp_tool,
+            on_usage=on_usage,
+            on_finish=on_finish,
             on_error=on_error,
         )
         definitions, opened = _prepare(tools, stream_options, callbacks, kwargs)
@@ -183,5 +199,9 @@ class AsyncChatHelpers:
 
         return await run_tools_async(
             self.create_chat_completion,  # type: ignore[attr-defined]
-            model=model, messages=messages, tools=tools, max_rounds=max_rounds, **kwargs,
+            model=model,
+            messages=messages,
+            tools=tools,
+            max_rounds=max_rounds,
+            **kwargs,
         )

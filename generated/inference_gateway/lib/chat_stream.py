@@ -393,9 +393,7 @@ class ChatCompletionAccumulator:
                 message["refusal"] = refusal
             if tool_calls:
                 message["tool_calls"] = tool_calls
-            choices.append(
-                {"index": index, "message": message, "finish_reason": acc.finish_reason}
-            )
+            choices.append({"index": index, "message": message, "finish_reason": acc.finish_reason})
         data: Dict[str, Any] = {
             "id": self._id or "",
             "object": "chat.completion",
@@ -412,8 +410,12 @@ def _tool_names(tools: Any) -> List[str]:
     """Function names of the request's tools (models or dicts)."""
     names = []
     for tool in tools or ():
-        function = tool.get("function") if isinstance(tool, dict) else getattr(tool, "function", None)
-        name = function.get("name") if isinstance(function, dict) else getattr(function, "name", None)
+        function = (
+            tool.get("function") if isinstance(tool, dict) else getattr(tool, "function", None)
+        )
+        name = (
+            function.get("name") if isinstance(function, dict) else getattr(function, "name", None)
+        )
         if name:
             names.append(name)
     return names
@@ -430,7 +432,9 @@ class _ChatStreamBase:
         self.accumulator = ChatCompletionAccumulator(_tool_names(tools), callbacks)
         self._per_chunk = callbacks.per_chunk()
         # Without callbacks the typed stream folds each chunk itself: no wrapper generator.
-        self._plain = not self._per_chunk and callbacks.on_finish is None and callbacks.on_error is None
+        self._plain = (
+            not self._per_chunk and callbacks.on_finish is None and callbacks.on_error is None
+        )
         if self._plain:
             stream.fold = self.accumulator.add
         self._final: Optional[CreateChatCompletionResponse] = None
@@ -454,7 +458,10 @@ class ChatCompletionStream(_ChatStreamBase):
     then ``get_final_completion()``."""
 
     def __init__(
-        self, stream: Stream[CreateChatCompletionStreamResponse], *, tools: Any = None,
+        self,
+        stream: Stream[CreateChatCompletionStreamResponse],
+        *,
+        tools: Any = None,
         callbacks: Optional[StreamCallbacks] = None,
     ) -> None:
         super().__init__(stream, tools, callbacks or StreamCallbacks())
@@ -544,7 +551,10 @@ class AsyncChatCompletionStream(_ChatStreamBase):
     """Async twin of :class:`ChatCompletionStream`; callbacks may be coroutine functions."""
 
     def __init__(
-        self, stream: AsyncStream[CreateChatCompletionStreamResponse], *, tools: Any = None,
+        self,
+        stream: AsyncStream[CreateChatCompletionStreamResponse],
+        *,
+        tools: Any = None,
         callbacks: Optional[StreamCallbacks] = None,
     ) -> None:
         super().__init__(stream, tools, callbacks or StreamCallbacks())

@@ -65,7 +65,9 @@ def _partial_tag_suffix(text: str, tag: str) -> int:
     return 0
 
 
-def split_think_tags(text: str, open_tag: str = "<think>", close_tag: str = "</think>") -> Tuple[str, str]:
+def split_think_tags(
+    text: str, open_tag: str = "<think>", close_tag: str = "</think>"
+) -> Tuple[str, str]:
     """``(reasoning, content)`` of a whole message."""
     splitter = ThinkTagSplitter(open_tag, close_tag)
     reasoning, content = splitter.feed(text)

@@ -215,7 +215,11 @@ def _clean_schema(schema: Dict[str, Any]) -> Dict[str, Any]:
     props = schema.get("properties")
     if isinstance(props, dict):
         schema["properties"] = {
-            key: {k: v for k, v in value.items() if k != "title"} if isinstance(value, dict) else value
+            key: (
+                {k: v for k, v in value.items() if k != "title"}
+                if isinstance(value, dict)
+                else value
+            )
             for key, value in props.items()
         }
     schema.setdefault("type", "object")
@@ -223,7 +227,9 @@ def _clean_schema(schema: Dict[str, Any]) -> Dict[str, Any]:
     return schema
 
 
-def _make_tool(name: str, description: str, parameters: Dict[str, Any], strict: Optional[bool]) -> ChatCompletionTool:
+def _make_tool(
+    name: str, description: str, parameters: Dict[str, Any], strict: Optional[bool]
+) -> ChatCompletionTool:
     function: Dict[str, Any] = {"name": name, "parameters": parameters}
     if description:
         function["description"] = description
@@ -268,8 +274,9 @@ def tool_from_function(
     docstring (summary and Google/NumPy parameter descriptions)."""
     summary, _ = _parse_docstring(fn.__doc__)
     schema = _clean_schema(_arguments_model(fn).model_json_schema())
-    return _make_tool(name or fn.__name__, description if description is not None else summary,
-                      schema, strict)
+    return _make_tool(
+        name or fn.__name__, description if description is not None else summary, schema, strict
+    )
 
 
 def tool_from_model(
@@ -285,8 +292,9 @@ def tool_from_model(
     schema.pop("description", None)
     summary, _ = _parse_docstring(model.__doc__)
     tool_name = name or re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
-    return _make_tool(tool_name, description if description is not None else summary,
-                      schema, strict)
+    return _make_tool(
+        tool_name, description if description is not None else summary, schema, strict
+    )
 
 
 # -- the runner -------------------------------------------------------------------------------
@@ -390,9 +398,13 @@ class ToolRunner:
         return Message.model_validate({"role": "tool", "tool_call_id": call.id, "content": text})
 
     @staticmethod
-    def requested(response: CreateChatCompletionResponse) -> Tuple[Message, List[ChatCompletionMessageToolCall]]:
+    def requested(
+        response: CreateChatCompletionResponse,
+    ) -> Tuple[Message, List[ChatCompletionMessageToolCall]]:
         if not response.choices:
-            raise InferenceGatewayError("the model returned no choices; cannot continue the tool loop")
+            raise InferenceGatewayError(
+                "the model returned no choices; cannot continue the tool loop"
+            )
         message = response.choices[0].message
         return message, list(message.tool_calls or [])
 
@@ -448,7 +460,9 @@ def run_tools_sync(
     pool: Optional[ThreadPoolExecutor] = None
     try:
         for round_ in range(1, max_rounds + 1):
-            response = create(model=model, messages=conversation, tools=runner.definitions, **kwargs)
+            response = create(
+                model=model, messages=conversation, tools=runner.definitions, **kwargs
+            )
             message, calls = runner.requested(response)
             if not calls:
                 conversation.append(message)
@@ -488,7 +502,9 @@ async def run_tools_async(
     conversation = list(messages)
     executed: List[ChatCompletionMessageToolCall] = []
     for round_ in range(1, max_rounds + 1):
-        response = await create(model=model, messages=conversation, tools=runner.definitions, **kwargs)
+        response = await create(
+            model=model, messages=conversation, tools=runner.definitions, **kwargs
+        )
         message, calls = runner.requested(response)
         if not calls:
             conversation.append(message)
