@@ -125,6 +125,11 @@ def declared_all_source(source: str, filename: str) -> list[str]:
     return []
 
 
+def uses_a2a(overlays: Path, *, a2a_available: bool) -> bool:
+    """The A2A feature applies when its spec is given and its overlay group exists."""
+    return a2a_available and (overlays / "a2a").is_dir()
+
+
 def select(api: API, overlays: Path, *, a2a_available: bool) -> Features:
     """Decide the features for `api` given the overlay directory."""
     names = ["runtime"]
@@ -143,7 +148,7 @@ def select(api: API, overlays: Path, *, a2a_available: bool) -> Features:
                 if mixin.sync_class in classes and mixin.async_class in classes:
                     mixins.append(mixin)
         exports = [m for m in GATEWAY_MODEL_EXPORTS if m in api.classes]
-    a2a = a2a_available and (overlays / "a2a").is_dir()
+    a2a = uses_a2a(overlays, a2a_available=a2a_available)
     if a2a:
         names.append("a2a")
         groups.append(OverlayGroup(overlays / "a2a", "a2a"))

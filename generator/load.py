@@ -27,6 +27,10 @@ class SpecError(Exception):
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: at {self.pointer}: {message}")
 
+    def __reduce__(self) -> tuple[type[SpecError], tuple[str, str, int | None, str]]:
+        # Rebuilt from its fields when it comes back from a background step (background.py).
+        return (SpecError, (self.file, self.pointer, self.line, self.message))
+
 
 @dataclass
 class Spec:

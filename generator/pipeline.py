@@ -10,11 +10,13 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from . import features as features_mod
 from . import ir, load, models, render, write
+from .background import Background
 from .cache import Cache, source_fingerprint, tool_version
 from .write import OutFile
 
@@ -59,32 +61,64 @@ def label(path: Path) -> str:
         return path.name
 
 
+def _validation_key(spec: load.Spec) -> str:
+    return Cache.key(
+        "valid", spec.text, tool_version("openapi-spec-validator"), source_fingerprint("load.py")
+    )
+
+
 def load_spec(path: Path, cache: Cache | None = None) -> load.Spec:
     """Load and validate; a document validated before (same bytes, same tools) is not re-run."""
     spec = load.load(path)
     cache = cache or Cache(None)
-    key = Cache.key(
-        "valid", spec.text, tool_version("openapi-spec-validator"), source_fingerprint("load.py")
-    )
+    key = _validation_key(spec)
     if cache.get(key) is None:
         load.validate(spec)
         cache.put(key, b"ok")
     return spec
 
 
+def _validate_all(specs: list[load.Spec]) -> None:
+    for spec in specs:
+        load.validate(spec)
+
+
 def build(options: Options) -> Result:
-    """Generate the whole package in memory; raises SpecError/WriteError on failure."""
+    """Generate the whole package in memory; raises SpecError/WriteError on failure.
+
+    The specs are validated in a background process (background.py) while the package is
+    built from them; a validation error wins over any later error the invalid spec caused.
+    """
     start = time.perf_counter()
     if not options.package.isidentifier():
         raise write.WriteError(f"--package-name {options.package!r} is not a valid Python package name")
-    spec = load_spec(options.spec, options.cache)
+    if options.a2a_spec is not None and not options.a2a_spec.is_file():
+        raise load.SpecError(str(options.a2a_spec), "/", None, "the A2A spec does not exist")
+    specs = [load.load(options.spec)]
+    if options.a2a_spec is not None and features_mod.uses_a2a(options.overlays, a2a_available=True):
+        specs.append(load.load(options.a2a_spec))
+    pending = [s for s in specs if options.cache.get(_validation_key(s)) is None]
+    validation: Background[None] | None = Background(_validate_all, pending) if pending else None
+    try:
+        contents, summary = _build(options, specs)
+    except BaseException:
+        if validation is not None:
+            validation.result()  # raises the validation error, if any, instead
+        raise
+    if validation is not None:
+        validation.result()
+        for spec in pending:
+            options.cache.put(_validation_key(spec), b"ok")
+    return Result(contents=contents, seconds=time.perf_counter() - start, **summary)
+
+
+def _build(options: Options, specs: list[load.Spec]) -> tuple[dict[str, bytes], dict[str, Any]]:
+    spec = specs[0]
     prepared = ir.prepare(spec)
     models_module = models.generate_models(
         prepared.model_spec, source_name=spec.display, cache=options.cache
     )
     api = ir.build(prepared, models_module.classes)
-    if options.a2a_spec is not None and not options.a2a_spec.is_file():
-        raise load.SpecError(str(options.a2a_spec), "/", None, "the A2A spec does not exist")
     a2a_available = options.a2a_spec is not None
     feats = features_mod.select(api, options.overlays, a2a_available=a2a_available)
     env = render.make_environment(options.templates)
@@ -120,7 +154,7 @@ def build(options: Options) -> Result:
             else:
                 files[target] = OutFile(text=None, data=path.read_bytes(), source=source)
     if feats.a2a and options.a2a_spec is not None:
-        a2a_spec = load_spec(options.a2a_spec, options.cache)
+        a2a_spec = specs[1]
         a2a_prepared = ir.prepare(a2a_spec)
         a2a_models = models.generate_models(
             a2a_prepared.model_spec, source_name=a2a_spec.display, cache=options.cache
@@ -152,14 +186,13 @@ def build(options: Options) -> Result:
     )
     contents = write.render_files(files, options.cache)
     write.check_package_name(contents, options.package)
-    return Result(
-        contents=contents,
-        schemas=len(models_module.classes),
-        operations=len(api.operations),
-        methods=api.method_count,
-        features=feats.names,
-        seconds=time.perf_counter() - start,
-    )
+    summary = {
+        "schemas": len(models_module.classes),
+        "operations": len(api.operations),
+        "methods": api.method_count,
+        "features": feats.names,
+    }
+    return contents, summary
 
 
 def render_operations(env: jinja2.Environment, api: ir.API) -> str:

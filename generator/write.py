@@ -71,16 +71,42 @@ def format_python(files: dict[str, str], cache: Cache | None = None) -> dict[str
         else:
             todo[name] = source
     if todo:
-        from black import format_str
-        from black.parsing import InvalidInput
+        from .background import Background
 
-        mode = black_mode()
+        # Two halves of about equal size: a child formats one while this process does the other.
+        names = sorted(todo, key=lambda n: -len(todo[n]))
+        halves: tuple[list[str], list[str]] = ([], [])
+        sizes = [0, 0]
+        for name in names:
+            index = 0 if sizes[0] <= sizes[1] else 1
+            halves[index].append(name)
+            sizes[index] += len(todo[name])
+        child = Background(_black_all, {n: todo[n] for n in halves[1]}) if halves[1] else None
+        try:
+            done = _black_all({n: todo[n] for n in halves[0]})
+        except BaseException:
+            if child is not None:
+                child.wait()
+            raise
+        if child is not None:
+            done.update(child.result())
         for name, source in todo.items():
-            try:
-                out[name] = format_str(source, mode=mode)
-            except InvalidInput as exc:
-                raise WriteError(f"{name}: generated code is not valid Python: {exc}") from exc
+            out[name] = done[name]
             cache.put(Cache.key("black", fingerprint, source), out[name].encode("utf-8"))
+    return out
+
+
+def _black_all(files: dict[str, str]) -> dict[str, str]:
+    from black import format_str
+    from black.parsing import InvalidInput
+
+    mode = black_mode()
+    out: dict[str, str] = {}
+    for name, source in files.items():
+        try:
+            out[name] = format_str(source, mode=mode)
+        except InvalidInput as exc:
+            raise WriteError(f"{name}: generated code is not valid Python: {exc}") from exc
     return out
 
 
