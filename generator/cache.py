@@ -9,6 +9,7 @@ time when `check` follows `generate` or a spec change touches one step. Stored u
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -19,6 +20,7 @@ _GENERATOR_DIR = Path(__file__).resolve().parent
 DEFAULT_DIR = _GENERATOR_DIR.parent / ".cache" / "generator"
 
 
+@functools.cache
 def tool_version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
@@ -26,6 +28,7 @@ def tool_version(distribution: str) -> str:
         return "unknown"
 
 
+@functools.cache  # one process = one version of the generator's source
 def source_fingerprint(*modules: str) -> str:
     """Hash of generator modules whose code decides a step's output (e.g. `models.py`)."""
     digest = hashlib.sha256()

@@ -7,6 +7,8 @@ both the gateway SDK and a client for an unrelated spec (hostile test specs, old
 from __future__ import annotations
 
 import ast
+import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,11 +110,36 @@ def defined_classes(path: Path) -> set[str]:
     return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
 
 
+_ALL_ASSIGNMENT = re.compile(r"^__all__\s*(?::[^=\n]*)?=", re.MULTILINE)
+
+
 def declared_all_source(source: str, filename: str) -> list[str]:
     """The literal `__all__` of module source, or [] when it has none."""
-    tree = ast.parse(source, filename=filename)
+    return list(_declared_all(source, filename))
+
+
+@functools.cache
+def _declared_all(source: str, filename: str) -> tuple[str, ...]:
+    """Only the assignment statement is parsed when a line starts with `__all__ =` (parsing
+    whole overlay modules was a visible share of a cold generation); otherwise the module is."""
+    match = _ALL_ASSIGNMENT.search(source)
+    if match is not None:
+        lines = source[match.start() :].split("\n")
+        for end in range(1, min(len(lines), 400) + 1):
+            try:
+                tree = ast.parse("\n".join(lines[:end]), filename=filename)
+            except SyntaxError:
+                continue
+            found = _literal_all(tree)
+            if found is not None:
+                return tuple(found)
+            break
+    return tuple(_literal_all(ast.parse(source, filename=filename)) or [])
+
+
+def _literal_all(tree: ast.Module) -> list[str] | None:
     for node in tree.body:
-        targets = []
+        targets: list[ast.expr] = []
         if isinstance(node, ast.Assign):
             targets = node.targets
             value = node.value
@@ -122,7 +149,7 @@ def declared_all_source(source: str, filename: str) -> list[str]:
         if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
             literal = ast.literal_eval(value)
             return [str(n) for n in literal]
-    return []
+    return None
 
 
 def uses_a2a(overlays: Path, *, a2a_available: bool) -> bool:

@@ -113,6 +113,17 @@ def build(options: Options) -> Result:
 
 
 def _build(options: Options, specs: list[load.Spec]) -> tuple[dict[str, bytes], dict[str, Any]]:
+    early = write.EarlyBlack(options.cache)
+    try:
+        return _build_files(options, specs, early)
+    except BaseException:
+        early.wait_all()
+        raise
+
+
+def _build_files(
+    options: Options, specs: list[load.Spec], early: write.EarlyBlack
+) -> tuple[dict[str, bytes], dict[str, Any]]:
     spec = specs[0]
     prepared = ir.prepare(spec)
     models_module = models.generate_models(
@@ -128,6 +139,7 @@ def _build(options: Options, specs: list[load.Spec]) -> tuple[dict[str, bytes], 
     files["models.py"] = OutFile(
         text=fix_import_block(models_module.source), source=spec_label, python=True
     )
+    early.start("models.py", files["models.py"])
     files["_operations.py"] = OutFile(
         text=render_operations(env, api), source=f"{spec_label} with templates/_operations.py.jinja", python=True
     )
@@ -162,6 +174,7 @@ def _build(options: Options, specs: list[load.Spec]) -> tuple[dict[str, bytes], 
         files["a2a/models.py"] = OutFile(
             text=fix_import_block(a2a_models.source), source=label(options.a2a_spec), python=True
         )
+        early.start("a2a/models.py", files["a2a/models.py"])
     exports = top_level_exports(files, feats)
     for group in feats.overlays:
         if group.target and f"{group.target}/__init__.py" not in files:
@@ -184,7 +197,7 @@ def _build(options: Options, specs: list[load.Spec]) -> tuple[dict[str, bytes], 
         source=f"{spec_label} with templates/__init__.py.jinja",
         python=True,
     )
-    contents = write.render_files(files, options.cache)
+    contents = write.render_files(files, options.cache, early)
     write.check_package_name(contents, options.package)
     summary = {
         "schemas": len(models_module.classes),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .background import Background
 from .cache import Cache, source_fingerprint, tool_version
 
 DEFAULT_PACKAGE = "inference_gateway"
@@ -54,25 +55,66 @@ def black_mode() -> Any:
     return Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY39})
 
 
-def format_python(files: dict[str, str], cache: Cache | None = None) -> dict[str, str]:
+def python_source(f: OutFile) -> str:
+    """A Python file's text as black sees it: header, blank line, body."""
+    return header(f.source) + "\n" + (f.text or "")
+
+
+def _black_key(source: str) -> str:
+    return Cache.key("black", tool_version("black"), source_fingerprint("write.py"), source)
+
+
+class EarlyBlack:
+    """Black started for a module as soon as its text is known (models.py, right after
+    datamodel-code-generator), in a child, so it overlaps the rest of the build; format_python
+    takes the result when the same source comes to it."""
+
+    def __init__(self, cache: Cache | None = None) -> None:
+        self.cache = cache or Cache(None)
+        self._jobs: dict[str, tuple[str, Background[dict[str, str]]]] = {}
+
+    def start(self, name: str, f: OutFile) -> None:
+        source = python_source(f)
+        if self.cache.get(_black_key(source)) is None:
+            import black  # noqa: F401  (once, here: every child forked from now on inherits it)
+
+            self._jobs[name] = (source, Background(_black_all, {name: source}))
+
+    def take(self, name: str, source: str) -> str | None:
+        job = self._jobs.pop(name, None)
+        if job is None:
+            return None
+        if job[0] != source:
+            job[1].wait()
+            return None
+        return job[1].result()[name]
+
+    def wait_all(self) -> None:
+        """Reap children whose result is no longer wanted (the build failed)."""
+        for _, job in self._jobs.values():
+            job.wait()
+        self._jobs.clear()
+
+
+def format_python(
+    files: dict[str, str], cache: Cache | None = None, early: EarlyBlack | None = None
+) -> dict[str, str]:
     """Black every module once (black's Python API; it also rejects invalid syntax).
 
     Results are cached by content, black version and this module's source, so black is only
     imported and run for modules that changed.
     """
     cache = cache or Cache(None)
-    fingerprint = tool_version("black") + source_fingerprint("write.py")
     out: dict[str, str] = {}
     todo: dict[str, str] = {}
     for name, source in files.items():
-        hit = cache.get(Cache.key("black", fingerprint, source))
+        hit = cache.get(_black_key(source))
         if hit is not None:
             out[name] = hit.decode("utf-8")
         else:
             todo[name] = source
+    started = {n: todo.pop(n) for n in list(todo) if early is not None and n in early._jobs}
     if todo:
-        from .background import Background
-
         # Two halves of about equal size: a child formats one while this process does the other.
         names = sorted(todo, key=lambda n: -len(todo[n]))
         halves: tuple[list[str], list[str]] = ([], [])
@@ -92,7 +134,12 @@ def format_python(files: dict[str, str], cache: Cache | None = None) -> dict[str
             done.update(child.result())
         for name, source in todo.items():
             out[name] = done[name]
-            cache.put(Cache.key("black", fingerprint, source), out[name].encode("utf-8"))
+            cache.put(_black_key(source), out[name].encode("utf-8"))
+    for name, source in started.items():
+        assert early is not None
+        result = early.take(name, source)
+        out[name] = result if result is not None else _black_all({name: source})[name]
+        cache.put(_black_key(source), out[name].encode("utf-8"))
     return out
 
 
@@ -118,17 +165,15 @@ def check_syntax(name: str, source: str) -> None:
         raise WriteError(f"{name}:{exc.lineno}: not valid Python: {exc.msg}") from exc
 
 
-def render_files(files: Mapping[str, OutFile], cache: Cache | None = None) -> dict[str, bytes]:
+def render_files(
+    files: Mapping[str, OutFile], cache: Cache | None = None, early: EarlyBlack | None = None
+) -> dict[str, bytes]:
     """Final bytes of every file: headers added, generated Python formatted."""
-    python = {
-        rel: header(f.source) + "\n" + (f.text or "")
-        for rel, f in files.items()
-        if f.python and f.text is not None
-    }
+    python = {rel: python_source(f) for rel, f in files.items() if f.python and f.text is not None}
     verbatim = {rel: text for rel, text in python.items() if files[rel].verbatim}
     for rel, text in verbatim.items():
         check_syntax(rel, text)
-    formatted = format_python({r: t for r, t in python.items() if r not in verbatim}, cache)
+    formatted = format_python({r: t for r, t in python.items() if r not in verbatim}, cache, early)
     formatted.update(verbatim)
     out: dict[str, bytes] = {}
     for rel in sorted(files):
