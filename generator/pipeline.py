@@ -143,6 +143,7 @@ def _build_files(
     files["_operations.py"] = OutFile(
         text=render_operations(env, api), source=f"{spec_label} with templates/_operations.py.jinja", python=True
     )
+    early.start("_operations.py", files["_operations.py"])
     files["_client.py"] = OutFile(
         text=render.render(
             env, "_client.py.jinja", title=api.title, mixins=feats.mixins, features=feats.names
