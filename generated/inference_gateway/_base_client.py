@@ -149,14 +149,18 @@ def _make_parser(op_name: str, response_type: Any) -> Callable[[httpx.Response],
             return validate(content)
         except ValidationError as exc:
             raise ResponseValidationError(
-                _validation_message(op_name, model, exc), operation=op_name, model=model,
+                _validation_message(op_name, model, exc),
+                operation=op_name,
+                model=model,
                 body=content,
             ) from exc
         except ValueError as exc:
             kind = response.headers.get("content-type", "no content-type")
             raise ResponseValidationError(
                 f"response of {op_name} is not valid JSON ({kind}): {content[:200]!r}",
-                operation=op_name, model=model, body=content,
+                operation=op_name,
+                model=model,
+                body=content,
             ) from exc
 
     return parse
@@ -265,7 +269,9 @@ def _merge_headers(base: Dict[str, str], *layers: Optional[Mapping[str, Any]]) -
 def _json_bytes(op: Operation, body: Any, extra_body: Optional[Mapping[str, Any]]) -> bytes:
     """The JSON body: top-level ``None`` values dropped (not given), models dumped, extras last."""
     if isinstance(body, Mapping):
-        payload: Any = {key: _to_jsonable(value) for key, value in body.items() if value is not None}
+        payload: Any = {
+            key: _to_jsonable(value) for key, value in body.items() if value is not None
+        }
     else:
         payload = {} if body is NOT_GIVEN else _to_jsonable(body)
     if extra_body:
@@ -464,7 +470,9 @@ class _BaseClient(Generic[ClientT]):
         return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
     def _call_timeout(self, timeout: Union[Timeout, NotGiven]) -> httpx.Timeout:
-        return self._default_timeout if isinstance(timeout, NotGiven) else self._http_timeout(timeout)
+        return (
+            self._default_timeout if isinstance(timeout, NotGiven) else self._http_timeout(timeout)
+        )
 
     def _new_http_client(self) -> ClientT:
         raise NotImplementedError
@@ -515,7 +523,9 @@ class _BaseClient(Generic[ClientT]):
                 else self._http_timeout(timeout).as_dict()
             )
             return httpx.Request(op.method, url, extensions={"timeout": timeouts}, **parts)
-        return pool.get().build_request(op.method, url, timeout=self._call_timeout(timeout), **parts)
+        return pool.get().build_request(
+            op.method, url, timeout=self._call_timeout(timeout), **parts
+        )
 
     # -- retry decisions (the send loops of both clients call these) ---------------------------
 
@@ -536,7 +546,9 @@ class _BaseClient(Generic[ClientT]):
             raise error from exc
         return self._before_retry(request, retry, error, self.retry.delay(retry))
 
-    def _after_error_status(self, request: httpx.Request, response: httpx.Response, retry: int) -> float:
+    def _after_error_status(
+        self, request: httpx.Request, response: httpx.Response, retry: int
+    ) -> float:
         """Build the API error of a non-2xx response; return the wait before retrying or raise."""
         error = make_api_error(
             response.status_code, response.content, response.headers, reason=response.reason_phrase
@@ -550,7 +562,11 @@ class _BaseClient(Generic[ClientT]):
     ) -> float:
         log.info(
             "retrying %s (retry %d of %d) in %.2fs after: %s",
-            _display_url(request), retry, self.retry.max_retries, delay, error,
+            _display_url(request),
+            retry,
+            self.retry.max_retries,
+            delay,
+            error,
         )
         if self.retry.on_retry is not None:
             self.retry.on_retry(retry, error, delay)
@@ -675,4 +691,3 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
-

@@ -475,9 +475,9 @@ class Protocol:
         if self.v1:
             configuration = _drop_none(
                 {
-                    "acceptedOutputModes": list(accepted_output_modes)
-                    if accepted_output_modes is not None
-                    else None,
+                    "acceptedOutputModes": (
+                        list(accepted_output_modes) if accepted_output_modes is not None else None
+                    ),
                     "historyLength": history_length,
                     "returnImmediately": return_immediately,
                     "taskPushNotificationConfig": push,
@@ -487,9 +487,9 @@ class Protocol:
             wire = _message_to_v03(wire)
             configuration = _drop_none(
                 {
-                    "acceptedOutputModes": list(accepted_output_modes)
-                    if accepted_output_modes is not None
-                    else None,
+                    "acceptedOutputModes": (
+                        list(accepted_output_modes) if accepted_output_modes is not None else None
+                    ),
                     "historyLength": history_length,
                     "blocking": None if return_immediately is None else not return_immediately,
                     "pushNotificationConfig": _push_to_v03(push) if push else None,

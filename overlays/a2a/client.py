@@ -369,7 +369,8 @@ class A2AClient(_A2AMixin, SyncAPIClient):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> A2AStream:
         """Send a message and stream the task's events (1.0 ``SendStreamingMessage`` / 0.3
-        ``message/stream``): `Task`, `Message`, `TaskStatusUpdateEvent`, `TaskArtifactUpdateEvent`."""
+        ``message/stream``): `Task`, `Message`, `TaskStatusUpdateEvent`, `TaskArtifactUpdateEvent`.
+        """
         return self._open_events(
             lambda p: p.send_message(
                 message,

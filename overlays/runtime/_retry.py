@@ -47,7 +47,9 @@ class RetryConfig:
         if self.initial_backoff < 0 or self.max_backoff < 0 or self.max_retry_after < 0:
             raise ValueError("RetryConfig backoff bounds must be >= 0")
         if not isinstance(self.retryable_status_codes, frozenset):
-            object.__setattr__(self, "retryable_status_codes", frozenset(self.retryable_status_codes))
+            object.__setattr__(
+                self, "retryable_status_codes", frozenset(self.retryable_status_codes)
+            )
 
     def with_max_retries(self, max_retries: int) -> RetryConfig:
         return replace(self, max_retries=max_retries)

@@ -14,27 +14,8 @@ from generator.write import black_mode
 OVERLAYS = Path(__file__).resolve().parents[2] / "overlays"
 FILES = sorted(p.relative_to(OVERLAYS).as_posix() for p in OVERLAYS.rglob("*.py"))
 
-# Not formatted yet when the verbatim copy was introduced; their owners format them and drop
-# them from this set (strict: a file that becomes formatted fails here until it is removed).
-PENDING_FORMAT = {
-    "a2a/_protocol.py",
-    "a2a/client.py",
-    "gateway/_mixins_gateway.py",
-    "runtime/_base_client.py",
-    "runtime/_retry.py",
-}
 
-
-@pytest.mark.parametrize(
-    "rel",
-    [
-        pytest.param(
-            rel,
-            marks=pytest.mark.xfail(rel in PENDING_FORMAT, reason="not black-formatted yet", strict=True),
-        )
-        for rel in FILES
-    ],
-)
+@pytest.mark.parametrize("rel", FILES)
 def test_overlay_is_black_formatted(rel: str) -> None:
     source = (OVERLAYS / rel).read_text(encoding="utf-8")
     assert format_str(source, mode=black_mode()) == source, (

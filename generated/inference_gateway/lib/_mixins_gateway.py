@@ -43,7 +43,9 @@ def _proxy_call(
     """The generated proxy method for ``method`` and all its arguments."""
     verb = method.upper()
     if verb not in _PROXY_METHODS:
-        raise ValueError(f"proxy_request: method must be one of {', '.join(_PROXY_METHODS)}, got {method!r}")
+        raise ValueError(
+            f"proxy_request: method must be one of {', '.join(_PROXY_METHODS)}, got {method!r}"
+        )
     operation = getattr(client, f"proxy_{verb.lower()}")
     kwargs: Dict[str, Any] = {}
     # The older SDK passed requests-style `params=` / `headers=` through: map them.
@@ -52,7 +54,9 @@ def _proxy_call(
             kwargs[new] = options.pop(old)
     if json_data is not None:
         if verb in ("GET", "DELETE"):
-            raise ValueError(f"proxy_request: json_data cannot be sent with {verb}; use POST, PUT or PATCH")
+            raise ValueError(
+                f"proxy_request: json_data cannot be sent with {verb}; use POST, PUT or PATCH"
+            )
         kwargs["body"] = json_data
     elif verb in ("POST", "PUT", "PATCH"):
         kwargs["body"] = {}
