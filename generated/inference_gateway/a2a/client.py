@@ -82,6 +82,16 @@ __all__ = [
 
 T = TypeVar("T")
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from .._base_client import _BaseClient
+
+    # Type the mixin as the transport it is always combined with (first in the MRO).
+    _MixinBase = _BaseClient[Any]
+else:
+    _MixinBase = object
+
 # Both operations take the URL path as their only (sub-path) parameter: the A2A client's base URL
 # is the agent's origin, so any endpoint path the card names can be reached.
 _RPC = Operation(name="a2a_jsonrpc", method="POST", path="/{path}", response_type=bytes)
@@ -109,6 +119,13 @@ def _card_from(value: Any) -> AgentCard:
     if isinstance(value, BaseModel):
         value = value.model_dump(mode="json", by_alias=True, exclude_none=True)
     return parse_card(value, url="(given card)")
+
+
+def _gateway_options(gateway: Any, options: Dict[str, Any]) -> Dict[str, Any]:
+    """The client options, with timeout and retry taken from the gateway client unless given."""
+    options.setdefault("timeout", gateway.timeout)
+    options.setdefault("retry", gateway.retry)
+    return options
 
 
 class _Endpoint:
@@ -141,27 +158,51 @@ class _Endpoint:
         return other
 
 
-class _A2AMixin:
+class _A2AMixin(_MixinBase):
     """What the sync and async clients share: construction, endpoint state, call preparation."""
 
     _a2a: _Endpoint
-    base_url: str
-    _settings: Dict[str, Any]
 
-    if TYPE_CHECKING:  # provided by the transport base class
-
-        def _configure(self, **settings: Any) -> None: ...
-
-    def _init_a2a(
+    def __init__(
         self,
         url: str,
-        protocol_version: Optional[str],
-        card: Optional[AgentCard],
-    ) -> str:
-        """Set up the endpoint state; returns the base URL for the transport (the origin)."""
+        *,
+        protocol_version: Optional[str] = None,
+        card: Optional[AgentCard] = None,
+        token: Optional[str] = None,
+        timeout: Timeout = 30.0,
+        **options: Any,
+    ) -> None:
         self._a2a = _Endpoint(url, protocol_version, card)
+        # The transport's base URL is the origin; the endpoint path goes into each request.
         origin, _ = _split(self._a2a.rpc_url or url)
-        return origin
+        super().__init__(base_url=origin, token=token or "", timeout=timeout, **options)
+
+    def with_options(self, **changes: Any) -> Self:
+        derived = super().with_options(**changes)
+        derived._a2a = self._a2a.copy()
+        return derived
+
+    @classmethod
+    def from_card(
+        cls,
+        card: Union[AgentCard, BaseModel, Mapping[str, Any]],
+        *,
+        protocol_version: Optional[str] = None,
+        **options: Any,
+    ) -> Self:
+        """A client for the agent a card describes (no discovery request)."""
+        parsed = _card_from(card)
+        url, _ = select_endpoint(
+            parsed, normalize_version(protocol_version) if protocol_version else None
+        )
+        return cls(url, protocol_version=protocol_version, card=parsed, **options)
+
+    def _adopt_card(self, content: bytes, card_url: str) -> AgentCard:
+        """Parse a fetched agent card and settle the endpoint from it."""
+        card = parse_card(decode_json(content, method="agent card"), url=card_url)
+        self._a2a.adopt(card)
+        return card
 
     @property
     def protocol_version(self) -> Optional[str]:
@@ -226,48 +267,13 @@ class A2AClient(_A2AMixin, SyncAPIClient):
     default_headers, http_client, ...).
     """
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        protocol_version: Optional[str] = None,
-        card: Optional[AgentCard] = None,
-        token: Optional[str] = None,
-        timeout: Timeout = 30.0,
-        **options: Any,
-    ) -> None:
-        origin = self._init_a2a(url, protocol_version, card)
-        super().__init__(base_url=origin, token=token or "", timeout=timeout, **options)
-
-    def with_options(self, **changes: Any) -> A2AClient:
-        derived = super().with_options(**changes)
-        derived._a2a = self._a2a.copy()
-        return derived
-
-    @classmethod
-    def from_card(
-        cls,
-        card: Union[AgentCard, BaseModel, Mapping[str, Any]],
-        *,
-        protocol_version: Optional[str] = None,
-        **options: Any,
-    ) -> A2AClient:
-        """A client for the agent a card describes (no discovery request)."""
-        parsed = _card_from(card)
-        url, _ = select_endpoint(
-            parsed, normalize_version(protocol_version) if protocol_version else None
-        )
-        return cls(url, protocol_version=protocol_version, card=parsed, **options)
-
     @classmethod
     def from_gateway(cls, gateway: Any, agent_id: str, **options: Any) -> A2AClient:
         """A client for an agent the gateway lists (``gateway.get_agent(agent_id)``).
 
         Timeout and retry settings are taken from the gateway client unless given.
         """
-        options.setdefault("timeout", gateway.timeout)
-        options.setdefault("retry", gateway.retry)
-        return cls.from_card(gateway.get_agent(agent_id), **options)
+        return cls.from_card(gateway.get_agent(agent_id), **_gateway_options(gateway, options))
 
     # -- I/O -------------------------------------------------------------------------------------
 
@@ -285,9 +291,7 @@ class A2AClient(_A2AMixin, SyncAPIClient):
                 if index == len(urls) - 1:
                     raise
                 continue
-            card = parse_card(decode_json(content, method="agent card"), url=card_url)
-            self._a2a.adopt(card)
-            return card
+            return self._adopt_card(content, card_url)
         raise AssertionError("unreachable: card_urls() is never empty")
 
     def _ready(self) -> None:
@@ -538,45 +542,11 @@ class A2AClient(_A2AMixin, SyncAPIClient):
 class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
     """Asyncio twin of `A2AClient` (same arguments, methods are coroutines, streams are async)."""
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        protocol_version: Optional[str] = None,
-        card: Optional[AgentCard] = None,
-        token: Optional[str] = None,
-        timeout: Timeout = 30.0,
-        **options: Any,
-    ) -> None:
-        origin = self._init_a2a(url, protocol_version, card)
-        super().__init__(base_url=origin, token=token or "", timeout=timeout, **options)
-
-    def with_options(self, **changes: Any) -> AsyncA2AClient:
-        derived = super().with_options(**changes)
-        derived._a2a = self._a2a.copy()
-        return derived
-
-    @classmethod
-    def from_card(
-        cls,
-        card: Union[AgentCard, BaseModel, Mapping[str, Any]],
-        *,
-        protocol_version: Optional[str] = None,
-        **options: Any,
-    ) -> AsyncA2AClient:
-        """A client for the agent a card describes (no discovery request)."""
-        parsed = _card_from(card)
-        url, _ = select_endpoint(
-            parsed, normalize_version(protocol_version) if protocol_version else None
-        )
-        return cls(url, protocol_version=protocol_version, card=parsed, **options)
-
     @classmethod
     async def from_gateway(cls, gateway: Any, agent_id: str, **options: Any) -> AsyncA2AClient:
         """A client for an agent the async gateway client lists (``await gateway.get_agent(id)``)."""
-        options.setdefault("timeout", gateway.timeout)
-        options.setdefault("retry", gateway.retry)
-        return cls.from_card(await gateway.get_agent(agent_id), **options)
+        agent = await gateway.get_agent(agent_id)
+        return cls.from_card(agent, **_gateway_options(gateway, options))
 
     # -- I/O -------------------------------------------------------------------------------------
 
@@ -594,9 +564,7 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
                 if index == len(urls) - 1:
                     raise
                 continue
-            card = parse_card(decode_json(content, method="agent card"), url=card_url)
-            self._a2a.adopt(card)
-            return card
+            return self._adopt_card(content, card_url)
         raise AssertionError("unreachable: card_urls() is never empty")
 
     async def _ready(self) -> None:
