@@ -5,9 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Literal, Mapping, Optional, Sequence, Union, cast
-
-import httpx
+from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Union, cast
 
 from ._base_client import AsyncAPIClient, Operation, SyncAPIClient
 from ._streaming import AsyncEventStream, EventStream
@@ -25,6 +23,9 @@ from .models import (
     ProviderRequest,
     ProviderSpecificResponse,
 )
+
+if TYPE_CHECKING:  # annotations only: httpx is imported on the first request
+    import httpx
 
 __all__ = ["AsyncOperations", "SyncOperations"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import functools
 import json as jsonlib
-import logging
 import os
 import re
 import threading
@@ -45,6 +45,8 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    import logging
+
     import httpx
     from typing_extensions import Self, TypedDict, Unpack
 
@@ -73,7 +75,17 @@ __all__ = [
     "SyncAPIClient",
 ]
 
-log = logging.getLogger(__name__.rpartition(".")[0] or __name__)
+_LOGGER_NAME = __name__.rpartition(".")[0] or __name__
+_DEBUG = 10  # logging.DEBUG
+
+
+@functools.cache
+def _log() -> logging.Logger:
+    """The package's logger: ``logging`` (~5 ms) loads with the first request, not at import."""
+    import logging
+
+    return logging.getLogger(_LOGGER_NAME)
+
 
 DEFAULT_BASE_URL = "http://localhost:8080/v1"
 DEFAULT_TIMEOUT = 30.0
@@ -500,7 +512,8 @@ class _BaseClient(Generic[ClientT]):
         if call_headers or extra_headers:
             headers = _merge_headers(headers, call_headers, extra_headers)
         timeout = options.get("timeout", NOT_GIVEN)
-        if log.isEnabledFor(logging.DEBUG):
+        log = _log()
+        if log.isEnabledFor(_DEBUG):
             log.debug("%s %s%s", op.method, self._root, path)
         url = self._root + path
         parts: Dict[str, Any] = {
@@ -557,7 +570,7 @@ class _BaseClient(Generic[ClientT]):
     def _before_retry(
         self, request: httpx.Request, retry: int, error: BaseException, delay: float
     ) -> float:
-        log.info(
+        _log().info(
             "retrying %s (retry %d of %d) in %.2fs after: %s",
             _display_url(request),
             retry,

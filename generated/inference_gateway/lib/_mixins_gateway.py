@@ -12,7 +12,6 @@ Both go through the generated methods, so request building, errors and retries s
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Tuple
 
 from pydantic import BaseModel
@@ -26,8 +25,6 @@ else:
     _SyncBase = _AsyncBase = object
 
 __all__ = ["AsyncGatewayHelpers", "GatewayHelpers"]
-
-log = logging.getLogger(__name__.split(".")[0])
 
 _PROXY_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -72,7 +69,11 @@ def _as_dict(result: Any) -> Any:
 
 
 def _health_failed(exc: Exception) -> bool:
-    log.debug("health check failed: %s: %s", type(exc).__name__, exc)
+    import logging  # only when a probe fails: keeps it out of the package import
+
+    logging.getLogger(__name__.split(".")[0]).debug(
+        "health check failed: %s: %s", type(exc).__name__, exc
+    )
     return False
 
 
