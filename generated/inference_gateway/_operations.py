@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Union, cast
 
 from ._base_client import AsyncAPIClient, Operation, SyncAPIClient
-from ._streaming import AsyncEventStream, EventStream
 from ._types import NOT_GIVEN, NotGiven
 from .models import (
     A2AAgentCard,
@@ -24,8 +23,10 @@ from .models import (
     ProviderSpecificResponse,
 )
 
-if TYPE_CHECKING:  # annotations only: httpx is imported on the first request
+if TYPE_CHECKING:  # annotations only: httpx and the stream classes load on first use
     import httpx
+
+    from ._streaming import AsyncEventStream, EventStream
 
 __all__ = ["AsyncOperations", "SyncOperations"]
 

@@ -30,7 +30,7 @@ from typing import (
     Union,
 )
 
-from .._streaming import AsyncStream, Stream
+from .._streaming import AsyncLazyIterator, AsyncStream, LazyIterator, Stream
 from ..models import (
     ChatCompletionMessageToolCall,
     ChatCompletionStreamChoice,
@@ -450,7 +450,7 @@ class _ChatStreamBase:
         return self._final
 
 
-class ChatCompletionStream(_ChatStreamBase):
+class ChatCompletionStream(_ChatStreamBase, LazyIterator[CreateChatCompletionStreamResponse]):
     """A streamed chat completion: ``with`` it, iterate typed chunks, or read ``text_stream``;
     then ``get_final_completion()``."""
 
@@ -462,7 +462,9 @@ class ChatCompletionStream(_ChatStreamBase):
         callbacks: Optional[StreamCallbacks] = None,
     ) -> None:
         super().__init__(stream, tools, callbacks or StreamCallbacks())
-        self._iterator: Optional[Iterator[CreateChatCompletionStreamResponse]] = None
+
+    def _new_iterator(self) -> Iterator[CreateChatCompletionStreamResponse]:
+        return iter(self._stream) if self._plain else self._iterate()
 
     def _iterate(self) -> Iterator[CreateChatCompletionStreamResponse]:
         acc = self.accumulator
@@ -485,26 +487,12 @@ class ChatCompletionStream(_ChatStreamBase):
                 self.callbacks.on_error(exc)
             raise
 
-    def __iter__(self) -> Iterator[CreateChatCompletionStreamResponse]:
-        if self._iterator is None:
-            self._iterator = iter(self._stream) if self._plain else self._iterate()
-        return self._iterator
-
-    def __next__(self) -> CreateChatCompletionStreamResponse:
-        return next(iter(self))
-
     def __enter__(self) -> ChatCompletionStream:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     def close(self) -> None:
         """Stop reading and release the connection."""
-        iterator = self._iterator
-        self._iterator = iter(())
-        if iterator is not None and hasattr(iterator, "close"):
-            iterator.close()
+        super().close()
         self._stream.close()
 
     @property
@@ -544,7 +532,9 @@ async def _call(callback: Callback, arg: Any) -> None:
         await result
 
 
-class AsyncChatCompletionStream(_ChatStreamBase):
+class AsyncChatCompletionStream(
+    _ChatStreamBase, AsyncLazyIterator[CreateChatCompletionStreamResponse]
+):
     """Async twin of :class:`ChatCompletionStream`; callbacks may be coroutine functions."""
 
     def __init__(
@@ -555,7 +545,9 @@ class AsyncChatCompletionStream(_ChatStreamBase):
         callbacks: Optional[StreamCallbacks] = None,
     ) -> None:
         super().__init__(stream, tools, callbacks or StreamCallbacks())
-        self._iterator: Optional[AsyncIterator[CreateChatCompletionStreamResponse]] = None
+
+    def _new_iterator(self) -> AsyncIterator[CreateChatCompletionStreamResponse]:
+        return self._stream.__aiter__() if self._plain else self._iterate()
 
     async def _iterate(self) -> AsyncIterator[CreateChatCompletionStreamResponse]:
         acc = self.accumulator
@@ -578,26 +570,12 @@ class AsyncChatCompletionStream(_ChatStreamBase):
                 await _call(self.callbacks.on_error, exc)
             raise
 
-    def __aiter__(self) -> AsyncIterator[CreateChatCompletionStreamResponse]:
-        if self._iterator is None:
-            self._iterator = self._stream.__aiter__() if self._plain else self._iterate()
-        return self._iterator
-
-    async def __anext__(self) -> CreateChatCompletionStreamResponse:
-        return await self.__aiter__().__anext__()
-
     async def __aenter__(self) -> AsyncChatCompletionStream:
         return self
 
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
     async def close(self) -> None:
-        iterator = self._iterator
-        self._iterator = _empty()
-        aclose = getattr(iterator, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        """Stop reading and release the connection."""
+        await super().close()
         await self._stream.close()
 
     @property
@@ -631,8 +609,3 @@ async def _async_text(stream: AsyncChatCompletionStream) -> AsyncIterator[str]:
         for choice in chunk.choices:
             if choice.delta.content:
                 yield choice.delta.content
-
-
-async def _empty() -> AsyncIterator[Any]:
-    return
-    yield  # pragma: no cover - makes this an async generator

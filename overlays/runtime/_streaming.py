@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
+from itertools import chain
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -45,6 +46,7 @@ AsyncOpenResponse = Callable[[], AsyncContextManager["httpx.Response"]]
 
 _ERROR_MARK = b'"error"'
 _NOTHING: List[Any] = []
+_END = (None,)  # after the body's last chunk: ``feed(None)`` flushes the decoder
 
 
 def _error_status(error: Any, fallback: int) -> int:
@@ -97,6 +99,7 @@ class _Pipeline:
         "count",
         "data_only",
         "done",
+        "ended",
         "error",
         "stop",
     )
@@ -112,8 +115,14 @@ class _Pipeline:
         self.done = False  # the sentinel arrived
         self.error: Optional[InferenceGatewayAPIError] = None  # an error object arrived
         self.stop = False  # either: read no further
+        self.ended = False  # the body ended (``feed(None)``)
 
-    def feed(self, chunk: bytes) -> List[Any]:
+    def feed(self, chunk: Optional[bytes]) -> List[Any]:
+        """Items of one read; ``None`` marks the end of the body (then ``stop`` is set)."""
+        if chunk is None:
+            items = self.finish()
+            self.ended = self.stop = True
+            return items
         if self.data_only:
             data = self._decoder.single_data(chunk)
             if data is not None and data and data != self._sentinel:
@@ -134,6 +143,12 @@ class _Pipeline:
     def finish(self) -> List[Any]:
         """Items still pending at the end of the body."""
         return self._items(self._decoder.flush_raw())
+
+    @property
+    def drain(self) -> bool:
+        """Whether the rest of the body should be read (after the sentinel) so the connection
+        can be reused."""
+        return self.done and not self.ended
 
     def check_complete(self) -> None:
         """At end of body: raise if the sentinel never came."""
@@ -282,54 +297,23 @@ class _Base:
         self.completed = True
 
 
-class _SyncBase(_Base, Generic[_Item]):
-    """Iterator + context manager; the request is sent on first iteration or ``with``."""
+class LazyIterator(Generic[_Item]):
+    """Iterator plumbing of the sync streams (and of the chat stream over them): the iterator
+    is made by ``_new_iterator()`` on first use; ``close()`` ends it, which runs the
+    generator's ``with`` blocks (the response closes); iterating afterwards yields nothing."""
 
-    def __init__(self, open_response: OpenResponse, *, done_sentinel: Optional[str]) -> None:
-        super().__init__(open_response, done_sentinel=done_sentinel)
-        self._iterator: Optional[Iterator[_Item]] = None
+    _iterator: Optional[Iterator[_Item]] = None
 
-    def _iterate(self) -> Iterator[_Item]:
-        import httpx
-
-        with self._open_response() as response:
-            pipeline, convert = self._start(response)
-            feed, fold = pipeline.feed, self.fold
-            data: Any = None
-            try:
-                chunks = _chunks(response)
-                for chunk in chunks:
-                    for data in feed(chunk):
-                        item = convert(data)
-                        if fold is not None:
-                            fold(item)
-                        yield item
-                    if pipeline.stop:
-                        if pipeline.done:
-                            _drain(chunks)
-                        break
-                else:
-                    for data in pipeline.finish():
-                        item = convert(data)
-                        if fold is not None:
-                            fold(item)
-                        yield item
-            except httpx.TransportError as exc:
-                raise pipeline.broken(exc) from exc
-            except pydantic.ValidationError as exc:
-                raise _invalid(exc, data, response) from None
-            self._end(pipeline)
+    def _new_iterator(self) -> Iterator[_Item]:
+        raise NotImplementedError
 
     def __iter__(self) -> Iterator[_Item]:
         if self._iterator is None:
-            self._iterator = self._iterate()
+            self._iterator = self._new_iterator()
         return self._iterator
 
     def __next__(self) -> _Item:
         return next(iter(self))
-
-    def __enter__(self) -> _SyncBase[_Item]:
-        return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
@@ -340,15 +324,71 @@ class _SyncBase(_Base, Generic[_Item]):
         self._iterator = iter(())
         close = getattr(iterator, "close", None)
         if close is not None:
-            close()  # runs the generator's ``with``: the response closes
+            close()
 
 
-class _AsyncBase(_Base, Generic[_Item]):
-    def __init__(self, open_response: AsyncOpenResponse, *, done_sentinel: Optional[str]) -> None:
-        super().__init__(open_response, done_sentinel=done_sentinel)
-        self._iterator: Optional[AsyncIterator[_Item]] = None
+class AsyncLazyIterator(Generic[_Item]):
+    """Async twin of :class:`LazyIterator`."""
 
-    async def _iterate(self) -> AsyncIterator[_Item]:
+    _iterator: Optional[AsyncIterator[_Item]] = None
+
+    def _new_iterator(self) -> AsyncIterator[_Item]:
+        raise NotImplementedError
+
+    def __aiter__(self) -> AsyncIterator[_Item]:
+        if self._iterator is None:
+            self._iterator = self._new_iterator()
+        return self._iterator
+
+    async def __anext__(self) -> _Item:
+        return await self.__aiter__().__anext__()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Stop reading and release the connection (also done on exhaustion or error)."""
+        iterator = self._iterator
+        self._iterator = _empty()
+        aclose = getattr(iterator, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+class _SyncBase(_Base, LazyIterator[_Item]):
+    """Iterator + context manager; the request is sent on first iteration or ``with``."""
+
+    def _new_iterator(self) -> Iterator[_Item]:
+        import httpx
+
+        with self._open_response() as response:
+            pipeline, convert = self._start(response)
+            feed, fold = pipeline.feed, self.fold
+            data: Any = None
+            try:
+                chunks = _chunks(response)
+                for chunk in chain(chunks, _END):
+                    for data in feed(chunk):
+                        item = convert(data)
+                        if fold is not None:
+                            fold(item)
+                        yield item
+                    if pipeline.stop:
+                        break
+                if pipeline.drain:
+                    _drain(chunks)
+            except httpx.TransportError as exc:
+                raise pipeline.broken(exc) from exc
+            except pydantic.ValidationError as exc:
+                raise _invalid(exc, data, response) from None
+            self._end(pipeline)
+
+    def __enter__(self) -> _SyncBase[_Item]:
+        return self
+
+
+class _AsyncBase(_Base, AsyncLazyIterator[_Item]):
+    async def _new_iterator(self) -> AsyncIterator[_Item]:
         import httpx
 
         async with self._open_response() as response:
@@ -356,51 +396,49 @@ class _AsyncBase(_Base, Generic[_Item]):
             feed, fold = pipeline.feed, self.fold
             data: Any = None
             try:
-                finished = False
                 chunks = _achunks(response)
-                async for chunk in chunks:
+                async for chunk in _ThenEnd(chunks):
                     for data in feed(chunk):
                         item = convert(data)
                         if fold is not None:
                             fold(item)
                         yield item
                     if pipeline.stop:
-                        if pipeline.done:
-                            await _adrain(chunks)
-                        finished = True
                         break
-                if not finished:
-                    for data in pipeline.finish():
-                        item = convert(data)
-                        if fold is not None:
-                            fold(item)
-                        yield item
+                if pipeline.drain:
+                    await _adrain(chunks)
             except httpx.TransportError as exc:
                 raise pipeline.broken(exc) from exc
             except pydantic.ValidationError as exc:
                 raise _invalid(exc, data, response) from None
             self._end(pipeline)
 
-    def __aiter__(self) -> AsyncIterator[_Item]:
-        if self._iterator is None:
-            self._iterator = self._iterate()
-        return self._iterator
-
-    async def __anext__(self) -> _Item:
-        return await self.__aiter__().__anext__()
-
     async def __aenter__(self) -> _AsyncBase[_Item]:
         return self
 
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
 
-    async def close(self) -> None:
-        iterator = self._iterator
-        self._iterator = _empty()
-        aclose = getattr(iterator, "aclose", None)
-        if aclose is not None:
-            await aclose()
+class _ThenEnd:
+    """``chunks``, then one ``None`` (the end of the body): ``chain(chunks, _END)`` for
+    ``async for``. A class, not an async generator: nothing left for the event loop to finalize
+    when the stream stops early."""
+
+    __slots__ = ("_chunks", "_ended")
+
+    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
+        self._chunks = chunks
+        self._ended = False
+
+    def __aiter__(self) -> _ThenEnd:
+        return self
+
+    async def __anext__(self) -> Optional[bytes]:
+        if self._ended:
+            raise StopAsyncIteration
+        try:
+            return await self._chunks.__anext__()
+        except StopAsyncIteration:
+            self._ended = True
+            return None
 
 
 async def _empty() -> AsyncIterator[Any]:

@@ -9,15 +9,10 @@ methods, so the request (body flattening, headers, retries, errors) is built in 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Generic, List, Optional, Sequence, TypeVar
 
 if TYPE_CHECKING:  # the helpers load on first use: `import` of the package stays cheap
-    from .chat_stream import (
-        AsyncChatCompletionStream,
-        Callback,
-        ChatCompletionStream,
-        StreamCallbacks,
-    )
+    from .chat_stream import AsyncChatCompletionStream, Callback, ChatCompletionStream
     from .tools import ToolRunResult, ToolSpec
 
 __all__ = ["AsyncChatHelpers", "ChatHelpers"]
@@ -40,23 +35,16 @@ def _tool_definitions(tools: Optional[Sequence[Any]]) -> Optional[List[Any]]:
     return out
 
 
-def _prepare(
-    tools: Optional[Sequence[Any]],
-    stream_options: Any,
-    callbacks: StreamCallbacks,
-    kwargs: Dict[str, Any],
-) -> Any:
-    definitions = _tool_definitions(tools)
-    if definitions is not None:
-        kwargs["tools"] = definitions
-    # Ask for the final usage chunk (as the TypeScript SDK does) unless the caller decided.
-    kwargs["stream_options"] = {"include_usage": True} if stream_options is None else stream_options
-    on_open = callbacks.on_open
-    return definitions, (None if on_open is None else (lambda _response: on_open()))
+_S = TypeVar("_S")
 
 
-class ChatHelpers:
-    """Mixin for the sync client."""
+class _StreamChat(Generic[_S]):
+    """``stream_chat_completion`` for both clients: it only builds the (lazy) stream, so sync
+    and async share it; ``_chat_stream_class`` says which stream wraps the events."""
+
+    @staticmethod
+    def _chat_stream_class() -> Callable[..., _S]:
+        raise NotImplementedError
 
     def stream_chat_completion(
         self,
@@ -75,21 +63,22 @@ class ChatHelpers:
         on_finish: Optional[Callback] = None,
         on_error: Optional[Callback] = None,
         **kwargs: Any,
-    ) -> ChatCompletionStream:
+    ) -> _S:
         """Stream a chat completion as typed chunks.
 
         ``with client.stream_chat_completion(model=..., messages=[...]) as stream:`` then iterate
-        chunks, or ``stream.text_stream``, and/or ``stream.get_final_completion()``. Callbacks:
-        ``on_open()``, ``on_chunk(chunk)``, ``on_content(text)``, ``on_reasoning(text)``,
-        ``on_tool(tool_call)`` (a completed call to a tool in ``tools``), ``on_mcp_tool(tool_call)``
-        (any other completed call, once its arguments parse), ``on_usage(usage)``,
-        ``on_finish(completion)``, ``on_error(exc)`` (then the error propagates). ``tools`` may
-        hold plain functions (see ``tool_from_function``). Other keyword arguments are those of
-        ``create_chat_completion`` (``reasoning_format``, ``provider``, ``extra_headers``...).
-        The request is sent when iteration starts.
+        chunks, or ``stream.text_stream``, and/or ``stream.get_final_completion()`` (async
+        client: ``async with`` / ``async for`` / ``await``; callbacks may be coroutine
+        functions). Callbacks: ``on_open()``, ``on_chunk(chunk)``, ``on_content(text)``,
+        ``on_reasoning(text)``, ``on_tool(tool_call)`` (a completed call to a tool in
+        ``tools``), ``on_mcp_tool(tool_call)`` (any other completed call, once its arguments
+        parse), ``on_usage(usage)``, ``on_finish(completion)``, ``on_error(exc)`` (then the error
+        propagates). ``tools`` may hold plain functions (see ``tool_from_function``). Other
+        keyword arguments are those of ``create_chat_completion`` (``reasoning_format``,
+        ``provider``, ``extra_headers``...). The request is sent when iteration starts.
         """
         from ..models import CreateChatCompletionStreamResponse
-        from .chat_stream import ChatCompletionStream, StreamCallbacks
+        from .chat_stream import StreamCallbacks
 
         callbacks = StreamCallbacks(
             on_open=on_open,
@@ -102,10 +91,27 @@ class ChatHelpers:
             on_finish=on_finish,
             on_error=on_error,
         )
-        definitions, opened = _prepare(tools, stream_options, callbacks, kwargs)
+        definitions = _tool_definitions(tools)
+        if definitions is not None:
+            kwargs["tools"] = definitions
+        # Ask for the final usage chunk (as the TypeScript SDK does) unless the caller decided.
+        kwargs["stream_options"] = (
+            {"include_usage": True} if stream_options is None else stream_options
+        )
+        opened = None if on_open is None else (lambda _response: on_open())
         events = self.create_chat_completion_stream(model, messages, **kwargs)  # type: ignore[attr-defined]
         stream = events.typed(CreateChatCompletionStreamResponse, on_open=opened)
-        return ChatCompletionStream(stream, tools=definitions, callbacks=callbacks)
+        return self._chat_stream_class()(stream, tools=definitions, callbacks=callbacks)
+
+
+class ChatHelpers(_StreamChat["ChatCompletionStream"]):
+    """Mixin for the sync client."""
+
+    @staticmethod
+    def _chat_stream_class() -> type[ChatCompletionStream]:
+        from .chat_stream import ChatCompletionStream
+
+        return ChatCompletionStream
 
     def run_tools(
         self,
@@ -142,47 +148,14 @@ class ChatHelpers:
         )
 
 
-class AsyncChatHelpers:
+class AsyncChatHelpers(_StreamChat["AsyncChatCompletionStream"]):
     """Mixin for the async client."""
 
-    def stream_chat_completion(
-        self,
-        model: str,
-        messages: Sequence[Any],
-        *,
-        tools: Optional[Sequence[Any]] = None,
-        stream_options: Any = None,
-        on_open: Optional[Callback] = None,
-        on_chunk: Optional[Callback] = None,
-        on_content: Optional[Callback] = None,
-        on_reasoning: Optional[Callback] = None,
-        on_tool: Optional[Callback] = None,
-        on_mcp_tool: Optional[Callback] = None,
-        on_usage: Optional[Callback] = None,
-        on_finish: Optional[Callback] = None,
-        on_error: Optional[Callback] = None,
-        **kwargs: Any,
-    ) -> AsyncChatCompletionStream:
-        """Async twin of the sync client's ``stream_chat_completion`` (``async with`` /
-        ``async for``); callbacks may be coroutine functions."""
-        from ..models import CreateChatCompletionStreamResponse
-        from .chat_stream import AsyncChatCompletionStream, StreamCallbacks
+    @staticmethod
+    def _chat_stream_class() -> type[AsyncChatCompletionStream]:
+        from .chat_stream import AsyncChatCompletionStream
 
-        callbacks = StreamCallbacks(
-            on_open=on_open,
-            on_chunk=on_chunk,
-            on_content=on_content,
-            on_reasoning=on_reasoning,
-            on_tool=on_tool,
-            on_mcp_tool=on_mcp_tool,
-            on_usage=on_usage,
-            on_finish=on_finish,
-            on_error=on_error,
-        )
-        definitions, opened = _prepare(tools, stream_options, callbacks, kwargs)
-        events = self.create_chat_completion_stream(model, messages, **kwargs)  # type: ignore[attr-defined]
-        stream = events.typed(CreateChatCompletionStreamResponse, on_open=opened)
-        return AsyncChatCompletionStream(stream, tools=definitions, callbacks=callbacks)
+        return AsyncChatCompletionStream
 
     async def run_tools(
         self,
