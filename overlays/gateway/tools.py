@@ -439,77 +439,92 @@ class ToolRunner:
                 )
 
 
+class ToolLoop:
+    """The tool loop's state and decisions, shared by the sync and async loops (which only
+    call the model and run the tools): what to send, when to stop, what to append."""
+
+    def __init__(
+        self,
+        tools: Sequence[ToolSpec],
+        messages: Sequence[Any],
+        max_rounds: int,
+        options: Dict[str, Any],
+    ) -> None:
+        self.runner = ToolRunner(tools)
+        self.options = options  # the model call's other keyword arguments (``model``...)
+        self.conversation: List[Any] = list(messages)
+        self.executed: List[ChatCompletionMessageToolCall] = []
+        self.max_rounds = max_rounds
+        self.result: Optional[ToolRunResult] = None
+
+    def rounds(self) -> range:
+        if self.max_rounds < 1:
+            raise ValueError(f"max_rounds must be at least 1, got {self.max_rounds}")
+        return range(1, self.max_rounds + 1)
+
+    def request(self) -> Dict[str, Any]:
+        """The keyword arguments of the next model call."""
+        return dict(messages=self.conversation, tools=self.runner.definitions, **self.options)
+
+    def calls_to_run(
+        self, round_: int, response: CreateChatCompletionResponse
+    ) -> List[ChatCompletionMessageToolCall]:
+        """The tool calls the answer asks for; none means done (``self.result`` is set)."""
+        message, calls = self.runner.requested(response)
+        if calls and round_ == self.max_rounds:
+            raise ToolRoundsExceededError(self.max_rounds, self.conversation, response)
+        self.conversation.append(message)  # verbatim: keeps extra_content and unknown fields
+        if not calls:
+            self.result = ToolRunResult(response, self.conversation, round_, self.executed)
+        return calls
+
+    def outcome(self) -> ToolRunResult:
+        if self.result is None:  # unreachable: the last round returns or raises
+            raise AssertionError("the tool loop ended without an answer")
+        return self.result
+
+    def record(self, calls: List[ChatCompletionMessageToolCall], results: Sequence[str]) -> None:
+        tool_message = self.runner.tool_message
+        self.conversation.extend(tool_message(c, r) for c, r in zip(calls, results))
+        self.executed.extend(calls)
+
+
 def run_tools_sync(
     create: Callable[..., CreateChatCompletionResponse],
-    *,
-    model: str,
-    messages: Sequence[Any],
-    tools: Sequence[ToolSpec],
-    max_rounds: int = 10,
-    max_workers: Optional[int] = None,
-    **kwargs: Any,
+    loop: ToolLoop,
+    max_workers: Optional[int],
 ) -> ToolRunResult:
     """The sync tool loop over ``create`` (the client's ``create_chat_completion``)."""
-    runner = ToolRunner(tools)
-    runner.check_sync()
-    conversation = list(messages)
-    executed: List[ChatCompletionMessageToolCall] = []
+    loop.runner.check_sync()
     pool: Optional[ThreadPoolExecutor] = None
     try:
-        for round_ in range(1, max_rounds + 1):
-            response = create(
-                model=model, messages=conversation, tools=runner.definitions, **kwargs
-            )
-            message, calls = runner.requested(response)
+        for round_ in loop.rounds():
+            calls = loop.calls_to_run(round_, create(**loop.request()))
             if not calls:
-                conversation.append(message)
-                return ToolRunResult(response, conversation, round_, executed)
-            if round_ == max_rounds:
-                raise ToolRoundsExceededError(max_rounds, conversation, response)
-            conversation.append(message)  # verbatim: keeps extra_content and unknown fields
+                break
             if len(calls) > 1:
                 if pool is None:
                     from concurrent.futures import ThreadPoolExecutor
 
                     pool = ThreadPoolExecutor(max_workers=max_workers or min(8, len(calls)))
-                results = list(pool.map(runner.execute, calls))
+                results = list(pool.map(loop.runner.execute, calls))
             else:
-                results = [runner.execute(calls[0])]
-            conversation.extend(runner.tool_message(c, r) for c, r in zip(calls, results))
-            executed.extend(calls)
+                results = [loop.runner.execute(calls[0])]
+            loop.record(calls, results)
     finally:
         if pool is not None:
             pool.shutdown(wait=False)
-    raise ValueError(f"max_rounds must be at least 1, got {max_rounds}")
+    return loop.outcome()
 
 
-async def run_tools_async(
-    create: Callable[..., Any],
-    *,
-    model: str,
-    messages: Sequence[Any],
-    tools: Sequence[ToolSpec],
-    max_rounds: int = 10,
-    **kwargs: Any,
-) -> ToolRunResult:
+async def run_tools_async(create: Callable[..., Any], loop: ToolLoop) -> ToolRunResult:
     """The async tool loop; parallel tool calls run concurrently."""
     import asyncio
 
-    runner = ToolRunner(tools)
-    conversation = list(messages)
-    executed: List[ChatCompletionMessageToolCall] = []
-    for round_ in range(1, max_rounds + 1):
-        response = await create(
-            model=model, messages=conversation, tools=runner.definitions, **kwargs
-        )
-        message, calls = runner.requested(response)
+    for round_ in loop.rounds():
+        calls = loop.calls_to_run(round_, await create(**loop.request()))
         if not calls:
-            conversation.append(message)
-            return ToolRunResult(response, conversation, round_, executed)
-        if round_ == max_rounds:
-            raise ToolRoundsExceededError(max_rounds, conversation, response)
-        conversation.append(message)  # verbatim: keeps extra_content and unknown fields
-        results = await asyncio.gather(*(runner.execute_async(call) for call in calls))
-        conversation.extend(runner.tool_message(c, r) for c, r in zip(calls, results))
-        executed.extend(calls)
-    raise ValueError(f"max_rounds must be at least 1, got {max_rounds}")
+            break
+        results = await asyncio.gather(*(loop.runner.execute_async(call) for call in calls))
+        loop.record(calls, results)
+    return loop.outcome()

@@ -135,17 +135,10 @@ class ChatHelpers(_StreamChat["ChatCompletionStream"]):
         :class:`ToolRoundsExceededError` is raised (it holds ``.messages`` and ``.response``).
         Returns a ``ToolRunResult`` (``.response``, ``.messages``, ``.rounds``).
         """
-        from .tools import run_tools_sync
+        from .tools import ToolLoop, run_tools_sync
 
-        return run_tools_sync(
-            self.create_chat_completion,  # type: ignore[attr-defined]
-            model=model,
-            messages=messages,
-            tools=tools,
-            max_rounds=max_rounds,
-            max_workers=max_workers,
-            **kwargs,
-        )
+        loop = ToolLoop(tools, messages, max_rounds, dict(kwargs, model=model))
+        return run_tools_sync(self.create_chat_completion, loop, max_workers)  # type: ignore[attr-defined]
 
 
 class AsyncChatHelpers(_StreamChat["AsyncChatCompletionStream"]):
@@ -168,13 +161,7 @@ class AsyncChatHelpers(_StreamChat["AsyncChatCompletionStream"]):
     ) -> ToolRunResult:
         """Async twin of the sync ``run_tools``; a round's tool calls run concurrently (coroutine
         tools on the loop, plain functions in worker threads)."""
-        from .tools import run_tools_async
+        from .tools import ToolLoop, run_tools_async
 
-        return await run_tools_async(
-            self.create_chat_completion,  # type: ignore[attr-defined]
-            model=model,
-            messages=messages,
-            tools=tools,
-            max_rounds=max_rounds,
-            **kwargs,
-        )
+        loop = ToolLoop(tools, messages, max_rounds, dict(kwargs, model=model))
+        return await run_tools_async(self.create_chat_completion, loop)  # type: ignore[attr-defined]
