@@ -478,7 +478,26 @@ class AsyncEventStream(_AsyncBase[ServerSentEvent]):
         return AsyncStream(opener, model=model, done_sentinel=self._done_sentinel)
 
 
-class Stream(_SyncBase[T]):
+class _Typed(_Base, Generic[T]):
+    """The constructor of :class:`Stream` and :class:`AsyncStream` (``open_response`` is the
+    sync or async opener)."""
+
+    _data_only = True
+
+    def __init__(
+        self,
+        open_response: Any,
+        *,
+        model: Type[T],
+        done_sentinel: Optional[str] = "[DONE]",
+        fold: Optional[Callable[[T], Any]] = None,
+    ) -> None:
+        super().__init__(open_response, done_sentinel=done_sentinel)
+        self.model = model
+        self.fold = fold
+
+
+class Stream(_Typed[T], _SyncBase[T]):
     """Typed events: each data payload validated as ``model`` (its ``model_validate_json``).
 
     ``fold(item)``, if set, sees every item before it is yielded (how the chat stream
@@ -486,40 +505,12 @@ class Stream(_SyncBase[T]):
     raises the typed API error when it is an ``{"error": ...}`` object, else the
     ``ValidationError``."""
 
-    _data_only = True
-
-    def __init__(
-        self,
-        open_response: OpenResponse,
-        *,
-        model: Type[T],
-        done_sentinel: Optional[str] = "[DONE]",
-        fold: Optional[Callable[[T], Any]] = None,
-    ) -> None:
-        super().__init__(open_response, done_sentinel=done_sentinel)
-        self.model = model
-        self.fold = fold
-
     def __enter__(self) -> Stream[T]:
         return self
 
 
-class AsyncStream(_AsyncBase[T]):
+class AsyncStream(_Typed[T], _AsyncBase[T]):
     """Async twin of :class:`Stream`."""
-
-    _data_only = True
-
-    def __init__(
-        self,
-        open_response: AsyncOpenResponse,
-        *,
-        model: Type[T],
-        done_sentinel: Optional[str] = "[DONE]",
-        fold: Optional[Callable[[T], Any]] = None,
-    ) -> None:
-        super().__init__(open_response, done_sentinel=done_sentinel)
-        self.model = model
-        self.fold = fold
 
     async def __aenter__(self) -> AsyncStream[T]:
         return self

@@ -26,10 +26,12 @@ from typing import (
     Collection,
     Dict,
     FrozenSet,
+    Generic,
     Iterator,
     List,
     Optional,
     Tuple,
+    TypeVar,
     Union,
 )
 
@@ -421,14 +423,21 @@ def _tool_names(tools: Any) -> List[str]:
     return names
 
 
-class _ChatStreamBase:
+_TypedStream = TypeVar("_TypedStream", bound=Union[Stream[Any], AsyncStream[Any]])
+
+
+class _ChatStreamBase(Generic[_TypedStream]):
     """What the sync and async streams share: the accumulator, callback set-up, results."""
 
-    _stream: Any
-
-    def __init__(self, stream: Any, tools: Any, callbacks: StreamCallbacks) -> None:
-        self._stream = stream
-        self.callbacks = callbacks
+    def __init__(
+        self,
+        stream: _TypedStream,
+        *,
+        tools: Any = None,
+        callbacks: Optional[StreamCallbacks] = None,
+    ) -> None:
+        self._stream: _TypedStream = stream
+        self.callbacks = callbacks = callbacks or StreamCallbacks()
         self.accumulator = ChatCompletionAccumulator(_tool_names(tools), callbacks)
         self._per_chunk = callbacks.per_chunk()
         # Without callbacks the typed stream folds each chunk itself: no wrapper generator.
@@ -453,18 +462,12 @@ class _ChatStreamBase:
         return self._final
 
 
-class ChatCompletionStream(_ChatStreamBase, LazyIterator[CreateChatCompletionStreamResponse]):
+class ChatCompletionStream(
+    _ChatStreamBase[Stream[CreateChatCompletionStreamResponse]],
+    LazyIterator[CreateChatCompletionStreamResponse],
+):
     """A streamed chat completion: ``with`` it, iterate typed chunks, or read ``text_stream``;
     then ``get_final_completion()``."""
-
-    def __init__(
-        self,
-        stream: Stream[CreateChatCompletionStreamResponse],
-        *,
-        tools: Any = None,
-        callbacks: Optional[StreamCallbacks] = None,
-    ) -> None:
-        super().__init__(stream, tools, callbacks or StreamCallbacks())
 
     def _new_iterator(self) -> Iterator[CreateChatCompletionStreamResponse]:
         return iter(self._stream) if self._plain else self._iterate()
@@ -536,18 +539,10 @@ async def _call(callback: Callback, arg: Any) -> None:
 
 
 class AsyncChatCompletionStream(
-    _ChatStreamBase, AsyncLazyIterator[CreateChatCompletionStreamResponse]
+    _ChatStreamBase[AsyncStream[CreateChatCompletionStreamResponse]],
+    AsyncLazyIterator[CreateChatCompletionStreamResponse],
 ):
     """Async twin of :class:`ChatCompletionStream`; callbacks may be coroutine functions."""
-
-    def __init__(
-        self,
-        stream: AsyncStream[CreateChatCompletionStreamResponse],
-        *,
-        tools: Any = None,
-        callbacks: Optional[StreamCallbacks] = None,
-    ) -> None:
-        super().__init__(stream, tools, callbacks or StreamCallbacks())
 
     def _new_iterator(self) -> AsyncIterator[CreateChatCompletionStreamResponse]:
         return self._stream.__aiter__() if self._plain else self._iterate()
