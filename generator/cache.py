@@ -13,7 +13,6 @@ import functools
 import hashlib
 import os
 import tempfile
-from importlib import metadata
 from pathlib import Path
 
 _GENERATOR_DIR = Path(__file__).resolve().parent
@@ -22,6 +21,8 @@ DEFAULT_DIR = _GENERATOR_DIR.parent / ".cache" / "generator"
 
 @functools.cache
 def tool_version(distribution: str) -> str:
+    from importlib import metadata  # only with the cache on: its import is a cold run's cost
+
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
@@ -60,6 +61,11 @@ class Cache:
             digest.update(len(data).to_bytes(8, "big"))
             digest.update(data)
         return f"{namespace}-{digest.hexdigest()}"
+
+    @property
+    def enabled(self) -> bool:
+        """False for `--no-cache`: callers skip computing keys (tool versions, hashes)."""
+        return self.root is not None
 
     def get(self, key: str) -> bytes | None:
         if self.root is None:

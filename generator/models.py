@@ -35,14 +35,16 @@ def generate_models(model_spec: dict[str, Any], *, source_name: str, cache: Cach
         source = "from __future__ import annotations\n"
         return ModelsModule(source=source, classes={})
     cache = cache or Cache(None)
-    key = Cache.key(
-        "models",
-        json.dumps(model_spec, ensure_ascii=False),
-        tool_version("datamodel-code-generator"),
-        tool_version("pydantic"),
-        source_fingerprint("models.py"),
-    )
-    hit = cache.get(key)
+    key = ""
+    if cache.enabled:
+        key = Cache.key(
+            "models",
+            json.dumps(model_spec, ensure_ascii=False),
+            tool_version("datamodel-code-generator"),
+            tool_version("pydantic"),
+            source_fingerprint("models.py"),
+        )
+    hit = cache.get(key) if key else None
     if hit is not None:
         source = hit.decode("utf-8")
         return ModelsModule(source=source, classes=_class_kinds(source))
@@ -57,7 +59,8 @@ def generate_models(model_spec: dict[str, Any], *, source_name: str, cache: Cach
             None,
             f"datamodel-code-generator produced no class for schema(s) {missing}",
         )
-    cache.put(key, module.source.encode("utf-8"))
+    if key:
+        cache.put(key, module.source.encode("utf-8"))
     return module
 
 

@@ -97,32 +97,28 @@ def build(options: Options) -> Result:
     specs = [load.load(options.spec)]
     if options.a2a_spec is not None and features_mod.uses_a2a(options.overlays, a2a_available=True):
         specs.append(load.load(options.a2a_spec))
-    pending = [s for s in specs if options.cache.get(_validation_key(s)) is None]
+    cache = options.cache
+    pending = [s for s in specs if not cache.enabled or cache.get(_validation_key(s)) is None]
+    # A spec not validated before means a cold run: black's worker is forked now, before the
+    # validation child and the import of datamodel-code-generator (background.Worker).
+    formatter = write.Formatter(options.cache, eager=bool(pending))
     validation: Background[None] | None = Background(_validate_all, pending) if pending else None
     try:
-        contents, summary = _build(options, specs)
+        contents, summary = _build_files(options, specs, formatter)
     except BaseException:
+        formatter.close()
         if validation is not None:
             validation.result()  # raises the validation error, if any, instead
         raise
     if validation is not None:
         validation.result()
-        for spec in pending:
-            options.cache.put(_validation_key(spec), b"ok")
+        for spec in pending if cache.enabled else []:
+            cache.put(_validation_key(spec), b"ok")
     return Result(contents=contents, seconds=time.perf_counter() - start, **summary)
 
 
-def _build(options: Options, specs: list[load.Spec]) -> tuple[dict[str, bytes], dict[str, Any]]:
-    early = write.EarlyBlack(options.cache)
-    try:
-        return _build_files(options, specs, early)
-    except BaseException:
-        early.wait_all()
-        raise
-
-
 def _build_files(
-    options: Options, specs: list[load.Spec], early: write.EarlyBlack
+    options: Options, specs: list[load.Spec], formatter: write.Formatter
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     spec = specs[0]
     prepared = ir.prepare(spec)
@@ -139,11 +135,11 @@ def _build_files(
     files["models.py"] = OutFile(
         text=fix_import_block(models_module.source), source=spec_label, python=True
     )
-    early.start("models.py", files["models.py"])
+    formatter.start("models.py", files["models.py"])
     files["_operations.py"] = OutFile(
         text=render_operations(env, api), source=f"{spec_label} with templates/_operations.py.jinja", python=True
     )
-    early.start("_operations.py", files["_operations.py"])
+    formatter.start("_operations.py", files["_operations.py"])
     files["_client.py"] = OutFile(
         text=render.render(
             env, "_client.py.jinja", title=api.title, mixins=feats.mixins, features=feats.names
@@ -175,7 +171,7 @@ def _build_files(
         files["a2a/models.py"] = OutFile(
             text=fix_import_block(a2a_models.source), source=label(options.a2a_spec), python=True
         )
-        early.start("a2a/models.py", files["a2a/models.py"])
+        formatter.start("a2a/models.py", files["a2a/models.py"])
     exports = top_level_exports(files, feats)
     for group in feats.overlays:
         if group.target and f"{group.target}/__init__.py" not in files:
@@ -198,7 +194,7 @@ def _build_files(
         source=f"{spec_label} with templates/__init__.py.jinja",
         python=True,
     )
-    contents = write.render_files(files, options.cache, early)
+    contents = write.render_files(files, options.cache, formatter)
     write.check_package_name(contents, options.package)
     summary = {
         "schemas": len(models_module.classes),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .background import Background
+from .background import Worker
 from .cache import Cache, source_fingerprint, tool_version
 
 DEFAULT_PACKAGE = "inference_gateway"
@@ -64,83 +64,71 @@ def _black_key(source: str) -> str:
     return Cache.key("black", tool_version("black"), source_fingerprint("write.py"), source)
 
 
-class EarlyBlack:
-    """Black started for a module as soon as its text is known (models.py, right after
-    datamodel-code-generator), in a child, so it overlaps the rest of the build; format_python
-    takes the result when the same source comes to it."""
+def _warm_black() -> None:
+    """Import black in the worker while the parent imports datamodel-code-generator."""
+    _black_once()
+    black_mode()
 
-    def __init__(self, cache: Cache | None = None) -> None:
+
+class Formatter:
+    """Black for the generated modules, in one worker (background.Worker).
+
+    With `eager`, the worker is forked when the build starts, while the process is small, and
+    imports black while the parent generates the models; modules are sent to it as soon as
+    their text is known (`start`), so formatting overlaps the rest of the build. Otherwise
+    (a warm cache, where black usually has nothing to do) it is forked on the first cache
+    miss. Results are cached by content, black version and this module's source.
+    """
+
+    def __init__(self, cache: Cache | None = None, *, eager: bool = True) -> None:
         self.cache = cache or Cache(None)
-        self._jobs: dict[str, tuple[str, Background[dict[str, str]]]] = {}
+        self._worker: Worker | None = Worker(_warm_black) if eager else None
+        self._jobs: dict[str, tuple[str, int]] = {}  # module -> (source sent, job index)
 
     def start(self, name: str, f: OutFile) -> None:
+        """Send a module to black now; `format` collects it."""
         source = python_source(f)
-        if self.cache.get(_black_key(source)) is None:
-            import black  # noqa: F401  (once, here: every child forked from now on inherits it)
+        if self._cached(source) is None:
+            self._submit(name, source)
 
-            self._jobs[name] = (source, Background(_black_all, {name: source}))
-
-    def take(self, name: str, source: str) -> str | None:
-        job = self._jobs.pop(name, None)
-        if job is None:
+    def _cached(self, source: str) -> str | None:
+        if not self.cache.enabled:
             return None
-        if job[0] != source:
-            job[1].wait()
-            return None
-        return job[1].result()[name]
+        hit = self.cache.get(_black_key(source))
+        return hit.decode("utf-8") if hit is not None else None
 
-    def wait_all(self) -> None:
-        """Reap children whose result is no longer wanted (the build failed)."""
-        for _, job in self._jobs.values():
-            job.wait()
+    def _submit(self, name: str, source: str) -> None:
+        if self._worker is None:
+            self._worker = Worker(_warm_black)
+        self._jobs[name] = (source, self._worker.submit(_black_all, {name: source}))
+
+    def format(self, files: Mapping[str, str]) -> dict[str, str]:
+        """Black every module of `files` once (it also rejects invalid syntax)."""
+        out: dict[str, str] = {}
+        for name, source in files.items():
+            hit = self._cached(source)
+            if hit is not None:
+                out[name] = hit
+            elif name not in self._jobs or self._jobs[name][0] != source:
+                self._submit(name, source)
+        if self._worker is None:
+            return out
+        worker, self._worker = self._worker, None
+        results = worker.results()
+        for name, (source, index) in self._jobs.items():
+            if name in files and name not in out:
+                out[name] = results[index][name]
+                if self.cache.enabled:
+                    self.cache.put(_black_key(source), out[name].encode("utf-8"))
         self._jobs.clear()
+        return out
 
-
-def format_python(
-    files: dict[str, str], cache: Cache | None = None, early: EarlyBlack | None = None
-) -> dict[str, str]:
-    """Black every module once (black's Python API; it also rejects invalid syntax).
-
-    Results are cached by content, black version and this module's source, so black is only
-    imported and run for modules that changed.
-    """
-    cache = cache or Cache(None)
-    out: dict[str, str] = {}
-    todo: dict[str, str] = {}
-    for name, source in files.items():
-        hit = cache.get(_black_key(source))
-        if hit is not None:
-            out[name] = hit.decode("utf-8")
-        else:
-            todo[name] = source
-    started = {n: todo.pop(n) for n in list(todo) if early is not None and n in early._jobs}
-    if todo:
-        # Two halves of about equal size: a child formats one while this process does the other.
-        names = sorted(todo, key=lambda n: -len(todo[n]))
-        halves: tuple[list[str], list[str]] = ([], [])
-        sizes = [0, 0]
-        for name in names:
-            index = 0 if sizes[0] <= sizes[1] else 1
-            halves[index].append(name)
-            sizes[index] += len(todo[name])
-        child = Background(_black_all, {n: todo[n] for n in halves[1]}) if halves[1] else None
-        try:
-            done = _black_all({n: todo[n] for n in halves[0]})
-        except BaseException:
-            if child is not None:
-                child.wait()
-            raise
-        if child is not None:
-            done.update(child.result())
-        for name, source in todo.items():
-            out[name] = done[name]
-            cache.put(_black_key(source), out[name].encode("utf-8"))
-    for name, source in started.items():
-        assert early is not None
-        result = early.take(name, source)
-        out[name] = result if result is not None else _black_all({name: source})[name]
-        cache.put(_black_key(source), out[name].encode("utf-8"))
-    return out
+    def close(self) -> None:
+        """Stop the worker, ignoring its results (the build failed)."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+        self._jobs.clear()
 
 
 def _black_once() -> Any:
@@ -185,14 +173,19 @@ def check_syntax(name: str, source: str) -> None:
 
 
 def render_files(
-    files: Mapping[str, OutFile], cache: Cache | None = None, early: EarlyBlack | None = None
+    files: Mapping[str, OutFile], cache: Cache | None = None, formatter: Formatter | None = None
 ) -> dict[str, bytes]:
     """Final bytes of every file: headers added, generated Python formatted."""
     python = {rel: python_source(f) for rel, f in files.items() if f.python and f.text is not None}
     verbatim = {rel: text for rel, text in python.items() if files[rel].verbatim}
     for rel, text in verbatim.items():
         check_syntax(rel, text)
-    formatted = format_python({r: t for r, t in python.items() if r not in verbatim}, cache, early)
+    formatter = formatter or Formatter(cache, eager=False)
+    try:
+        formatted = formatter.format({r: t for r, t in python.items() if r not in verbatim})
+    except BaseException:
+        formatter.close()
+        raise
     formatted.update(verbatim)
     out: dict[str, bytes] = {}
     for rel in sorted(files):
