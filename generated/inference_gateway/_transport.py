@@ -20,7 +20,18 @@ import os
 import select
 import socket
 import threading
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Tuple,
+    Union,
+)
 
 import httpx
 
@@ -230,8 +241,111 @@ class HTTPTransport(httpx.BaseTransport):
             raise _read_error(exc) from exc
 
 
+def _dechunk(read1: Callable[[int], bytes]) -> Iterator[bytes]:
+    """Decode a chunked body; each piece is the data of every chunk one read delivered.
+
+    Why not ``HTTPResponse.read1``: it returns one chunk per call through several method calls,
+    and a gateway sends one small chunk per event, so one socket read carries hundreds.
+    Leaves nothing unread after the last chunk's trailers (else it raises).
+    """
+    buf = b""
+    pos = 0  # of the first unparsed byte in buf
+    left = 0  # data bytes of the current chunk still to come
+    crlf = False  # the current chunk's data ended; its CRLF is due
+    out: List[bytes] = []
+    append = out.append
+    while True:
+        if not left and not crlf:
+            # The common case first: whole chunks (size line, data, CRLF) already buffered.
+            size_end = buf.find(b"\r\n", pos)
+            while size_end >= 0:
+                size = _chunk_size(buf[pos:size_end])
+                stop = size_end + 2 + size
+                if not size or stop + 2 > len(buf):
+                    break
+                if buf[stop : stop + 2] != b"\r\n":
+                    raise httpx.RemoteProtocolError("malformed chunked body: no CRLF after data")
+                append(buf[size_end + 2 : stop])
+                pos = stop + 2
+                size_end = buf.find(b"\r\n", pos)
+        if left:
+            available = len(buf) - pos
+            if available >= left:
+                append(buf[pos : pos + left])
+                pos += left
+                left, crlf = 0, True
+                continue
+            if available:
+                append(buf[pos:] if pos else buf)
+                left -= available
+                pos = len(buf)
+        elif crlf:
+            if len(buf) - pos >= 2:
+                if buf[pos : pos + 2] != b"\r\n":
+                    raise httpx.RemoteProtocolError("malformed chunked body: no CRLF after data")
+                pos += 2
+                crlf = False
+                continue
+        else:
+            end = buf.find(b"\r\n", pos)
+            if end >= 0:
+                size = _chunk_size(buf[pos:end])
+                pos = end + 2
+                if size == 0:
+                    if out:
+                        yield b"".join(out)
+                    _skip_trailers(read1, buf[pos:])
+                    return
+                left = size
+                continue
+            if len(buf) - pos > _READ_SIZE:
+                raise httpx.RemoteProtocolError("malformed chunked body: size line too long")
+        # Everything buffered is parsed: hand out the data, then read more.
+        if out:
+            yield out[0] if len(out) == 1 else b"".join(out)
+            out.clear()
+        data = read1(_READ_SIZE)
+        if not data:
+            raise http.client.IncompleteRead(b"")
+        buf = buf[pos:] + data if pos < len(buf) else data
+        pos = 0
+
+
+def _chunk_size(line: bytes) -> int:
+    try:
+        size = int(line, 16)
+    except ValueError:  # perhaps a chunk extension (";name=value"), ignored
+        try:
+            size = int(line.split(b";", 1)[0], 16)
+        except ValueError:
+            size = -1
+    if size < 0:
+        raise httpx.RemoteProtocolError(f"malformed chunk size line {line[:40]!r}")
+    return size
+
+
+def _skip_trailers(read1: Callable[[int], bytes], rest: bytes) -> None:
+    """Read the trailer section after the last chunk up to its empty line, which must end the
+    message (the connection is reused only for a message ending exactly there)."""
+    while True:
+        end = rest.find(b"\r\n")
+        if end == 0:
+            if len(rest) > 2:
+                raise httpx.RemoteProtocolError("unexpected data after the chunked body")
+            return
+        if end > 0:
+            rest = rest[end + 2 :]  # a trailer field: ignored, as httpx's own transport does
+            continue
+        if len(rest) > _READ_SIZE:
+            raise httpx.RemoteProtocolError("malformed chunked body: trailer too long")
+        data = read1(_READ_SIZE)
+        if not data:
+            raise http.client.IncompleteRead(b"")
+        rest += data
+
+
 class _ResponseStream(httpx.SyncByteStream):
-    """The body as ``read1`` returns it; the connection is pooled again only when it ended."""
+    """The body as the socket delivers it; the connection is pooled again only when it ended."""
 
     def __init__(
         self,
@@ -248,19 +362,19 @@ class _ResponseStream(httpx.SyncByteStream):
 
     def __iter__(self) -> Iterator[bytes]:
         response = self._response
-        read1 = response.read1
         try:
-            chunk = read1(_READ_SIZE)
-            while chunk:
-                yield chunk
+            if response.chunked and response.length is None and response.fp is not None:
+                yield from _dechunk(response.fp.read1)
+            else:
+                read1 = response.read1
                 chunk = read1(_READ_SIZE)
+                while chunk:
+                    yield chunk
+                    chunk = read1(_READ_SIZE)
+                if response.length:  # a content-length body cut short: read1 returns b""
+                    raise http.client.IncompleteRead(b"", response.length)
         except (OSError, http.client.HTTPException) as exc:
             raise _read_error(exc) from exc
-        if response.length:  # content-length body cut short: read1 just returns b""
-            raise httpx.RemoteProtocolError(
-                "peer closed connection without sending complete message body "
-                f"(incomplete read: {response.length} bytes missing)"
-            )
         self._complete = True
 
     def close(self) -> None:

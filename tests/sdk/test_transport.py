@@ -9,13 +9,16 @@ import ssl
 import subprocess
 import threading
 import time
+from http.client import IncompleteRead
 from pathlib import Path
 from typing import BinaryIO, Callable, Dict, Iterator, List, Optional, Tuple
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from inference_gateway import InferenceGatewayClient
-from inference_gateway._transport import HTTPTransport, default_ssl_context
+from inference_gateway._transport import HTTPTransport, _dechunk, default_ssl_context
 
 # A reply writes to the connection's socket and returns whether the connection stays open.
 Reply = Callable[[socket.socket], bool]
@@ -286,6 +289,37 @@ def test_idle_connection_closed_by_the_server_is_not_reused(
     time.sleep(0.2)
     assert http.get(server.url + "/").text == "two"
     assert server.connections == 2
+
+
+def _reads(raw: bytes, cuts: List[int]) -> Callable[[int], bytes]:
+    """``read1`` of a socket delivering ``raw`` in the pieces ``cuts`` make (then EOF)."""
+    bounds = sorted({c % (len(raw) + 1) for c in cuts} | {0, len(raw)})
+    pieces = iter([raw[a:b] for a, b in zip(bounds, bounds[1:])])
+    return lambda size: next(pieces, b"")
+
+
+@given(
+    st.lists(st.binary(min_size=1, max_size=40), max_size=12),
+    st.lists(st.integers(min_value=0), max_size=30),
+    st.booleans(),
+)
+def test_dechunk_any_split(pieces: List[bytes], cuts: List[int], decorated: bool) -> None:
+    """The decoded body is the same however the network splits the chunked encoding."""
+    ext = b";name=value" if decorated else b""
+    trailer = b"x-checksum: 1\r\n" if decorated else b""
+    raw = b"".join(b"%x%s\r\n%s\r\n" % (len(p), ext, p) for p in pieces)
+    raw += b"0\r\n" + trailer + b"\r\n"
+    assert b"".join(_dechunk(_reads(raw, cuts))) == b"".join(pieces)
+    with pytest.raises(IncompleteRead):  # the end cut off
+        b"".join(_dechunk(_reads(raw[:-1], cuts)))
+
+
+@pytest.mark.parametrize(
+    "raw", [b"zz\r\nab\r\n0\r\n\r\n", b"2\r\nabXX0\r\n\r\n", b"0\r\n\r\nextra"]
+)
+def test_dechunk_rejects_malformed_bodies(raw: bytes) -> None:
+    with pytest.raises(httpx.RemoteProtocolError, match=r"malformed|unexpected"):
+        b"".join(_dechunk(_reads(raw, [])))
 
 
 # -- failures map to httpx's exceptions ----------------------------------------------------
