@@ -28,6 +28,38 @@ class ModelsModule:
     classes: dict[str, ClassKind]  # class name -> "model" (BaseModel) or "root" (RootModel)
 
 
+def _key(model_spec: dict[str, Any], cache: Cache) -> str:
+    if not cache.enabled:
+        return ""
+    return Cache.key(
+        "models",
+        json.dumps(model_spec, ensure_ascii=False),
+        tool_version("datamodel-code-generator"),
+        tool_version("pydantic"),
+        source_fingerprint("models.py"),
+    )
+
+
+def needs_tool(model_spec: dict[str, Any], cache: Cache) -> bool:
+    """Whether `generate_models` will run datamodel-code-generator (schemas, no cache hit)."""
+    if not model_spec.get("components", {}).get("schemas"):
+        return False
+    key = _key(model_spec, cache)
+    return not key or cache.get(key) is None
+
+
+def preload() -> None:
+    """Import what datamodel-code-generator's first `generate` call imports (most of its
+    cost), so that a child forked afterwards starts generating at once."""
+    import datamodel_code_generator.config
+    import datamodel_code_generator.parser.openapi  # noqa: F401
+
+
+def generate_in_child(model_spec: dict[str, Any], source_name: str, cache: Cache) -> ModelsModule:
+    """`generate_models` with positional arguments, for background.Background."""
+    return generate_models(model_spec, source_name=source_name, cache=cache)
+
+
 def generate_models(model_spec: dict[str, Any], *, source_name: str, cache: Cache | None = None) -> ModelsModule:
     """Generate the models module for the component schemas of `model_spec`."""
     schemas = model_spec.get("components", {}).get("schemas") or {}
@@ -35,15 +67,7 @@ def generate_models(model_spec: dict[str, Any], *, source_name: str, cache: Cach
         source = "from __future__ import annotations\n"
         return ModelsModule(source=source, classes={})
     cache = cache or Cache(None)
-    key = ""
-    if cache.enabled:
-        key = Cache.key(
-            "models",
-            json.dumps(model_spec, ensure_ascii=False),
-            tool_version("datamodel-code-generator"),
-            tool_version("pydantic"),
-            source_fingerprint("models.py"),
-        )
+    key = _key(model_spec, cache)
     hit = cache.get(key) if key else None
     if hit is not None:
         source = hit.decode("utf-8")

@@ -122,6 +122,36 @@ def _build_files(
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     spec = specs[0]
     prepared = ir.prepare(spec)
+    a2a_prepared = ir.prepare(specs[1]) if len(specs) > 1 else None
+    a2a_job: Background[models.ModelsModule] | None = None
+    if (
+        a2a_prepared is not None
+        and models.needs_tool(prepared.model_spec, options.cache)
+        and models.needs_tool(a2a_prepared.model_spec, options.cache)
+    ):
+        # Both specs need datamodel-code-generator: import it once, then a child generates the
+        # A2A models while this process generates the main ones.
+        models.preload()
+        a2a_job = Background(
+            models.generate_in_child, a2a_prepared.model_spec, specs[1].display, options.cache
+        )
+    try:
+        return _assemble(options, specs, formatter, prepared, a2a_prepared, a2a_job)
+    except BaseException:
+        if a2a_job is not None:
+            a2a_job.wait()  # reaped; no-op when its result was taken
+        raise
+
+
+def _assemble(
+    options: Options,
+    specs: list[load.Spec],
+    formatter: write.Formatter,
+    prepared: ir.Prepared,
+    a2a_prepared: ir.Prepared | None,
+    a2a_job: Background[models.ModelsModule] | None,
+) -> tuple[dict[str, bytes], dict[str, Any]]:
+    spec = specs[0]
     models_module = models.generate_models(
         prepared.model_spec, source_name=spec.display, cache=options.cache
     )
@@ -163,10 +193,13 @@ def _build_files(
             else:
                 files[target] = OutFile(text=None, data=path.read_bytes(), source=source)
     if feats.a2a and options.a2a_spec is not None:
-        a2a_spec = specs[1]
-        a2a_prepared = ir.prepare(a2a_spec)
-        a2a_models = models.generate_models(
-            a2a_prepared.model_spec, source_name=a2a_spec.display, cache=options.cache
+        assert a2a_prepared is not None  # loaded exactly when the A2A feature applies
+        a2a_models = (
+            a2a_job.result()
+            if a2a_job is not None
+            else models.generate_models(
+                a2a_prepared.model_spec, source_name=specs[1].display, cache=options.cache
+            )
         )
         files["a2a/models.py"] = OutFile(
             text=fix_import_block(a2a_models.source), source=label(options.a2a_spec), python=True
