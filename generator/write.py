@@ -102,15 +102,21 @@ class Formatter:
             self._worker = Worker(_warm_black)
         self._jobs[name] = (source, self._worker.submit(_black_all, {name: source}))
 
+    def send(self, files: Mapping[str, str]) -> None:
+        """Send every module of `files` not cached or sent yet; `format` collects them."""
+        for name, source in files.items():
+            if (name not in self._jobs or self._jobs[name][0] != source) and self._cached(source) is None:
+                self._submit(name, source)
+
     def format(self, files: Mapping[str, str]) -> dict[str, str]:
         """Black every module of `files` once (it also rejects invalid syntax)."""
+        self.send(files)
         out: dict[str, str] = {}
         for name, source in files.items():
-            hit = self._cached(source)
-            if hit is not None:
+            if name not in self._jobs:
+                hit = self._cached(source)
+                assert hit is not None  # send() submitted every module not cached
                 out[name] = hit
-            elif name not in self._jobs or self._jobs[name][0] != source:
-                self._submit(name, source)
         if self._worker is None:
             return out
         worker, self._worker = self._worker, None
@@ -178,11 +184,13 @@ def render_files(
     """Final bytes of every file: headers added, generated Python formatted."""
     python = {rel: python_source(f) for rel, f in files.items() if f.python and f.text is not None}
     verbatim = {rel: text for rel, text in python.items() if files[rel].verbatim}
-    for rel, text in verbatim.items():
-        check_syntax(rel, text)
+    generated = {rel: text for rel, text in python.items() if rel not in verbatim}
     formatter = formatter or Formatter(cache, eager=False)
     try:
-        formatted = formatter.format({r: t for r, t in python.items() if r not in verbatim})
+        formatter.send(generated)  # black works on these while the overlays are checked
+        for rel, text in verbatim.items():
+            check_syntax(rel, text)
+        formatted = formatter.format(generated)
     except BaseException:
         formatter.close()
         raise
