@@ -6,6 +6,7 @@ or compare it (check).
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from dataclasses import dataclass, field
@@ -88,7 +89,20 @@ def build(options: Options) -> Result:
 
     The specs are validated in a background process (background.py) while the package is
     built from them; a validation error wins over any later error the invalid spec caused.
+    The cyclic garbage collector is paused meanwhile (and in the children, which inherit
+    that): the build allocates a lot and frees it all when it ends, and the collector's
+    passes over the imported libraries' objects were about a tenth of a cold run's CPU.
     """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_all(options)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_all(options: Options) -> Result:
     start = time.perf_counter()
     if not options.package.isidentifier():
         raise write.WriteError(f"--package-name {options.package!r} is not a valid Python package name")
