@@ -117,6 +117,7 @@ class HTTPTransport(httpx.BaseTransport):
         self._max_idle = max_idle_per_host
         self._idle: Dict[_Key, List[http.client.HTTPConnection]] = {}
         self._lock = threading.Lock()
+        self._closed = False  # then a stream ending later closes its connection
 
     # -- the pool --------------------------------------------------------------------------
 
@@ -142,7 +143,7 @@ class HTTPTransport(httpx.BaseTransport):
     def _checkin(self, key: _Key, conn: http.client.HTTPConnection) -> None:
         with self._lock:
             idle = self._idle.setdefault(key, [])
-            if len(idle) < self._max_idle:
+            if len(idle) < self._max_idle and not self._closed:
                 idle.append(conn)
                 return
         conn.close()
@@ -168,7 +169,7 @@ class HTTPTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         with self._lock:
-            idle, self._idle = self._idle, {}
+            idle, self._idle, self._closed = self._idle, {}, True
         for conns in idle.values():
             for conn in conns:
                 conn.close()

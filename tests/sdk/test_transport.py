@@ -253,6 +253,15 @@ def test_partly_read_stream_closes_its_connection(server: RawServer, http: httpx
     assert server.connections == 2
 
 
+def test_stream_ending_after_close_is_not_pooled(server: RawServer) -> None:
+    server.replies += [chunked([b"a", b"b"])]
+    http = httpx.Client(transport=HTTPTransport())
+    with http.stream("GET", server.url + "/") as response:
+        http.close()
+        assert response.read() == b"ab"
+    assert idle_count(http) == 0
+
+
 def test_threads_share_the_pool(server: RawServer, http: httpx.Client) -> None:
     server.replies += [sized(b"%d" % i) for i in range(40)]
     errors: List[BaseException] = []
