@@ -17,7 +17,7 @@ import jinja2
 
 from . import features as features_mod
 from . import ir, load, models, render, write
-from .background import Background
+from .background import Background, forking_enabled
 from .cache import Cache, source_fingerprint, tool_version
 from .write import OutFile
 
@@ -116,6 +116,10 @@ def _build_all(options: Options) -> Result:
     # A spec not validated before means a cold run: black's worker is forked now, before the
     # validation child and the import of datamodel-code-generator (background.Worker).
     formatter = write.Formatter(options.cache, eager=bool(pending))
+    if pending and forking_enabled():
+        # Both openapi-spec-validator (its settings) and datamodel-code-generator import
+        # pydantic: once here, before the validation child is forked, rather than in each.
+        import pydantic.main  # noqa: F401
     validation: Background[None] | None = Background(_validate_all, pending) if pending else None
     try:
         contents, summary = _build_files(options, specs, formatter)
