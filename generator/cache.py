@@ -1,4 +1,4 @@
-"""Content-addressed cache for the slow, pure steps (validation, model generation, formatting).
+"""Content-addressed cache for the slow, pure steps (validation, model generation, black).
 
 Each entry is keyed by a hash of everything its output depends on: the input bytes, the tool's
 version and the generator source that sets the options. A hit therefore returns exactly what the

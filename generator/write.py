@@ -37,7 +37,7 @@ class OutFile:
     data: bytes | None = None
     source: str = ""  # what it was made from, for the header
     python: bool = False
-    # Hand-written source (overlays) is kept as written: the formatter is not run on it (it was the
+    # Hand-written source (overlays) is kept as written: black is not run on it (it is the
     # slowest step), only a syntax check; tests/generator/test_overlays.py keeps it formatted.
     verbatim: bool = False
 
@@ -175,7 +175,7 @@ class Formatter:
 
 
 def check_syntax(name: str, source: str) -> None:
-    """What the formatter's parser guarantees for the files it formats, for files copied verbatim."""
+    """What black's parser guaranteed for the files it formats, for files copied verbatim."""
     try:
         compile(source, name, "exec", dont_inherit=True)
     except SyntaxError as exc:
@@ -191,7 +191,7 @@ def render_files(
     generated = {rel: text for rel, text in python.items() if rel not in verbatim}
     formatter = formatter or Formatter(cache)
     try:
-        formatter.send(generated)  # ruff formats these while the overlays are checked
+        formatter.send(generated)  # black works on these while the overlays are checked
         for rel, text in verbatim.items():
             check_syntax(rel, text)
         formatted = formatter.format(generated)

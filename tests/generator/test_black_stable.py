@@ -1,5 +1,5 @@
-"""The generator formats with `ruff format` and black's settings (write.FORMAT_ARGS); the result
-must be what black would give, i.e. a fixed point of `black.format_str`, on every kind of spec."""
+"""The generator runs one black pass per module (write._black_once); the result must be what
+`black.format_str` (two passes) would give, i.e. a fixed point of it, on every kind of spec."""
 
 from __future__ import annotations
 
