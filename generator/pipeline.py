@@ -113,7 +113,9 @@ def _build_all(options: Options) -> Result:
         specs.append(load.load(options.a2a_spec))
     cache = options.cache
     pending = [s for s in specs if not cache.enabled or cache.get(_validation_key(s)) is None]
-    formatter = write.Formatter(options.cache)
+    # A spec not validated before means a cold run: black's worker is forked now, before the
+    # validation child and the import of datamodel-code-generator (background.Worker).
+    formatter = write.Formatter(options.cache, eager=bool(pending))
     if pending and forking_enabled():
         # Both openapi-spec-validator (its settings) and datamodel-code-generator import
         # pydantic: once here, before the validation child is forked, rather than in each.

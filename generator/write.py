@@ -1,5 +1,4 @@
-"""Headers, formatting (ruff's black-compatible formatter), and the atomic replacement of the
-output package.
+"""Headers, black, and the atomic replacement of the output package.
 
 The package is assembled in memory, formatted, written to a temporary directory next to the
 output and swapped in with renames only when everything succeeded: on any failure the previous
@@ -12,13 +11,13 @@ import fcntl
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .background import Worker
 from .cache import Cache, source_fingerprint, tool_version
 
 DEFAULT_PACKAGE = "inference_gateway"
@@ -50,55 +49,44 @@ def header(source: str) -> str:
 
 
 def black_mode() -> Any:
-    """The black settings generated modules and overlays are formatted to (the overlays' format
-    test and the generated modules' black-stability test use it; the generator runs ruff's
-    black-compatible formatter with the same settings: `FORMAT_ARGS`)."""
+    """The black settings of every generated module (and of the overlays' format test)."""
     from black.mode import Mode, TargetVersion
 
     return Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY39})
 
 
-# `ruff format` with black's settings above. It gives black's bytes on every module the tests
-# generate (tests/generator/test_black_stable.py) in milliseconds, where black's Python API
-# took most of a cold generation's CPU (importing it and formatting ~3,000 lines).
-FORMAT_ARGS = ("format", "--isolated", "--line-length", str(LINE_LENGTH), "--target-version", "py39")
-
-
 def python_source(f: OutFile) -> str:
-    """A Python file's text as the formatter sees it: header, blank line, body."""
+    """A Python file's text as black sees it: header, blank line, body."""
     return header(f.source) + "\n" + (f.text or "")
 
 
-def _format_key(source: str) -> str:
-    return Cache.key("ruff-format", tool_version("ruff"), source_fingerprint("write.py"), source)
+def _black_key(source: str) -> str:
+    return Cache.key("black", tool_version("black"), source_fingerprint("write.py"), source)
 
 
-def ruff_binary() -> str:
-    """The `ruff` executable of this environment (the `ruff` package), else one on PATH."""
-    try:
-        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
-
-        return str(find_ruff_bin())
-    except (ImportError, FileNotFoundError):
-        found = shutil.which("ruff")
-        if found is None:
-            raise WriteError("ruff is needed to format the generated code: pip install ruff") from None
-        return found
+def _warm_black() -> None:
+    """Import black in the worker while the parent imports datamodel-code-generator."""
+    _black_once()
+    black_mode()
 
 
 class Formatter:
-    """Formats the generated modules, each in its own `ruff format` process started as soon as
-    the module's text is known (`start`), so formatting overlaps the rest of the build;
-    `format` collects them. Results are cached by content, ruff version and this module's
-    source."""
+    """Black for the generated modules, in one worker (background.Worker).
 
-    def __init__(self, cache: Cache | None = None) -> None:
+    With `eager`, the worker is forked when the build starts, while the process is small, and
+    imports black while the parent generates the models; modules are sent to it as soon as
+    their text is known (`start`), so formatting overlaps the rest of the build. Otherwise
+    (a warm cache, where black usually has nothing to do) it is forked on the first cache
+    miss. Results are cached by content, black version and this module's source.
+    """
+
+    def __init__(self, cache: Cache | None = None, *, eager: bool = True) -> None:
         self.cache = cache or Cache(None)
-        self._jobs: dict[str, tuple[str, subprocess.Popen[bytes]]] = {}  # module -> (source, process)
-        self._binary: str | None = None
+        self._worker: Worker | None = Worker(_warm_black) if eager else None
+        self._jobs: dict[str, tuple[str, int]] = {}  # module -> (source sent, job index)
 
     def start(self, name: str, f: OutFile) -> None:
-        """Start formatting a module now; `format` collects it."""
+        """Send a module to black now; `format` collects it."""
         source = python_source(f)
         if self._cached(source) is None:
             self._submit(name, source)
@@ -106,72 +94,80 @@ class Formatter:
     def _cached(self, source: str) -> str | None:
         if not self.cache.enabled:
             return None
-        hit = self.cache.get(_format_key(source))
+        hit = self.cache.get(_black_key(source))
         return hit.decode("utf-8") if hit is not None else None
 
     def _submit(self, name: str, source: str) -> None:
-        if name in self._jobs:
-            self._finish(self._jobs.pop(name)[1])  # superseded
-        self._binary = self._binary or ruff_binary()
-        proc = subprocess.Popen(
-            [self._binary, *FORMAT_ARGS, "--stdin-filename", name, "-"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        self._jobs[name] = (source, proc)
-        assert proc.stdin is not None
-        try:
-            proc.stdin.write(source.encode("utf-8"))  # ruff reads it all before it writes
-            proc.stdin.close()
-        except BrokenPipeError:  # ruff exited early; format() reports its error
-            pass
+        if self._worker is None:
+            self._worker = Worker(_warm_black)
+        self._jobs[name] = (source, self._worker.submit(_black_all, {name: source}))
 
     def send(self, files: Mapping[str, str]) -> None:
-        """Start every module of `files` not cached or started yet; `format` collects them."""
+        """Send every module of `files` not cached or sent yet; `format` collects them."""
         for name, source in files.items():
             if (name not in self._jobs or self._jobs[name][0] != source) and self._cached(source) is None:
                 self._submit(name, source)
 
     def format(self, files: Mapping[str, str]) -> dict[str, str]:
-        """Format every module of `files` (ruff also rejects invalid syntax)."""
+        """Black every module of `files` once (it also rejects invalid syntax)."""
         self.send(files)
         out: dict[str, str] = {}
         for name, source in files.items():
             if name not in self._jobs:
                 hit = self._cached(source)
-                assert hit is not None  # send() started every module not cached
+                assert hit is not None  # send() submitted every module not cached
                 out[name] = hit
-        try:
-            for name in sorted(self._jobs):
-                source, proc = self._jobs[name]
-                code, stdout, stderr = self._finish(proc)
-                if code != 0:
-                    message = stderr.decode("utf-8", "replace").strip() or f"ruff exited with {code}"
-                    raise WriteError(f"{name}: generated code is not valid Python: {message}")
-                if name in files:
-                    out[name] = stdout.decode("utf-8")
-                    if self.cache.enabled:
-                        self.cache.put(_format_key(source), stdout)
-        finally:
-            self.close()
+        if self._worker is None:
+            return out
+        worker, self._worker = self._worker, None
+        results = worker.results()
+        for name, (source, index) in self._jobs.items():
+            if name in files and name not in out:
+                out[name] = results[index][name]
+                if self.cache.enabled:
+                    self.cache.put(_black_key(source), out[name].encode("utf-8"))
+        self._jobs.clear()
         return out
 
-    @staticmethod
-    def _finish(proc: subprocess.Popen[bytes]) -> tuple[int, bytes, bytes]:
-        assert proc.stdout is not None and proc.stderr is not None
-        stdout = proc.stdout.read()
-        stderr = proc.stderr.read()
-        proc.stdout.close()
-        proc.stderr.close()
-        return proc.wait(), stdout, stderr
-
     def close(self) -> None:
-        """Reap every process still running (after `format`, or when the build failed)."""
-        jobs, self._jobs = self._jobs, {}
-        for _, proc in jobs.values():
-            if proc.stdout is not None and not proc.stdout.closed:
-                self._finish(proc)
+        """Stop the worker, ignoring its results (the build failed)."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+        self._jobs.clear()
+
+
+def _black_once() -> Any:
+    """Black's single formatting pass.
+
+    `black.format_str` formats twice whenever the first pass changed anything (a workaround
+    for rare trailing-comma/optional-parenthesis interplay), which doubles the slowest step of
+    a cold generation. One pass gives the same bytes on every spec the tests generate
+    (tests/generator/test_black_stable.py checks that the output is a fixed point of
+    `format_str`); black releases without the private entry point get `format_str`.
+    """
+    try:
+        from black import _format_str_once
+
+        return _format_str_once
+    except ImportError:  # pragma: no cover - depends on the black release
+        from black import format_str
+
+        return format_str
+
+
+def _black_all(files: dict[str, str]) -> dict[str, str]:
+    from black.parsing import InvalidInput
+
+    format_once = _black_once()
+    mode = black_mode()
+    out: dict[str, str] = {}
+    for name, source in files.items():
+        try:
+            out[name] = format_once(source, mode=mode)
+        except InvalidInput as exc:
+            raise WriteError(f"{name}: generated code is not valid Python: {exc}") from exc
+    return out
 
 
 def check_syntax(name: str, source: str) -> None:
@@ -189,7 +185,7 @@ def render_files(
     python = {rel: python_source(f) for rel, f in files.items() if f.python and f.text is not None}
     verbatim = {rel: text for rel, text in python.items() if files[rel].verbatim}
     generated = {rel: text for rel, text in python.items() if rel not in verbatim}
-    formatter = formatter or Formatter(cache)
+    formatter = formatter or Formatter(cache, eager=False)
     try:
         formatter.send(generated)  # black works on these while the overlays are checked
         for rel, text in verbatim.items():

@@ -1,4 +1,4 @@
-"""Background steps (validation, the A2A models) in a forked child: same output, same errors."""
+"""Background steps (validation, half of black) in a forked child: same output, same errors."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.background import Background
+from generator.background import Background, Worker
 from generator.load import SpecError
 
 from .helpers import SPECS, run_cli, tree_bytes
@@ -51,3 +51,28 @@ def test_an_invalid_spec_reports_the_validation_error_with_forking_off(tmp_path:
         )
         assert result.returncode == 1
         assert "bad.yaml:6: at /paths/~1x/get/responses" in result.stderr, result.stderr
+
+
+def _big(size: int) -> str:
+    return "x" * size
+
+
+@pytest.mark.parametrize("mode", ["on", "off"])
+def test_worker_runs_jobs_in_order_and_raises_the_first_error(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IGW_GENERATOR_FORK", mode)
+    worker = Worker(lambda: None)
+    # Payloads larger than a pipe's default buffer both ways: neither side may block.
+    indexes = [worker.submit(_double, 4), worker.submit(_big, 300_000), worker.submit(_double, 5)]
+    assert indexes == [0, 1, 2]
+    assert worker.results() == [8, "x" * 300_000, 10]
+    failing = Worker()
+    failing.submit(_double, 1)
+    failing.submit(_fail, "y.yaml")
+    with pytest.raises(SpecError) as info:
+        failing.results()
+    assert str(info.value) == "y.yaml:7: at /paths: broken"
+    unused = Worker()
+    unused.submit(_double, 2)
+    unused.close()  # the parent failed: results are dropped, the child is reaped
