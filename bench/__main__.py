@@ -1,7 +1,8 @@
 """``python -m bench [import] [call] [stream] [generator] [--quick] [--json PATH]``.
 
 Runs the chosen benchmarks (all by default) in one go, prints one table of medians and ratios
-with each target marked met or MISSED, and writes the figures to bench/results/latest.json.
+with each target marked met or MISSED, and writes the figures to bench/results/latest.json
+(each benchmark's entry is replaced by its latest run; the others are kept).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         section.notes.append(f"({name} took {time.perf_counter() - t0:.0f} s)")
         sections.append(section)
         print(render([section]), flush=True)
-    report: Dict[str, object] = {
+    run_info = {
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "commit": _git_head(),
         "machine": {
@@ -94,14 +95,29 @@ def main(argv: Optional[List[str]] = None) -> int:
         },
         "quick": args.quick,
         "total_s": time.perf_counter() - started,
-        "sections": [s.as_dict() for s in sections],
     }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.json.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
-    tmp.replace(args.json)
-    print(f"\nwrote {args.json} ({report['total_s']:.0f} s in all)")
+    fresh = {name: {**run_info, **s.as_dict()} for name, s in zip(chosen, sections)}
+    _write_merged(args.json, fresh)
+    print(f"\nwrote {args.json} ({run_info['total_s']:.0f} s in all)")
     return 1 if any(s.title.endswith("FAILED") for s in sections) else 0
+
+
+def _write_merged(path: Path, fresh: Dict[str, Dict[str, object]]) -> None:
+    """Replace the benchmarks just run in ``path`` and keep the others' last figures, so that
+    running one benchmark does not erase the rest. Written atomically (tmp file + rename)."""
+    try:
+        kept = json.loads(path.read_text()).get("benchmarks", {})
+    except (OSError, ValueError, AttributeError):
+        kept = {}
+    merged = {
+        name: fresh.get(name, kept.get(name))
+        for name in BENCHMARKS
+        if name in fresh or name in kept
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"benchmarks": merged}, indent=1, ensure_ascii=False) + "\n")
+    tmp.replace(path)
 
 
 def _git_head() -> str:
