@@ -3,9 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Dict, List, Literal, Optional, Union
+from typing import Annotated, Any, Dict, List, Literal, Optional, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+_RootT = TypeVar("_RootT")
+
+
+class _DeferredRootModel(RootModel[_RootT]):
+    """`RootModel` whose subclasses build their validators on first use, not at import.
+
+    Needed besides `defer_build` on each class: `RootModel[X]` itself is a new class,
+    built at once unless its base defers.
+    """
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class A2AAgentCapabilities(BaseModel):
@@ -16,6 +28,7 @@ class A2AAgentCapabilities(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     streaming: Optional[bool] = None
     """
@@ -41,6 +54,7 @@ class A2AAgentCard(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str
     """
@@ -85,6 +99,7 @@ class A2AAgentSkill(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     """
@@ -116,6 +131,7 @@ class ChatCompletionChoice(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     index: int
     """
@@ -140,6 +156,7 @@ class ChatCompletionChoiceLogprobs(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     content: Optional[List[ChatCompletionTokenLogprob]] = None
     """
@@ -159,6 +176,7 @@ class ChatCompletionMessageToolCall(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     """
@@ -180,6 +198,7 @@ class ChatCompletionMessageToolCallChunk(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     index: int
     """
@@ -211,6 +230,7 @@ class ChatCompletionMessageToolCallChunkFunction(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: Optional[str] = None
     """
@@ -230,6 +250,7 @@ class ChatCompletionMessageToolCallFunction(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str
     """
@@ -251,6 +272,7 @@ class ChatCompletionStreamChoice(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     index: int
     """
@@ -275,6 +297,7 @@ class ChatCompletionStreamChoiceLogprobs(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     content: Optional[List[ChatCompletionTokenLogprob]] = None
     """
@@ -294,6 +317,7 @@ class ChatCompletionStreamOptions(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     include_usage: Optional[bool] = None
     """
@@ -311,6 +335,7 @@ class ChatCompletionStreamResponseDelta(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     role: Optional[MessageRole] = None
     """
@@ -346,6 +371,7 @@ class ChatCompletionTokenLogprob(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     token: str
     """
@@ -373,6 +399,7 @@ class ChatCompletionTokenLogprobTopLogprobsItem(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     token: str
     """
@@ -396,12 +423,13 @@ class ChatCompletionTool(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: ChatCompletionToolType
     function: FunctionObject
 
 
-class ChatCompletionToolType(RootModel[Literal["function"]]):
+class ChatCompletionToolType(_DeferredRootModel[Literal["function"]]):
     root: Literal["function"]
     """
     The type of a tool; only `function` is supported.
@@ -416,6 +444,7 @@ class CompletionUsage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     prompt_tokens: int
     """
@@ -439,6 +468,7 @@ class CreateChatCompletionRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     model: str
     """
@@ -485,6 +515,7 @@ class CreateChatCompletionResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     """
@@ -524,6 +555,7 @@ class CreateChatCompletionStreamResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     """
@@ -563,6 +595,7 @@ class Endpoints(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     models: Optional[str] = None
     """
@@ -582,6 +615,7 @@ class Error(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     error: Optional[str] = None
     """
@@ -590,7 +624,7 @@ class Error(BaseModel):
 
 
 class FinishReason(
-    RootModel[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]]
+    _DeferredRootModel[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]]
 ):
     root: Literal["stop", "length", "tool_calls", "content_filter", "function_call"]
     """
@@ -609,6 +643,7 @@ class FunctionObject(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str
     """
@@ -636,6 +671,7 @@ class FunctionParameters(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Optional[str] = None
     """
@@ -659,6 +695,7 @@ class Google(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     thought_signature: Optional[str] = None
     """
@@ -676,6 +713,7 @@ class ImageContentPart(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Literal["image_url"]
     """
@@ -692,6 +730,7 @@ class ImageURL(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     url: str
     """
@@ -711,6 +750,7 @@ class ListAgentsResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     object: Optional[str] = None
     """
@@ -730,6 +770,7 @@ class ListModelsResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     object: str
     """
@@ -753,6 +794,7 @@ class ListToolsResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     object: Optional[str] = None
     """
@@ -772,6 +814,7 @@ class MCPTool(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str
     """
@@ -799,6 +842,7 @@ class Message(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     role: MessageRole
     content: Optional[MessageContent] = None
@@ -823,7 +867,7 @@ class Message(BaseModel):
     """
 
 
-class MessageRole(RootModel[Literal["system", "user", "assistant", "tool"]]):
+class MessageRole(_DeferredRootModel[Literal["system", "user", "assistant", "tool"]]):
     root: Literal["system", "user", "assistant", "tool"]
     """
     Who authored a message.
@@ -838,6 +882,7 @@ class Model(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     """
@@ -862,7 +907,7 @@ class Model(BaseModel):
 
 
 class Provider(
-    RootModel[
+    _DeferredRootModel[
         Literal[
             "ollama",
             "groq",
@@ -894,7 +939,7 @@ class Provider(
     """
 
 
-class ProviderAuthType(RootModel[Literal["bearer", "x-header", "none"]]):
+class ProviderAuthType(_DeferredRootModel[Literal["bearer", "x-header", "none"]]):
     root: Literal["bearer", "x-header", "none"]
     """
     How the gateway authenticates to a provider: `bearer` (Authorization header),
@@ -911,6 +956,7 @@ class ProviderRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
 
 
@@ -922,6 +968,7 @@ class ProviderSpecificResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
 
 
@@ -935,6 +982,7 @@ class SSEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     event: Optional[
         Literal[
@@ -972,6 +1020,7 @@ class TextContentPart(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Literal["text"]
     """
@@ -983,14 +1032,14 @@ class TextContentPart(BaseModel):
     """
 
 
-class ContentPart(RootModel[Union[TextContentPart, ImageContentPart]]):
+class ContentPart(_DeferredRootModel[Union[TextContentPart, ImageContentPart]]):
     root: Annotated[Union[TextContentPart, ImageContentPart], Field(discriminator="type")]
     """
     One part of a multimodal message, told apart by `type`.
     """
 
 
-class MessageContent(RootModel[Union[str, List[ContentPart]]]):
+class MessageContent(_DeferredRootModel[Union[str, List[ContentPart]]]):
     root: Union[str, List[ContentPart]]
     """
     A message's content, either plain text or a list of multimodal parts.
@@ -1008,6 +1057,7 @@ class ToolCallExtraContent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     google: Optional[Google] = None
     type: Optional[str] = None

@@ -3,15 +3,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Dict, List, Literal, Optional, Union
+from typing import Annotated, Any, Dict, List, Literal, Optional, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+_RootT = TypeVar("_RootT")
+
+
+class _DeferredRootModel(RootModel[_RootT]):
+    """`RootModel` whose subclasses build their validators on first use, not at import.
+
+    Needed besides `defer_build` on each class: `RootModel[X]` itself is a new class,
+    built at once unless its base defers.
+    """
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class AgentCapabilities(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     streaming: Optional[bool] = None
     pushNotifications: Optional[bool] = None
@@ -37,6 +50,7 @@ class AgentCard(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     name: str
     description: Optional[str] = None
@@ -91,6 +105,7 @@ class AgentCardSignature(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     protected: Optional[str] = None
     signature: Optional[str] = None
@@ -101,6 +116,7 @@ class AgentExtension(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     uri: Optional[str] = None
     description: Optional[str] = None
@@ -112,6 +128,7 @@ class AgentInterface(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     url: str
     protocolBinding: Optional[str] = None
@@ -133,6 +150,7 @@ class AgentProvider(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     organization: Optional[str] = None
     url: Optional[str] = None
@@ -142,6 +160,7 @@ class AgentSkill(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     name: str
@@ -158,6 +177,7 @@ class Artifact(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     artifactId: str
     name: Optional[str] = None
@@ -171,6 +191,7 @@ class AuthenticationInfo(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     scheme: Optional[str] = None
     """
@@ -187,6 +208,7 @@ class ErrorInfo(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     field_type: Annotated[Optional[str], Field(alias="@type")] = None
     reason: Optional[str] = None
@@ -201,6 +223,7 @@ class GetTaskRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     tenant: Optional[str] = None
     id: str
@@ -211,6 +234,7 @@ class JSONRPCError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     code: int
     """
@@ -232,13 +256,14 @@ class JSONRPCErrorResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     jsonrpc: Literal["2.0"]
     id: Optional[JSONRPCId] = None
     error: JSONRPCError
 
 
-class JSONRPCId(RootModel[Optional[Union[str, int]]]):
+class JSONRPCId(_DeferredRootModel[Optional[Union[str, int]]]):
     root: Optional[Union[str, int]]
     """
     Request id; the response must echo it.
@@ -249,6 +274,7 @@ class JSONRPCRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     jsonrpc: Literal["2.0"]
     id: Optional[JSONRPCId] = None
@@ -260,6 +286,7 @@ class JSONRPCSuccessResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     jsonrpc: Literal["2.0"]
     id: Optional[JSONRPCId] = None
@@ -269,7 +296,7 @@ class JSONRPCSuccessResponse(BaseModel):
     """
 
 
-class JSONRPCResponse(RootModel[Union[JSONRPCErrorResponse, JSONRPCSuccessResponse]]):
+class JSONRPCResponse(_DeferredRootModel[Union[JSONRPCErrorResponse, JSONRPCSuccessResponse]]):
     root: Union[JSONRPCErrorResponse, JSONRPCSuccessResponse]
 
 
@@ -277,6 +304,7 @@ class ListTaskPushNotificationConfigsResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     configs: Optional[List[TaskPushNotificationConfig]] = None
     nextPageToken: Optional[str] = None
@@ -286,6 +314,7 @@ class ListTasksRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     tenant: Optional[str] = None
     contextId: Optional[str] = None
@@ -313,6 +342,7 @@ class ListTasksResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     tasks: Optional[List[Task]] = None
     nextPageToken: Optional[str] = None
@@ -324,6 +354,7 @@ class Message(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     messageId: str
     contextId: Optional[str] = None
@@ -345,6 +376,7 @@ class Part(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     text: Optional[str] = None
     raw: Optional[str] = None
@@ -378,6 +410,7 @@ class SecurityScheme(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     type: Optional[str] = None
     description: Optional[str] = None
@@ -396,6 +429,7 @@ class SendMessageConfiguration(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     acceptedOutputModes: Optional[List[str]] = None
     taskPushNotificationConfig: Optional[TaskPushNotificationConfig] = None
@@ -414,6 +448,7 @@ class SendMessageRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     tenant: Optional[str] = None
     message: Message
@@ -429,6 +464,7 @@ class SendMessageResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     task: Optional[Task] = None
     message: Optional[Message] = None
@@ -442,6 +478,7 @@ class StreamResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     task: Optional[Task] = None
     message: Optional[Message] = None
@@ -453,6 +490,7 @@ class Task(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: str
     contextId: Optional[str] = None
@@ -466,6 +504,7 @@ class TaskArtifactUpdateEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     taskId: str
     contextId: Optional[str] = None
@@ -483,6 +522,7 @@ class TaskIdRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     tenant: Optional[str] = None
     id: str
@@ -497,6 +537,7 @@ class TaskPushNotificationConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     tenant: Optional[str] = None
     id: Optional[str] = None
@@ -510,6 +551,7 @@ class TaskStatus(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     state: Literal[
         "TASK_STATE_UNSPECIFIED",
@@ -538,6 +580,7 @@ class TaskStatusUpdateEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     taskId: str
     contextId: Optional[str] = None
@@ -553,6 +596,7 @@ class V03Artifact(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     artifactId: str
     name: Optional[str] = None
@@ -566,6 +610,7 @@ class V03DataPart(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     kind: Literal["data"]
     data: Dict[str, Any]
@@ -576,6 +621,7 @@ class V03FilePart(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     kind: Literal["file"]
     file: Union[V03FileWithBytes, V03FileWithUri]
@@ -586,6 +632,7 @@ class V03FileWithBytes(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     bytes: str
     """
@@ -599,6 +646,7 @@ class V03FileWithUri(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     uri: str
     mimeType: Optional[str] = None
@@ -609,6 +657,7 @@ class V03Message(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     kind: Literal["message"]
     messageId: str
@@ -625,6 +674,7 @@ class V03MessageSendConfiguration(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     acceptedOutputModes: Optional[List[str]] = None
     blocking: Optional[bool] = None
@@ -636,6 +686,7 @@ class V03PushNotificationAuthenticationInfo(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     schemes: List[str]
     credentials: Optional[str] = None
@@ -645,6 +696,7 @@ class V03PushNotificationConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     id: Optional[str] = None
     url: str
@@ -656,6 +708,7 @@ class V03Task(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     kind: Literal["task"]
     id: str
@@ -670,6 +723,7 @@ class V03TaskArtifactUpdateEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     kind: Literal["artifact-update"]
     taskId: str
@@ -688,6 +742,7 @@ class V03TaskPushNotificationConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     taskId: str
     pushNotificationConfig: V03PushNotificationConfig
@@ -697,6 +752,7 @@ class V03TaskStatus(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     state: Literal[
         "submitted",
@@ -717,6 +773,7 @@ class V03TaskStatusUpdateEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     kind: Literal["status-update"]
     taskId: str
@@ -727,7 +784,9 @@ class V03TaskStatusUpdateEvent(BaseModel):
 
 
 class V03StreamEvent(
-    RootModel[Union[V03Task, V03Message, V03TaskStatusUpdateEvent, V03TaskArtifactUpdateEvent]]
+    _DeferredRootModel[
+        Union[V03Task, V03Message, V03TaskStatusUpdateEvent, V03TaskArtifactUpdateEvent]
+    ]
 ):
     root: Union[V03Task, V03Message, V03TaskStatusUpdateEvent, V03TaskArtifactUpdateEvent]
     """
@@ -739,11 +798,12 @@ class V03TextPart(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
+        defer_build=True,
     )
     kind: Literal["text"]
     text: str
     metadata: Optional[Dict[str, Any]] = None
 
 
-class V03Part(RootModel[Union[V03TextPart, V03FilePart, V03DataPart]]):
+class V03Part(_DeferredRootModel[Union[V03TextPart, V03FilePart, V03DataPart]]):
     root: Union[V03TextPart, V03FilePart, V03DataPart]
