@@ -106,92 +106,10 @@ def consume_ours_raw(url: str) -> Consume:
     return consume
 
 
-def stdlib_transport() -> Any:
-    """A minimal httpx transport over ``http.client`` (plain HTTP, keep-alive, no proxies or
-    TLS options): a measurement, not a product. In the per-event framing most of a stream's cost
-    is h11's per-HTTP-chunk work (~6 us a chunk); ``http.client`` decodes chunked bodies in large
-    reads. This shows what the SDK's streams would cost on such a transport."""
-    import http.client
-    import threading
-
-    import httpx
-
-    class Body(httpx.SyncByteStream):
-        def __init__(self, response: Any, release: Callable[[bool], None]) -> None:
-            self._response, self._release = response, release
-
-        def __iter__(self) -> Any:
-            read1 = self._response.read1
-            while True:
-                data = read1(65536)
-                if not data:
-                    return
-                yield data
-
-        def close(self) -> None:
-            complete = self._response.isclosed()
-            self._response.close()
-            self._release(complete)
-
-    class Transport(httpx.BaseTransport):
-        def __init__(self) -> None:
-            self._idle: Dict[Tuple[str, int], List[Any]] = {}
-            self._lock = threading.Lock()
-
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            key = (request.url.host, request.url.port or 80)
-            with self._lock:
-                idle = self._idle.setdefault(key, [])
-                conn = idle.pop() if idle else http.client.HTTPConnection(*key, timeout=120)
-            conn.putrequest(
-                request.method, request.url.raw_path.decode(), skip_host=True,
-                skip_accept_encoding=True,
-            )
-            for name, value in request.headers.raw:
-                conn.putheader(name.decode(), value.decode())
-            conn.endheaders(request.read())
-            response = conn.getresponse()
-
-            def release(complete: bool) -> None:
-                if complete:
-                    with self._lock:
-                        self._idle.setdefault(key, []).append(conn)
-                else:
-                    conn.close()
-
-            headers = [(k, v) for k, v in response.getheaders() if k.lower() != "transfer-encoding"]
-            return httpx.Response(response.status, headers=headers, stream=Body(response, release))
-
-    return Transport()
-
-
-def consume_ours_stdlib(url: str) -> Consume:
-    """Ours (typed, accumulated) on :func:`stdlib_transport` instead of httpx's h11 transport."""
-    import httpx
-    from inference_gateway import InferenceGatewayClient, Message
-
-    http = httpx.Client(transport=stdlib_transport(), timeout=120)
-    client = InferenceGatewayClient(url, timeout=120, http_client=http)
-    messages = [Message(**m) for m in MESSAGES]
-
-    def consume(n_chunks: int) -> Tuple[int, int]:
-        chunks = chars = 0
-        with client.stream_chat_completion(model=_model(n_chunks), messages=messages) as stream:
-            for chunk in stream:
-                chunks += 1
-                if chunk.choices and chunk.choices[0].delta.content:
-                    chars += len(chunk.choices[0].delta.content)
-            stream.get_final_completion()
-        return chunks, chars
-
-    return consume
-
-
 CONTENDERS: Dict[str, Callable[[str], Consume]] = {
     "floor": consume_floor,
     "ours": consume_ours,
     "ours_raw_events": consume_ours_raw,
-    "ours_stdlib_transport": consume_ours_stdlib,
 }
 
 
@@ -258,9 +176,7 @@ def run(n_chunks: int = 20_000, reps: int = 7, memory: bool = True) -> Dict[str,
     result: Dict[str, Any] = {"n_chunks": n_chunks, "reps": reps}
     for framing, write_size in FRAMINGS.items():
         with bench_server(write_size=write_size, preload=[n_chunks]) as url:
-            consumers = make_consumers(
-                url, ("floor", "ours", "ours_raw_events", "ours_stdlib_transport")
-            )
+            consumers = make_consumers(url, ("floor", "ours", "ours_raw_events"))
             wall = time_alternating(consumers, n_chunks, reps)
             cpu = time_alternating(consumers, n_chunks, reps, clock=time.process_time)
             medians = {name: median(values) for name, values in wall.items()}
@@ -271,7 +187,6 @@ def run(n_chunks: int = 20_000, reps: int = 7, memory: bool = True) -> Dict[str,
                 "raw_events_over_floor": medians["ours_raw_events"] / medians["floor"],
                 "cpu_median_s": cpu_medians,
                 "cpu_ours_over_floor": cpu_medians["ours"] / cpu_medians["floor"],
-                "stdlib_transport_over_floor": medians["ours_stdlib_transport"] / medians["floor"],
                 "samples_s": wall,
             }
     if memory:
