@@ -5,11 +5,6 @@ annotations (no `X | Y`), enums as `Literal` (top-level ones become `RootModel[L
 field descriptions as attribute docstrings, aliases for wire names that are not identifiers,
 population by field name, unknown fields kept (`extra="allow"`) so responses from newer gateways
 round-trip, and no timestamp. Formatting happens once, later, in write.py.
-
-Every model also gets `defer_build=True` (`defer_pydantic_builds`): building the validators of
-~90 classes at import was a quarter of the package's import time; pydantic builds each one on
-its first validation or serialisation instead. datamodel-code-generator has no option for it
-(its template `config` data drops keys it does not know), so it is added to the output's AST.
 """
 
 from __future__ import annotations
@@ -142,110 +137,14 @@ def _run_datamodel_codegen(model_spec: dict[str, Any], source_name: str) -> Mode
     lines = result.splitlines()
     while lines and (lines[0].startswith(_DCG_HEADER_PREFIX) or lines[0].startswith("#   ")):
         lines.pop(0)
-    source = defer_pydantic_builds("\n".join(lines).lstrip("\n") + "\n")
+    source = "\n".join(lines).lstrip("\n") + "\n"
     return ModelsModule(source=source, classes=_class_kinds(source))
-
-
-_DEFERRED_ROOT = "_DeferredRootModel"
-_DEFERRED_ROOT_SOURCE = f"""
-
-_RootT = TypeVar("_RootT")
-
-
-class {_DEFERRED_ROOT}(RootModel[_RootT]):
-    \"\"\"`RootModel` whose subclasses build their validators on first use, not at import.
-
-    Needed besides `defer_build` on each class: `RootModel[X]` itself is a new class,
-    built at once unless its base defers.
-    \"\"\"
-
-    model_config = ConfigDict(defer_build=True)
-"""
-_Edit = tuple[int, int, str]  # (first line, end line, replacement text); 0-based, end exclusive
-
-
-def defer_pydantic_builds(source: str) -> str:
-    """`source` with every pydantic model deferring its build (`defer_build=True`).
-
-    Classes deriving directly from `BaseModel` get `defer_build=True` in their `model_config`
-    (added after the docstring if there is none); classes deriving from `RootModel[X]` derive
-    from `_DeferredRootModel[X]` instead, defined once after the imports. Subclasses of either
-    inherit the config. Only those statements change: each is replaced by its edited AST
-    (the formatter runs later). Idempotent.
-    """
-    tree = ast.parse(source)
-    edits: list[_Edit] = []
-    lines = source.splitlines(keepends=True)
-    roots = 0
-    for node in tree.body:
-        if not isinstance(node, ast.ClassDef) or node.name == _DEFERRED_ROOT:
-            continue
-        for base in node.bases:
-            name = base.value if isinstance(base, ast.Subscript) else base
-            if isinstance(name, ast.Name) and name.id == "BaseModel":
-                if (edit := _config_edit(node)) is not None:
-                    edits.append(edit)
-            elif isinstance(name, ast.Name) and name.id == "RootModel":
-                line = lines[name.lineno - 1]
-                edits.append((name.lineno - 1, name.lineno, line[: name.col_offset] + _DEFERRED_ROOT + line[name.end_col_offset :]))
-                roots += 1
-    if not edits:
-        return source
-    imports = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.level == 0]
-    edits += _add_names(imports, "pydantic", ["ConfigDict"])
-    defined = any(isinstance(n, ast.ClassDef) and n.name == _DEFERRED_ROOT for n in tree.body)
-    if roots and not defined:
-        edits += _add_names(imports, "typing", ["TypeVar"])
-        last_import = max(n.end_lineno or n.lineno for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom)))
-        edits.append((last_import, last_import, _DEFERRED_ROOT_SOURCE))
-    for first, end, text in sorted(edits, reverse=True):
-        lines[first:end] = [text]
-    return "".join(lines)
-
-
-def _add_names(imports: list[ast.ImportFrom], module: str, names: list[str]) -> list[_Edit]:
-    """The edit that makes `from <module> import ...` import `names` too (none if it does)."""
-    node = next((n for n in imports if n.module == module), None)
-    if node is None:
-        # datamodel-code-generator imports pydantic (and typing) for any model it writes.
-        raise ValueError(f"models module has no `from {module} import ...` to extend with {names}")
-    have = {alias.name for alias in node.names if alias.asname is None}
-    missing = [name for name in names if name not in have]
-    if not missing:
-        return []
-    node.names = sorted([*node.names, *(ast.alias(name=name) for name in missing)], key=lambda a: a.name)
-    return [_replace(node, ast.unparse(node))]
-
-
-def _config_edit(cls: ast.ClassDef) -> _Edit | None:
-    for stmt in cls.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "model_config" for t in stmt.targets):
-            call = stmt.value
-            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "ConfigDict"):
-                raise ValueError(f"class {cls.name}: model_config is not a `ConfigDict(...)` call")
-            if call.args or any(k.arg is None for k in call.keywords):
-                raise ValueError(f"class {cls.name}: model_config has positional or ** arguments")
-            if any(k.arg == "defer_build" for k in call.keywords):
-                return None  # already deferred (or deliberately not): leave it as it is
-            call.keywords.append(ast.keyword(arg="defer_build", value=ast.Constant(True)))
-            # One argument a line with a trailing comma, as datamodel-code-generator writes it.
-            indent = " " * stmt.col_offset
-            arguments = "".join(f"{indent}    {ast.unparse(k)},\n" for k in call.keywords)
-            return _replace(stmt, f"{indent}model_config = ConfigDict(\n{arguments}{indent})")
-    first = cls.body[0]
-    docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
-    at = (first.end_lineno or first.lineno) if docstring else first.lineno - 1
-    return at, at, " " * first.col_offset + "model_config = ConfigDict(defer_build=True)\n"
-
-
-def _replace(stmt: ast.stmt, text: str) -> _Edit:
-    return stmt.lineno - 1, stmt.end_lineno or stmt.lineno, text + "\n"
 
 
 def _class_kinds(source: str) -> dict[str, ClassKind]:
     kinds: dict[str, ClassKind] = {}
     for node in ast.parse(source).body:
-        if isinstance(node, ast.ClassDef) and node.name != _DEFERRED_ROOT:  # a base, not a schema
+        if isinstance(node, ast.ClassDef):
             bases = [ast.unparse(b) for b in node.bases]
-            kinds[node.name] = "root" if any(b.startswith(("RootModel", _DEFERRED_ROOT)) for b in bases) else "model"
+            kinds[node.name] = "root" if any(b.startswith("RootModel") for b in bases) else "model"
     return kinds

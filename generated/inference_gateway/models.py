@@ -3,21 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Dict, List, Literal, Optional, TypeVar, Union
+from typing import Annotated, Any, Dict, List, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
-
-_RootT = TypeVar("_RootT")
-
-
-class _DeferredRootModel(RootModel[_RootT]):
-    """`RootModel` whose subclasses build their validators on first use, not at import.
-
-    Needed besides `defer_build` on each class: `RootModel[X]` itself is a new class,
-    built at once unless its base defers.
-    """
-
-    model_config = ConfigDict(defer_build=True)
 
 
 class A2AAgentCapabilities(BaseModel):
@@ -28,7 +16,6 @@ class A2AAgentCapabilities(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     streaming: Optional[bool] = None
     """
@@ -54,7 +41,6 @@ class A2AAgentCard(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     name: str
     """
@@ -99,7 +85,6 @@ class A2AAgentSkill(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     id: str
     """
@@ -131,7 +116,6 @@ class ChatCompletionChoice(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     index: int
     """
@@ -156,7 +140,6 @@ class ChatCompletionChoiceLogprobs(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     content: Optional[List[ChatCompletionTokenLogprob]] = None
     """
@@ -176,7 +159,6 @@ class ChatCompletionMessageToolCall(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     id: str
     """
@@ -198,7 +180,6 @@ class ChatCompletionMessageToolCallChunk(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     index: int
     """
@@ -230,7 +211,6 @@ class ChatCompletionMessageToolCallChunkFunction(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     name: Optional[str] = None
     """
@@ -250,7 +230,6 @@ class ChatCompletionMessageToolCallFunction(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     name: str
     """
@@ -272,7 +251,6 @@ class ChatCompletionStreamChoice(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     index: int
     """
@@ -297,7 +275,6 @@ class ChatCompletionStreamChoiceLogprobs(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     content: Optional[List[ChatCompletionTokenLogprob]] = None
     """
@@ -317,7 +294,6 @@ class ChatCompletionStreamOptions(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     include_usage: Optional[bool] = None
     """
@@ -335,7 +311,6 @@ class ChatCompletionStreamResponseDelta(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     role: Optional[MessageRole] = None
     """
@@ -371,7 +346,6 @@ class ChatCompletionTokenLogprob(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     token: str
     """
@@ -399,7 +373,6 @@ class ChatCompletionTokenLogprobTopLogprobsItem(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     token: str
     """
@@ -423,13 +396,12 @@ class ChatCompletionTool(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     type: ChatCompletionToolType
     function: FunctionObject
 
 
-class ChatCompletionToolType(_DeferredRootModel[Literal["function"]]):
+class ChatCompletionToolType(RootModel[Literal["function"]]):
     root: Literal["function"]
     """
     The type of a tool; only `function` is supported.
@@ -444,7 +416,6 @@ class CompletionUsage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     prompt_tokens: int
     """
@@ -468,7 +439,6 @@ class CreateChatCompletionRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     model: str
     """
@@ -515,7 +485,6 @@ class CreateChatCompletionResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     id: str
     """
@@ -555,7 +524,6 @@ class CreateChatCompletionStreamResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     id: str
     """
@@ -595,7 +563,6 @@ class Endpoints(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     models: Optional[str] = None
     """
@@ -615,7 +582,6 @@ class Error(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     error: Optional[str] = None
     """
@@ -624,7 +590,7 @@ class Error(BaseModel):
 
 
 class FinishReason(
-    _DeferredRootModel[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]]
+    RootModel[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]]
 ):
     root: Literal["stop", "length", "tool_calls", "content_filter", "function_call"]
     """
@@ -643,7 +609,6 @@ class FunctionObject(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     name: str
     """
@@ -671,7 +636,6 @@ class FunctionParameters(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     type: Optional[str] = None
     """
@@ -695,7 +659,6 @@ class Google(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     thought_signature: Optional[str] = None
     """
@@ -713,7 +676,6 @@ class ImageContentPart(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     type: Literal["image_url"]
     """
@@ -730,7 +692,6 @@ class ImageURL(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     url: str
     """
@@ -750,7 +711,6 @@ class ListAgentsResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     object: Optional[str] = None
     """
@@ -770,7 +730,6 @@ class ListModelsResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     object: str
     """
@@ -794,7 +753,6 @@ class ListToolsResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     object: Optional[str] = None
     """
@@ -814,7 +772,6 @@ class MCPTool(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     name: str
     """
@@ -842,7 +799,6 @@ class Message(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     role: MessageRole
     content: Optional[MessageContent] = None
@@ -867,7 +823,7 @@ class Message(BaseModel):
     """
 
 
-class MessageRole(_DeferredRootModel[Literal["system", "user", "assistant", "tool"]]):
+class MessageRole(RootModel[Literal["system", "user", "assistant", "tool"]]):
     root: Literal["system", "user", "assistant", "tool"]
     """
     Who authored a message.
@@ -882,7 +838,6 @@ class Model(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     id: str
     """
@@ -907,7 +862,7 @@ class Model(BaseModel):
 
 
 class Provider(
-    _DeferredRootModel[
+    RootModel[
         Literal[
             "ollama",
             "groq",
@@ -939,7 +894,7 @@ class Provider(
     """
 
 
-class ProviderAuthType(_DeferredRootModel[Literal["bearer", "x-header", "none"]]):
+class ProviderAuthType(RootModel[Literal["bearer", "x-header", "none"]]):
     root: Literal["bearer", "x-header", "none"]
     """
     How the gateway authenticates to a provider: `bearer` (Authorization header),
@@ -956,7 +911,6 @@ class ProviderRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
 
 
@@ -968,7 +922,6 @@ class ProviderSpecificResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
 
 
@@ -982,7 +935,6 @@ class SSEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     event: Optional[
         Literal[
@@ -1020,7 +972,6 @@ class TextContentPart(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     type: Literal["text"]
     """
@@ -1032,14 +983,14 @@ class TextContentPart(BaseModel):
     """
 
 
-class ContentPart(_DeferredRootModel[Union[TextContentPart, ImageContentPart]]):
+class ContentPart(RootModel[Union[TextContentPart, ImageContentPart]]):
     root: Annotated[Union[TextContentPart, ImageContentPart], Field(discriminator="type")]
     """
     One part of a multimodal message, told apart by `type`.
     """
 
 
-class MessageContent(_DeferredRootModel[Union[str, List[ContentPart]]]):
+class MessageContent(RootModel[Union[str, List[ContentPart]]]):
     root: Union[str, List[ContentPart]]
     """
     A message's content, either plain text or a list of multimodal parts.
@@ -1057,7 +1008,6 @@ class ToolCallExtraContent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     google: Optional[Google] = None
     type: Optional[str] = None

@@ -3,28 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Dict, List, Literal, Optional, TypeVar, Union
+from typing import Annotated, Any, Dict, List, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
-
-_RootT = TypeVar("_RootT")
-
-
-class _DeferredRootModel(RootModel[_RootT]):
-    """`RootModel` whose subclasses build their validators on first use, not at import.
-
-    Needed besides `defer_build` on each class: `RootModel[X]` itself is a new class,
-    built at once unless its base defers.
-    """
-
-    model_config = ConfigDict(defer_build=True)
 
 
 class AgentCapabilities(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     streaming: Optional[bool] = None
     pushNotifications: Optional[bool] = None
@@ -50,7 +37,6 @@ class AgentCard(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     name: str
     description: Optional[str] = None
@@ -105,7 +91,6 @@ class AgentCardSignature(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     protected: Optional[str] = None
     signature: Optional[str] = None
@@ -116,7 +101,6 @@ class AgentExtension(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     uri: Optional[str] = None
     description: Optional[str] = None
@@ -128,7 +112,6 @@ class AgentInterface(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     url: str
     protocolBinding: Optional[str] = None
@@ -150,7 +133,6 @@ class AgentProvider(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     organization: Optional[str] = None
     url: Optional[str] = None
@@ -160,7 +142,6 @@ class AgentSkill(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     id: str
     name: str
@@ -177,7 +158,6 @@ class Artifact(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     artifactId: str
     name: Optional[str] = None
@@ -191,7 +171,6 @@ class AuthenticationInfo(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     scheme: Optional[str] = None
     """
@@ -208,7 +187,6 @@ class ErrorInfo(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     field_type: Annotated[Optional[str], Field(alias="@type")] = None
     reason: Optional[str] = None
@@ -223,7 +201,6 @@ class GetTaskRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     tenant: Optional[str] = None
     id: str
@@ -234,7 +211,6 @@ class JSONRPCError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     code: int
     """
@@ -256,14 +232,13 @@ class JSONRPCErrorResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     jsonrpc: Literal["2.0"]
     id: Optional[JSONRPCId] = None
     error: JSONRPCError
 
 
-class JSONRPCId(_DeferredRootModel[Optional[Union[str, int]]]):
+class JSONRPCId(RootModel[Optional[Union[str, int]]]):
     root: Optional[Union[str, int]]
     """
     Request id; the response must echo it.
@@ -274,7 +249,6 @@ class JSONRPCRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     jsonrpc: Literal["2.0"]
     id: Optional[JSONRPCId] = None
@@ -286,7 +260,6 @@ class JSONRPCSuccessResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     jsonrpc: Literal["2.0"]
     id: Optional[JSONRPCId] = None
@@ -296,7 +269,7 @@ class JSONRPCSuccessResponse(BaseModel):
     """
 
 
-class JSONRPCResponse(_DeferredRootModel[Union[JSONRPCErrorResponse, JSONRPCSuccessResponse]]):
+class JSONRPCResponse(RootModel[Union[JSONRPCErrorResponse, JSONRPCSuccessResponse]]):
     root: Union[JSONRPCErrorResponse, JSONRPCSuccessResponse]
 
 
@@ -304,7 +277,6 @@ class ListTaskPushNotificationConfigsResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     configs: Optional[List[TaskPushNotificationConfig]] = None
     nextPageToken: Optional[str] = None
@@ -314,7 +286,6 @@ class ListTasksRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     tenant: Optional[str] = None
     contextId: Optional[str] = None
@@ -342,7 +313,6 @@ class ListTasksResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     tasks: Optional[List[Task]] = None
     nextPageToken: Optional[str] = None
@@ -354,7 +324,6 @@ class Message(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     messageId: str
     contextId: Optional[str] = None
@@ -376,7 +345,6 @@ class Part(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     text: Optional[str] = None
     raw: Optional[str] = None
@@ -410,7 +378,6 @@ class SecurityScheme(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     type: Optional[str] = None
     description: Optional[str] = None
@@ -429,7 +396,6 @@ class SendMessageConfiguration(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     acceptedOutputModes: Optional[List[str]] = None
     taskPushNotificationConfig: Optional[TaskPushNotificationConfig] = None
@@ -448,7 +414,6 @@ class SendMessageRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     tenant: Optional[str] = None
     message: Message
@@ -464,7 +429,6 @@ class SendMessageResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     task: Optional[Task] = None
     message: Optional[Message] = None
@@ -478,7 +442,6 @@ class StreamResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     task: Optional[Task] = None
     message: Optional[Message] = None
@@ -490,7 +453,6 @@ class Task(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     id: str
     contextId: Optional[str] = None
@@ -504,7 +466,6 @@ class TaskArtifactUpdateEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     taskId: str
     contextId: Optional[str] = None
@@ -522,7 +483,6 @@ class TaskIdRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     tenant: Optional[str] = None
     id: str
@@ -537,7 +497,6 @@ class TaskPushNotificationConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     tenant: Optional[str] = None
     id: Optional[str] = None
@@ -551,7 +510,6 @@ class TaskStatus(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     state: Literal[
         "TASK_STATE_UNSPECIFIED",
@@ -580,7 +538,6 @@ class TaskStatusUpdateEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     taskId: str
     contextId: Optional[str] = None
@@ -596,7 +553,6 @@ class V03Artifact(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     artifactId: str
     name: Optional[str] = None
@@ -610,7 +566,6 @@ class V03DataPart(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     kind: Literal["data"]
     data: Dict[str, Any]
@@ -621,7 +576,6 @@ class V03FilePart(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     kind: Literal["file"]
     file: Union[V03FileWithBytes, V03FileWithUri]
@@ -632,7 +586,6 @@ class V03FileWithBytes(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     bytes: str
     """
@@ -646,7 +599,6 @@ class V03FileWithUri(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     uri: str
     mimeType: Optional[str] = None
@@ -657,7 +609,6 @@ class V03Message(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     kind: Literal["message"]
     messageId: str
@@ -674,7 +625,6 @@ class V03MessageSendConfiguration(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     acceptedOutputModes: Optional[List[str]] = None
     blocking: Optional[bool] = None
@@ -686,7 +636,6 @@ class V03PushNotificationAuthenticationInfo(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     schemes: List[str]
     credentials: Optional[str] = None
@@ -696,7 +645,6 @@ class V03PushNotificationConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     id: Optional[str] = None
     url: str
@@ -708,7 +656,6 @@ class V03Task(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     kind: Literal["task"]
     id: str
@@ -723,7 +670,6 @@ class V03TaskArtifactUpdateEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     kind: Literal["artifact-update"]
     taskId: str
@@ -742,7 +688,6 @@ class V03TaskPushNotificationConfig(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     taskId: str
     pushNotificationConfig: V03PushNotificationConfig
@@ -752,7 +697,6 @@ class V03TaskStatus(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     state: Literal[
         "submitted",
@@ -773,7 +717,6 @@ class V03TaskStatusUpdateEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     kind: Literal["status-update"]
     taskId: str
@@ -784,9 +727,7 @@ class V03TaskStatusUpdateEvent(BaseModel):
 
 
 class V03StreamEvent(
-    _DeferredRootModel[
-        Union[V03Task, V03Message, V03TaskStatusUpdateEvent, V03TaskArtifactUpdateEvent]
-    ]
+    RootModel[Union[V03Task, V03Message, V03TaskStatusUpdateEvent, V03TaskArtifactUpdateEvent]]
 ):
     root: Union[V03Task, V03Message, V03TaskStatusUpdateEvent, V03TaskArtifactUpdateEvent]
     """
@@ -798,12 +739,11 @@ class V03TextPart(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        defer_build=True,
     )
     kind: Literal["text"]
     text: str
     metadata: Optional[Dict[str, Any]] = None
 
 
-class V03Part(_DeferredRootModel[Union[V03TextPart, V03FilePart, V03DataPart]]):
+class V03Part(RootModel[Union[V03TextPart, V03FilePart, V03DataPart]]):
     root: Union[V03TextPart, V03FilePart, V03DataPart]
