@@ -17,51 +17,25 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 import tracemalloc
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ._util import GENERATED, ROOT, bench_server, median
 
-if str(GENERATED) not in sys.path:
-    sys.path.insert(0, str(GENERATED))  # our SDK, as the other bench modules run it
+WORKERS = Path(__file__).resolve().parent / "workers"
+for _path in (GENERATED, WORKERS):  # our SDK, and the workers' modules (they import `_harness`)
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
-Consume = Callable[[int], Tuple[int, int]]  # n_chunks -> (chunks, characters of content)
-MESSAGES = [{"role": "user", "content": "Tell me a story."}]
+from _harness import MESSAGES, Consume, peak_rss_mib  # noqa: E402
+from _harness import model_for as _model  # noqa: E402
+from stream_floor import make as consume_floor  # noqa: E402
+
 FRAMINGS = {"event": 0, "64KiB": 65536}  # HTTP chunk per SSE event (a Go gateway) / bulk
-
-
-def _model(n_chunks: int) -> str:
-    return f"bench-{n_chunks}"  # the bench server reads the stream length from the model name
-
-
-def consume_floor(url: str) -> Consume:
-    """httpx ``iter_lines`` + ``json.loads``: the untyped floor."""
-    import httpx
-
-    client = httpx.Client(timeout=120)
-
-    def consume(n_chunks: int) -> Tuple[int, int]:
-        chunks = chars = 0
-        body = {"model": _model(n_chunks), "messages": MESSAGES, "stream": True}
-        with client.stream("POST", f"{url}/chat/completions", json=body) as response:
-            for line in response.iter_lines():
-                if not line.startswith("data: "):
-                    continue
-                data = line[6:]
-                if data == "[DONE]":
-                    break
-                chunk = json.loads(data)
-                chunks += 1
-                choices = chunk["choices"]
-                if choices and choices[0]["delta"].get("content"):
-                    chars += len(choices[0]["delta"]["content"])
-        return chunks, chars
-
-    return consume
 
 
 def consume_ours(url: str) -> Consume:
@@ -215,20 +189,6 @@ def _memory_main(name: str, url: str, n_chunks: int, traced: bool) -> None:
         consume(n_chunks)
         peak = peak_rss_mib()
     print(json.dumps({"peak_mib": peak}))
-
-
-def peak_rss_mib() -> float:
-    """This process's peak RSS. ``VmHWM`` belongs to the process image, whereas Linux carries
-    ``ru_maxrss`` over from the parent across fork+exec (a child of a 200 MiB runner reports
-    at least 200 MiB), which would hide any growth."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:  # not Linux: the best figure there is
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv: Optional[List[str]] = None) -> None:
