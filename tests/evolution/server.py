@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from dataclasses import dataclass, field
 from email.message import Message
 from email.parser import BytesParser
@@ -17,7 +16,7 @@ from email.policy import HTTP
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Tuple, Union
 from urllib.parse import parse_qs
 
-import uvicorn
+from tests.asgi_server import ThreadedServer
 
 Scope = Dict[str, Any]
 Receive = Callable[[], Awaitable[Dict[str, Any]]]
@@ -82,9 +81,11 @@ class RecordingServer:
         self.requests: List[Recorded] = []
         self._replies: List[Reply] = []
         self._lock = threading.Lock()
-        self._server: Optional[uvicorn.Server] = None
-        self._thread: Optional[threading.Thread] = None
-        self.port = 0
+        self._runner = ThreadedServer(self, "recording-server")
+
+    @property
+    def port(self) -> int:
+        return self._runner.port
 
     @property
     def base_url(self) -> str:
@@ -136,23 +137,8 @@ class RecordingServer:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     def start(self) -> RecordingServer:
-        config = uvicorn.Config(
-            self, host="127.0.0.1", port=0, log_level="warning", lifespan="off", access_log=False
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, name="recording-server", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("recording server did not start on 127.0.0.1")
-            time.sleep(0.01)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        self._runner.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+        self._runner.stop()
