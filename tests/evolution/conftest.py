@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -12,35 +11,11 @@ from typing import Callable, Dict, Iterator
 import pytest
 
 from tests.evolution.server import RecordingServer
+from tests.generator.helpers import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = Path(__file__).parent / "specs"
 VERSIONS = sorted(p.stem for p in SPECS.glob("v*.yaml"))
-
-
-def generate(spec: Path, output: Path, package: str) -> None:
-    """`python -m generator generate` exactly as a maintainer runs it after a bump."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--spec",
-            str(spec),
-            "--output",
-            str(output),
-            "--package-name",
-            package,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, (
-        f"generating {spec.name} failed:\n{result.stdout}\n{result.stderr}"
-    )
 
 
 @pytest.fixture(scope="session")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from tests.generator.helpers import MAIN_SPEC, generate
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORED = "myapp._vendor.igw"
@@ -25,27 +26,6 @@ class Vendored:
     name: str = VENDORED
 
 
-def generate(output: Path, package: str, *extra: str) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--output",
-            str(output),
-            "--package-name",
-            package,
-            *extra,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 @pytest.fixture(scope="session")
 def vendored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vendored]:
     root = tmp_path_factory.mktemp("vendorapp")
@@ -53,10 +33,10 @@ def vendored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vendored]:
     vendor_dir.mkdir(parents=True)
     (root / "myapp" / "__init__.py").write_text('"""An application that vendors the SDK."""\n')
     (vendor_dir / "__init__.py").write_text("")
-    generate(vendor_dir, "igw")
+    generate(MAIN_SPEC, vendor_dir, "igw")
     # Generated back to back so that both see the same templates and overlays.
     reference = tmp_path_factory.mktemp("reference")
-    generate(reference, "inference_gateway")
+    generate(MAIN_SPEC, reference, "inference_gateway")
     sys.path.insert(0, str(root))
     yield Vendored(
         root=root, package_dir=vendor_dir / "igw", reference=reference / "inference_gateway"

@@ -15,6 +15,7 @@ from typing import Any, Dict
 import pytest
 
 from tests.fakegw import FakeGateway
+from tests.generator.helpers import run_cli
 from tests.vendoring.conftest import ROOT, Vendored
 
 # The SDK test files run a second time against the vendored copy (they import inference_gateway,
@@ -46,22 +47,7 @@ def test_vendored_copy_is_the_same_code_under_another_name(vendored: Vendored) -
 
 def test_package_name_must_be_an_identifier(tmp_path: Path) -> None:
     """Nesting comes from --output; --package-name is the last component only."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--output",
-            str(tmp_path),
-            "--package-name",
-            "myapp.igw",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_cli(["generate", "--output", str(tmp_path), "--package-name", "myapp.igw"])
     assert result.returncode != 0
     assert "myapp.igw" in result.stderr and "not a valid Python package name" in result.stderr
     assert not any(tmp_path.iterdir())
