@@ -157,9 +157,14 @@ def _profile(section: Section, tmp: Path) -> None:
     """cProfile of one generation: cumulative seconds of the generator's own functions (its
     stages; third-party work such as black or the spec validator shows inside them)."""
     prof = tmp / "generate.prof"
-    cmd = [str(OURS_PYTHON), "-m", "cProfile", "-o", str(prof), "-m", "generator", "generate"]
+    # generator.cli.main, not `-m generator`: the console entry skips the interpreter's exit,
+    # and with it cProfile's writing of the stats.
+    script = (
+        "import cProfile, sys; from generator.cli import main; "
+        "cProfile.run('main(sys.argv[2:])', sys.argv[1])"
+    )
     proc = subprocess.run(
-        [*cmd, "--output", str(tmp / "profiled")],
+        [str(OURS_PYTHON), "-c", script, str(prof), "generate", "--output", str(tmp / "profiled")],
         env={**os.environ, "IGW_GENERATOR_CACHE": "off"},
         cwd=str(ROOT),
         capture_output=True,

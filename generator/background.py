@@ -25,9 +25,13 @@ def forking_enabled() -> bool:
 
 
 class Background(Generic[T]):
-    """`fn(*args)` started now; `result()` returns its value or raises its exception."""
+    """`fn(*args)` started now; `result()` returns its value or raises its exception.
 
-    def __init__(self, fn: Callable[..., T], *args: Any) -> None:
+    `nice` lowers the child's CPU priority: a step with slack (validation, needed only at the
+    end) then leaves the cores to the steps the result waits on, and runs in their gaps.
+    """
+
+    def __init__(self, fn: Callable[..., T], *args: Any, nice: int = 0) -> None:
         self._fn = fn
         self._args = args
         self._pid: int | None = None
@@ -40,6 +44,8 @@ class Background(Generic[T]):
             code = 0
             try:
                 os.close(read_fd)
+                if nice:
+                    os.nice(nice)
                 try:
                     payload = pickle.dumps((True, fn(*args)))
                 except BaseException as exc:

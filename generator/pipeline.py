@@ -120,7 +120,10 @@ def _build_all(options: Options) -> Result:
         # Both openapi-spec-validator (its settings) and datamodel-code-generator import
         # pydantic: once here, before the validation child is forked, rather than in each.
         import pydantic.main  # noqa: F401
-    validation: Background[None] | None = Background(_validate_all, pending) if pending else None
+    # Nothing waits for validation until the end: it runs at low priority, in the gaps.
+    validation: Background[None] | None = (
+        Background(_validate_all, pending, nice=10) if pending else None
+    )
     try:
         contents, summary = _build_files(options, specs, formatter)
     except BaseException:

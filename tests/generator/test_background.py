@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,15 @@ def test_results_and_located_errors_come_back_from_the_child() -> None:
         Background(_fail, "x.yaml").result()
     assert (info.value.file, info.value.pointer, info.value.line) == ("x.yaml", "/paths", 7)
     assert str(info.value) == "x.yaml:7: at /paths: broken"
+
+
+def test_a_niced_step_runs_at_lower_priority_and_the_parent_keeps_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("IGW_GENERATOR_FORK", "on")
+    before = os.nice(0)
+    assert Background(os.nice, 0, nice=5).result() == min(before + 5, 19)
+    assert os.nice(0) == before
 
 
 def test_output_is_identical_with_and_without_forking(tmp_path: Path) -> None:
