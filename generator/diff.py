@@ -512,6 +512,19 @@ def _members(schema: Schema) -> list[Schema] | None:
     return None
 
 
+def open_enum_values(schema: Schema) -> list[Any] | None:
+    """The known values of an open enum, ``anyOf: [{type: string, enum: [...]}, {type: string}]``
+    (any string is valid; the listed ones are those the SDK names), else None."""
+    members = _members(schema)
+    if members is None or len(members) != 2:
+        return None
+    listed = [m for m in members if isinstance(m.get("enum"), list)]
+    free = [m for m in members if "enum" not in m and m.get("type") == "string" and not _members(m)]
+    if len(listed) != 1 or len(free) != 1 or listed[0].get("type", "string") != "string":
+        return None
+    return list(listed[0]["enum"])
+
+
 Namer = Callable[[str], str]
 
 
@@ -522,6 +535,8 @@ def describe(schema: Schema, model: Namer) -> str:
         return model(name)
     if "const" in schema:
         return f"Literal[{schema['const']!r}]"
+    if open_enum_values(schema) is not None:
+        return _OPEN_ENUM
     members = _members(schema)
     if members is not None:
         described = [describe(m, model) for m in members]
@@ -533,7 +548,7 @@ def describe(schema: Schema, model: Namer) -> str:
     if kind == "string":
         if schema.get("format") == "binary" or "contentMediaType" in schema:
             return "bytes"
-        return "str (enum)" if "enum" in schema else "str"
+        return _CLOSED_ENUM if "enum" in schema else "str"
     if kind == "integer":
         return "int"
     if kind == "number":
@@ -553,6 +568,10 @@ def describe(schema: Schema, model: Namer) -> str:
     if "enum" in schema:
         return "enum"
     return "Any"
+
+
+_CLOSED_ENUM = "str (enum)"
+_OPEN_ENUM = "str (open enum)"
 
 
 def _values_schema(schema: Schema) -> Schema:
@@ -983,6 +1002,9 @@ class _Differ:
             old_values, new_values = _values_schema(old), _values_schema(new)
             self.schema(ctx.values(), old_values, new_values, f"{at}/additionalProperties")
             return
+        if {old_t, new_t} == {_CLOSED_ENUM, _OPEN_ENUM}:
+            self.enum_openness(ctx, old, new, at)
+            return
         if old_t != new_t:
             self.type_change(ctx, old_t, new_t, at)
             return
@@ -1032,8 +1054,28 @@ class _Differ:
             new=after,
         )
 
+    def enum_openness(self, ctx: _Ctx, old: Schema, new: Schema, at: str) -> None:
+        """A closed enum became open (any string) or back; the known values are compared too."""
+        opened = open_enum_values(new) is not None
+        what = "the model" if ctx.path == "" and ctx.root == "the model" else ctx.label
+        self.add(
+            "enum.opened" if opened else "enum.closed",
+            ctx.breaking(on_input=not opened, on_output=opened),
+            ctx.subject,
+            f"{what} now takes any string besides its known values (code may meet values it "
+            "does not know)"
+            if opened
+            else f"{what} is now limited to its known values",
+            at,
+        )
+        self.enum(ctx, old, new, at)
+
     def enum(self, ctx: _Ctx, old: Schema, new: Schema, at: str) -> None:
-        old_values, new_values = old.get("enum"), new.get("enum")
+        old_open, new_open = open_enum_values(old), open_enum_values(new)
+        old_values = old_open if old_open is not None else old.get("enum")
+        new_values = new_open if new_open is not None else new.get("enum")
+        # A value leaving an open enum breaks nothing: it is still a valid string.
+        removal_breaks = new_open is None
         if not isinstance(old_values, list) and not isinstance(new_values, list):
             return
         if not isinstance(old_values, list) or not isinstance(new_values, list):
@@ -1056,7 +1098,7 @@ class _Differ:
         if gone:
             self.add(
                 "enum.narrowed",
-                True,
+                removal_breaks,
                 ctx.subject,
                 f"{what}: value{'s' if len(gone) > 1 else ''} {_values(gone)} removed",
                 at,

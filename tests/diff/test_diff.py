@@ -369,6 +369,38 @@ def test_enum_narrowed_and_widened(tmp_path: Path) -> None:
     assert not widened.breaking and widened.new == ["anthropic"]
 
 
+def _open(values: List[str]) -> Dict[str, Any]:
+    return {"anyOf": [{"type": "string", "enum": values}, {"type": "string"}]}
+
+
+def test_an_enum_opened_to_any_string_breaks_only_where_responses_hold_it(tmp_path: Path) -> None:
+    def edit(s: Spec) -> None:
+        s["components"]["schemas"]["Provider"] = _open(["openai", "groq", "ollama"])  # requests
+        s["components"]["schemas"]["MessageRole"] = _open(["system", "user", "assistant"])
+
+    changes = diff(tmp_path, edit)
+    assert sorted(c.kind for c in changes) == ["enum.opened", "enum.opened"]  # values kept
+    assert not only(changes, "enum.opened", "model Provider").breaking
+    role = only(changes, "enum.opened", "model MessageRole")
+    assert role.breaking and "any string" in role.detail  # a reply may carry a new role
+
+
+def test_values_of_an_open_enum_come_and_go_without_breaking(tmp_path: Path) -> None:
+    old_spec = base()
+    old_spec["components"]["schemas"]["Provider"] = _open(["openai", "groq", "ollama"])
+    new_spec = copy.deepcopy(old_spec)
+    new_spec["components"]["schemas"]["Provider"] = _open(["openai", "ollama", "llamacpp"])
+    changes = diff_files(
+        write(tmp_path / "old.yaml", old_spec), write(tmp_path / "new.yaml", new_spec)
+    ).changes
+    gone = only(changes, "enum.narrowed", "model Provider")
+    assert not gone.breaking and gone.old == ["groq"]
+    fresh = only(changes, "enum.widened", "model Provider")
+    assert not fresh.breaking and fresh.new == ["llamacpp"]
+    closed = diff_files(write(tmp_path / "open.yaml", new_spec), BASE).changes
+    assert only(closed, "enum.closed", "model Provider").breaking  # requests lose llamacpp & co.
+
+
 def test_inline_enum_of_a_field(tmp_path: Path) -> None:
     def edit(s: Spec) -> None:
         schema(s, "Choice")["properties"]["finish_reason"]["enum"] = [
