@@ -362,10 +362,19 @@ def _union(members: list[str]) -> str:
         for part in parts:
             if part not in flat:
                 flat.append(part)
+    if "str" in flat:  # an open enum, Union[Literal["a", "b"], str]: str already takes them
+        flat = [m for m in flat if not _is_string_literal(m)]
     if not flat:
         return "None"
     inner = flat[0] if len(flat) == 1 else "Union[" + ", ".join(flat) + "]"
     return _optional(inner) if optional else inner
+
+
+def _is_string_literal(annotation: str) -> bool:
+    if not (annotation.startswith("Literal[") and annotation.endswith("]")):
+        return False
+    values = _split_top_level(annotation[len("Literal[") : -1])
+    return all(v[:1] in ("'", '"') for v in values)
 
 
 def _optional(annotation: str) -> str:

@@ -590,13 +590,15 @@ class Error(BaseModel):
 
 
 class FinishReason(
-    RootModel[Literal["stop", "length", "tool_calls", "content_filter", "function_call"]]
+    RootModel[
+        Union[Literal["stop", "length", "tool_calls", "content_filter", "function_call"], str]
+    ]
 ):
-    root: Literal["stop", "length", "tool_calls", "content_filter", "function_call"]
+    root: Union[Literal["stop", "length", "tool_calls", "content_filter", "function_call"], str]
     """
     Why the model stopped: `stop` (natural end or stop sequence), `length` (max_tokens
-    reached), `tool_calls` (it called tools), `content_filter` (output filtered) or
-    `function_call` (legacy function call).
+    reached), `tool_calls` (it called tools), `content_filter` (output filtered),
+    `function_call` (legacy function call), or a reason a provider added since.
 
     """
 
@@ -863,6 +865,24 @@ class Model(BaseModel):
 
 class Provider(
     RootModel[
+        Union[
+            Literal[
+                "ollama",
+                "groq",
+                "openai",
+                "cloudflare",
+                "cohere",
+                "anthropic",
+                "deepseek",
+                "google",
+                "mistral",
+                "moonshot",
+            ],
+            str,
+        ]
+    ]
+):
+    root: Union[
         Literal[
             "ollama",
             "groq",
@@ -874,23 +894,13 @@ class Provider(
             "google",
             "mistral",
             "moonshot",
-        ]
-    ]
-):
-    root: Literal[
-        "ollama",
-        "groq",
-        "openai",
-        "cloudflare",
-        "cohere",
-        "anthropic",
-        "deepseek",
-        "google",
-        "mistral",
-        "moonshot",
+        ],
+        str,
     ]
     """
-    An upstream provider the gateway can route to.
+    An upstream provider the gateway can route to: one of the known names, or a provider
+    added to the gateway after this SDK was generated.
+
     """
 
 

@@ -28,6 +28,7 @@ from inference_gateway.models import (
 
 from tests.fakegw import FakeGateway
 from tests.sdk._helpers import collect, resolve
+from tests.streaming._streams import sse
 
 SPEC = Path(__file__).resolve().parents[2] / "specs" / "openapi.yaml"
 HELLO = [Message(role="user", content="Hello there")]
@@ -96,6 +97,47 @@ async def test_list_models(any_client: Callable[..., Any], gateway: FakeGateway)
         assert [m.id for m in only.data] == ["openai/gpt-4o"]
         assert only.provider is not None and only.provider.root == "openai"
         assert gateway.last.query == {"provider": "openai"}
+
+
+async def test_providers_and_finish_reasons_this_sdk_does_not_know_yet_still_parse(
+    any_client: Callable[..., Any], gateway: FakeGateway
+) -> None:
+    # Provider and FinishReason are open enums: a gateway newer than the SDK must not break it.
+    client = any_client()
+    gateway.enqueue(
+        "GET",
+        "/v1/models",
+        json={
+            "object": "list",
+            "data": [
+                {"id": "llamacpp/qwen3", "object": "model", "created": 1, "owned_by": "llamacpp", "served_by": "llamacpp"},
+                {"id": "groq/llama-4", "object": "model", "created": 2, "owned_by": "groq", "served_by": "groq"},
+            ],
+        },
+    )
+    models = await resolve(client.list_models())
+    assert [m.served_by.root for m in models.data] == ["llamacpp", "groq"]
+    completion = {
+        "id": "c1",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "google/gemini-3",
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": ""}, "finish_reason": "safety"}
+        ],
+    }
+    gateway.enqueue("POST", "/v1/chat/completions", json=completion)
+    response = await resolve(client.create_chat_completion("google/gemini-3", HELLO))
+    assert response.choices[0].finish_reason.root == "safety"
+    assert gateway.last.query == {}
+
+    chunk = {**completion, "object": "chat.completion.chunk"}
+    chunk["choices"] = [{"index": 0, "delta": {}, "finish_reason": "end_turn"}]
+    gateway.enqueue("POST", "/v1/chat/completions", chunks=[sse(chunk), b"data: [DONE]\n\n"])
+    events = await collect(client.create_chat_completion_stream("google/gemini-3", HELLO))
+    parsed = CreateChatCompletionStreamResponse.model_validate_json(events[0].data)
+    assert parsed.choices[0].finish_reason is not None
+    assert parsed.choices[0].finish_reason.root == "end_turn"
 
 
 async def test_create_chat_completion(any_client: Callable[..., Any], gateway: FakeGateway) -> None:
