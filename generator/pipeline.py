@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from . import features as features_mod
-from . import ir, load, models, render, write
+from . import ir, load, models, render, unasync, write
 from .background import Background, forking_enabled
 from .cache import Cache, source_fingerprint, tool_version
 from .write import OutFile
@@ -173,6 +173,12 @@ def _assemble(
     a2a_job: Background[models.ModelsModule] | None,
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     spec = specs[0]
+    # Overlay modules are read first so that black formats the twins generated for them
+    # (unasync.py) while the models are generated.
+    overlay_modules = read_overlay_modules(options.overlays)
+    for path, module in overlay_modules.items():
+        if module.appended:
+            formatter.start(str(path), module)
     models_module = models.generate_models(
         prepared.model_spec, source_name=spec.display, cache=options.cache
     )
@@ -204,11 +210,9 @@ def _assemble(
             if not path.is_file() or "__pycache__" in rel.parts or path.suffix == ".pyc":
                 continue
             target = "/".join(p for p in (group.target, rel.as_posix()) if p)
-            source = f"overlays/{group.source.name}/{rel.as_posix()}"
-            if path.suffix in (".py", ".pyi"):
-                files[target] = OutFile(
-                    text=path.read_text(encoding="utf-8"), source=source, python=True, verbatim=True
-                )
+            source = overlay_label(group.source, rel)
+            if path in overlay_modules:
+                files[target] = overlay_modules[path]
             elif path.name == "py.typed":
                 files[target] = OutFile(text=path.read_text(encoding="utf-8"), source=source)
             else:
@@ -257,6 +261,29 @@ def _assemble(
         "features": feats.names,
     }
     return contents, summary
+
+
+def overlay_label(group_dir: Path, rel: Path) -> str:
+    return f"overlays/{group_dir.name}/{rel.as_posix()}"
+
+
+def read_overlay_modules(root: Path) -> dict[Path, OutFile]:
+    """Every Python module of every overlay group, with the blocking twins of its marked
+    async classes (unasync.py) to append."""
+    modules: dict[Path, OutFile] = {}
+    for path in sorted(root.glob("*/**/*.py*")):
+        rel = path.relative_to(root)
+        if path.suffix not in (".py", ".pyi") or "__pycache__" in rel.parts or not path.is_file():
+            continue
+        group = root / rel.parts[0]
+        source = overlay_label(group, path.relative_to(group))
+        text = path.read_text(encoding="utf-8")
+        try:
+            twins = tuple(t.source for t in unasync.twins(text, source))
+        except unasync.UnasyncError as exc:
+            raise write.WriteError(str(exc)) from exc
+        modules[path] = OutFile(text=text, source=source, python=True, verbatim=True, appended=twins)
+    return modules
 
 
 def render_operations(env: jinja2.Environment, api: ir.API) -> str:

@@ -39,6 +39,9 @@ class OutFile:
     # Hand-written source (overlays) is kept as written: black is not run on it (it is the
     # slowest step), only a syntax check; tests/generator/test_overlays.py keeps it formatted.
     verbatim: bool = False
+    # Classes the generator wrote for this module (unasync.py), appended after its text; black
+    # formats them, and only them, in a verbatim module.
+    appended: tuple[str, ...] = ()
 
 
 def header(source: str) -> str:
@@ -58,6 +61,15 @@ def black_mode() -> Any:
 def python_source(f: OutFile) -> str:
     """A Python file's text as black sees it: header, blank line, body."""
     return header(f.source) + "\n" + (f.text or "")
+
+
+def formatted_parts(name: str, f: OutFile) -> dict[str, str]:
+    """What black formats of a Python file, by job name: the whole module (`name`), or, in a
+    verbatim module, only the classes appended to it (named after the overlay, so that they can
+    be sent to black before the module's place in the package is known)."""
+    if not f.verbatim:
+        return {name: python_source(f)}
+    return {f"{f.source}#{index}": text for index, text in enumerate(f.appended)}
 
 
 def _black_key(source: str) -> str:
@@ -86,10 +98,10 @@ class Formatter:
         self._jobs: dict[str, tuple[str, int]] = {}  # module -> (source sent, job index)
 
     def start(self, name: str, f: OutFile) -> None:
-        """Send a module to black now; `format` collects it."""
-        source = python_source(f)
-        if self._cached(source) is None:
-            self._submit(name, source)
+        """Send a module (the parts of it black formats) to black now; `format` collects it."""
+        for part, source in formatted_parts(name, f).items():
+            if self._cached(source) is None:
+                self._submit(part, source)
 
     def _cached(self, source: str) -> str | None:
         if not self.cache.enabled:
@@ -182,19 +194,25 @@ def render_files(
     files: Mapping[str, OutFile], cache: Cache | None = None, formatter: Formatter | None = None
 ) -> dict[str, bytes]:
     """Final bytes of every file: headers added, generated Python formatted."""
-    python = {rel: python_source(f) for rel, f in files.items() if f.python and f.text is not None}
-    verbatim = {rel: text for rel, text in python.items() if files[rel].verbatim}
-    generated = {rel: text for rel, text in python.items() if rel not in verbatim}
+    python = {rel: f for rel, f in files.items() if f.python and f.text is not None}
+    parts = {part: text for rel, f in python.items() for part, text in formatted_parts(rel, f).items()}
     formatter = formatter or Formatter(cache, eager=False)
     try:
-        formatter.send(generated)  # black works on these while the overlays are checked
-        for rel, text in verbatim.items():
-            check_syntax(rel, text)
-        formatted = formatter.format(generated)
+        formatter.send(parts)  # black works on these while the overlays are checked
+        for rel, f in python.items():
+            if f.verbatim:
+                check_syntax(rel, python_source(f))
+        blacked = formatter.format(parts)
     except BaseException:
         formatter.close()
         raise
-    formatted.update(verbatim)
+    formatted: dict[str, str] = {}
+    for rel, f in python.items():
+        if f.verbatim:  # the overlay as written, then the twins black formatted
+            appended = [blacked[part] for part in formatted_parts(rel, f)]
+            formatted[rel] = "\n\n".join([python_source(f), *appended])
+        else:
+            formatted[rel] = blacked[rel]
     out: dict[str, bytes] = {}
     for rel in sorted(files):
         f = files[rel]

@@ -2,9 +2,11 @@
 
 Both sit on the SDK's own transport (`SyncAPIClient` / `AsyncAPIClient`): the same retries,
 timeouts, HTTP errors and connection pool as the gateway client. Request building, version
-translation and response checking live in `_protocol` and are shared; the two classes below only
-do I/O. An agent is reached by URL (its card is discovered at `/.well-known/agent-card.json`,
-falling back to `/.well-known/agent.json`), from a card, or through the gateway's agent list.
+translation and response checking live in `_protocol` and are shared; the clients only do I/O.
+`AsyncA2AClient` is written here and the generator derives `A2AClient` from it (see the marker
+above the class), so every method is written once. An agent is reached by URL (its card is
+discovered at `/.well-known/agent-card.json`, falling back to `/.well-known/agent.json`), from a
+card, or through the gateway's agent list.
 """
 
 from __future__ import annotations
@@ -253,8 +255,10 @@ class _A2AMixin(_MixinBase):
         return call.result(decode_json(content, method=call.method), request_id)
 
 
-class A2AClient(_A2AMixin, SyncAPIClient):
-    """Blocking A2A client for one agent.
+# unasync -> A2AClient: the generator writes the blocking twin of this class (generator/unasync.py)
+class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
+    """A2A client for one agent: `A2AClient` blocks, `AsyncA2AClient` is its asyncio twin (the
+    same methods and arguments; coroutines, and streams iterated with ``async for``).
 
     ``A2AClient("http://agent:9999")`` discovers the agent card on first use and speaks the
     newest protocol version the card offers (1.0, else 0.3); ``protocol_version="0.3"`` forces
@@ -265,283 +269,11 @@ class A2AClient(_A2AMixin, SyncAPIClient):
     """
 
     @classmethod
-    def from_gateway(cls, gateway: Any, agent_id: str, **options: Any) -> A2AClient:
-        """A client for an agent the gateway lists (``gateway.get_agent(agent_id)``).
+    async def from_gateway(cls, gateway: Any, agent_id: str, **options: Any) -> AsyncA2AClient:
+        """A client for an agent the gateway client lists (its ``get_agent(agent_id)``).
 
         Timeout and retry settings are taken from the gateway client unless given.
         """
-        return cls.from_card(gateway.get_agent(agent_id), **_gateway_options(gateway, options))
-
-    # -- I/O -------------------------------------------------------------------------------------
-
-    def get_card(
-        self, *, refresh: bool = False, timeout: Union[Timeout, NotGiven] = NOT_GIVEN
-    ) -> AgentCard:
-        """The agent card (fetched once; ``refresh=True`` fetches again)."""
-        if self._a2a.card is not None and not refresh:
-            return self._a2a.card
-        urls = card_urls(self._a2a.agent_url)
-        for index, card_url in enumerate(urls):
-            try:
-                content = self._request(_CARD, timeout=timeout, **self._target(card_url))
-            except NotFoundError:
-                if index == len(urls) - 1:
-                    raise
-                continue
-            return self._adopt_card(content, card_url)
-        raise AssertionError("unreachable: card_urls() is never empty")
-
-    def _ready(self) -> None:
-        if self._a2a.protocol is None:
-            self.get_card()
-
-    def _call(
-        self,
-        build: Callable[[Protocol], RPCCall[T]],
-        extra_headers: Optional[Mapping[str, str]],
-        timeout: Union[Timeout, NotGiven],
-    ) -> T:
-        self._ready()
-        call, request_id, options = self._prepare(build, extra_headers, timeout)
-        return self._finish(call, request_id, self._request(_RPC, **options))
-
-    def _open_events(
-        self,
-        build: Callable[[Protocol], RPCCall[A2AEvent]],
-        extra_headers: Optional[Mapping[str, str]],
-        timeout: Union[Timeout, NotGiven],
-    ) -> A2AStream:
-        @contextlib.contextmanager
-        def opener() -> Iterator[Opened]:
-            self._ready()
-            call, request_id, options = self._prepare(build, extra_headers, timeout)
-            request = self._build_request(_RPC, options, stream=True)  # type: ignore[arg-type]
-            with self._open_stream(request) as response:
-                yield call, request_id, response
-
-        return A2AStream(opener)
-
-    # -- A2A methods -------------------------------------------------------------------------------
-
-    def send_message(
-        self,
-        message: MessageInput,
-        *,
-        context_id: Optional[str] = None,
-        task_id: Optional[str] = None,
-        accepted_output_modes: Optional[Sequence[str]] = None,
-        history_length: Optional[int] = None,
-        return_immediately: Optional[bool] = None,
-        push_notification_config: PushConfigInput = None,
-        metadata: Optional[Mapping[str, Any]] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> Union[Task, Message]:
-        """Send a message (a string becomes one user text part); returns the task or the reply.
-
-        1.0 ``SendMessage`` / 0.3 ``message/send``.
-        """
-        return cast(
-            "Union[Task, Message]",
-            self._call(
-                lambda p: p.send_message(
-                    message,
-                    context_id=context_id,
-                    task_id=task_id,
-                    accepted_output_modes=accepted_output_modes,
-                    history_length=history_length,
-                    return_immediately=return_immediately,
-                    push_notification_config=push_notification_config,
-                    metadata=metadata,
-                ),
-                extra_headers,
-                timeout,
-            ),
-        )
-
-    def send_message_stream(
-        self,
-        message: MessageInput,
-        *,
-        context_id: Optional[str] = None,
-        task_id: Optional[str] = None,
-        accepted_output_modes: Optional[Sequence[str]] = None,
-        history_length: Optional[int] = None,
-        push_notification_config: PushConfigInput = None,
-        metadata: Optional[Mapping[str, Any]] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> A2AStream:
-        """Send a message and stream the task's events (1.0 ``SendStreamingMessage`` / 0.3
-        ``message/stream``): `Task`, `Message`, `TaskStatusUpdateEvent`, `TaskArtifactUpdateEvent`.
-        """
-        return self._open_events(
-            lambda p: p.send_message(
-                message,
-                context_id=context_id,
-                task_id=task_id,
-                accepted_output_modes=accepted_output_modes,
-                history_length=history_length,
-                push_notification_config=push_notification_config,
-                metadata=metadata,
-                streaming=True,
-            ),
-            extra_headers,
-            timeout,
-        )
-
-    def get_task(
-        self,
-        task_id: str,
-        *,
-        history_length: Optional[int] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> Task:
-        """1.0 ``GetTask`` / 0.3 ``tasks/get``."""
-        return self._call(
-            lambda p: p.get_task(task_id, history_length=history_length), extra_headers, timeout
-        )
-
-    def list_tasks(
-        self,
-        *,
-        context_id: Optional[str] = None,
-        status: Optional[str] = None,
-        page_size: Optional[int] = None,
-        page_token: Optional[str] = None,
-        history_length: Optional[int] = None,
-        include_artifacts: Optional[bool] = None,
-        status_timestamp_after: Optional[str] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> ListTasksResponse:
-        """1.0 ``ListTasks`` (0.3 has no equivalent: raises `A2AVersionError`)."""
-        return self._call(
-            lambda p: p.list_tasks(
-                context_id=context_id,
-                status=status,
-                page_size=page_size,
-                page_token=page_token,
-                history_length=history_length,
-                include_artifacts=include_artifacts,
-                status_timestamp_after=status_timestamp_after,
-            ),
-            extra_headers,
-            timeout,
-        )
-
-    def cancel_task(
-        self,
-        task_id: str,
-        *,
-        metadata: Optional[Mapping[str, Any]] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> Task:
-        """1.0 ``CancelTask`` / 0.3 ``tasks/cancel``."""
-        return self._call(
-            lambda p: p.cancel_task(task_id, metadata=metadata), extra_headers, timeout
-        )
-
-    def subscribe_to_task(
-        self,
-        task_id: str,
-        *,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> A2AStream:
-        """Stream the events of a running task (1.0 ``SubscribeToTask`` / 0.3 ``tasks/resubscribe``)."""
-        return self._open_events(lambda p: p.subscribe_to_task(task_id), extra_headers, timeout)
-
-    resubscribe = subscribe_to_task
-
-    def create_task_push_notification_config(
-        self,
-        task_id: str,
-        url: str,
-        *,
-        config_id: Optional[str] = None,
-        token: Optional[str] = None,
-        authentication: Union[AuthenticationInfo, Mapping[str, Any], None] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> TaskPushNotificationConfig:
-        """1.0 ``CreateTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/set``."""
-        return self._call(
-            lambda p: p.create_task_push_notification_config(
-                task_id, url, config_id=config_id, token=token, authentication=authentication
-            ),
-            extra_headers,
-            timeout,
-        )
-
-    set_task_push_notification_config = create_task_push_notification_config
-
-    def get_task_push_notification_config(
-        self,
-        task_id: str,
-        config_id: str,
-        *,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> TaskPushNotificationConfig:
-        """1.0 ``GetTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/get``."""
-        return self._call(
-            lambda p: p.get_task_push_notification_config(task_id, config_id),
-            extra_headers,
-            timeout,
-        )
-
-    def list_task_push_notification_configs(
-        self,
-        task_id: str,
-        *,
-        page_size: Optional[int] = None,
-        page_token: Optional[str] = None,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> ListTaskPushNotificationConfigsResponse:
-        """1.0 ``ListTaskPushNotificationConfigs`` / 0.3 ``tasks/pushNotificationConfig/list``."""
-        return self._call(
-            lambda p: p.list_task_push_notification_configs(
-                task_id, page_size=page_size, page_token=page_token
-            ),
-            extra_headers,
-            timeout,
-        )
-
-    def delete_task_push_notification_config(
-        self,
-        task_id: str,
-        config_id: str,
-        *,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> None:
-        """1.0 ``DeleteTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/delete``."""
-        self._call(
-            lambda p: p.delete_task_push_notification_config(task_id, config_id),
-            extra_headers,
-            timeout,
-        )
-
-    def get_extended_agent_card(
-        self,
-        *,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
-    ) -> AgentCard:
-        """1.0 ``GetExtendedAgentCard`` / 0.3 ``agent/getAuthenticatedExtendedCard``."""
-        return self._call(lambda p: p.get_extended_agent_card(), extra_headers, timeout)
-
-
-class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
-    """Asyncio twin of `A2AClient` (same arguments, methods are coroutines, streams are async)."""
-
-    @classmethod
-    async def from_gateway(cls, gateway: Any, agent_id: str, **options: Any) -> AsyncA2AClient:
-        """A client for an agent the async gateway client lists (``await gateway.get_agent(id)``)."""
         agent = await gateway.get_agent(agent_id)
         return cls.from_card(agent, **_gateway_options(gateway, options))
 
@@ -610,7 +342,10 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> Union[Task, Message]:
-        """See `A2AClient.send_message`."""
+        """Send a message (a string becomes one user text part); returns the task or the reply.
+
+        1.0 ``SendMessage`` / 0.3 ``message/send``.
+        """
         return cast(
             "Union[Task, Message]",
             await self._call(
@@ -642,7 +377,9 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> AsyncA2AStream:
-        """See `A2AClient.send_message_stream` (iterate with ``async for``)."""
+        """Send a message and stream the task's events (1.0 ``SendStreamingMessage`` / 0.3
+        ``message/stream``): `Task`, `Message`, `TaskStatusUpdateEvent`, `TaskArtifactUpdateEvent`.
+        """
         return self._open_events(
             lambda p: p.send_message(
                 message,
@@ -666,7 +403,7 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> Task:
-        """See `A2AClient.get_task`."""
+        """1.0 ``GetTask`` / 0.3 ``tasks/get``."""
         return await self._call(
             lambda p: p.get_task(task_id, history_length=history_length), extra_headers, timeout
         )
@@ -684,7 +421,7 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> ListTasksResponse:
-        """See `A2AClient.list_tasks`."""
+        """1.0 ``ListTasks`` (0.3 has no equivalent: raises `A2AVersionError`)."""
         return await self._call(
             lambda p: p.list_tasks(
                 context_id=context_id,
@@ -707,7 +444,7 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> Task:
-        """See `A2AClient.cancel_task`."""
+        """1.0 ``CancelTask`` / 0.3 ``tasks/cancel``."""
         return await self._call(
             lambda p: p.cancel_task(task_id, metadata=metadata), extra_headers, timeout
         )
@@ -719,7 +456,7 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> AsyncA2AStream:
-        """See `A2AClient.subscribe_to_task`."""
+        """Stream the events of a running task (1.0 ``SubscribeToTask`` / 0.3 ``tasks/resubscribe``)."""
         return self._open_events(lambda p: p.subscribe_to_task(task_id), extra_headers, timeout)
 
     resubscribe = subscribe_to_task
@@ -735,7 +472,7 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> TaskPushNotificationConfig:
-        """See `A2AClient.create_task_push_notification_config`."""
+        """1.0 ``CreateTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/set``."""
         return await self._call(
             lambda p: p.create_task_push_notification_config(
                 task_id, url, config_id=config_id, token=token, authentication=authentication
@@ -754,7 +491,7 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> TaskPushNotificationConfig:
-        """See `A2AClient.get_task_push_notification_config`."""
+        """1.0 ``GetTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/get``."""
         return await self._call(
             lambda p: p.get_task_push_notification_config(task_id, config_id),
             extra_headers,
@@ -770,7 +507,7 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> ListTaskPushNotificationConfigsResponse:
-        """See `A2AClient.list_task_push_notification_configs`."""
+        """1.0 ``ListTaskPushNotificationConfigs`` / 0.3 ``tasks/pushNotificationConfig/list``."""
         return await self._call(
             lambda p: p.list_task_push_notification_configs(
                 task_id, page_size=page_size, page_token=page_token
@@ -787,7 +524,7 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> None:
-        """See `A2AClient.delete_task_push_notification_config`."""
+        """1.0 ``DeleteTaskPushNotificationConfig`` / 0.3 ``tasks/pushNotificationConfig/delete``."""
         await self._call(
             lambda p: p.delete_task_push_notification_config(task_id, config_id),
             extra_headers,
@@ -800,5 +537,5 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
     ) -> AgentCard:
-        """See `A2AClient.get_extended_agent_card`."""
+        """1.0 ``GetExtendedAgentCard`` / 0.3 ``agent/getAuthenticatedExtendedCard``."""
         return await self._call(lambda p: p.get_extended_agent_card(), extra_headers, timeout)
