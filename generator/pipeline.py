@@ -125,7 +125,13 @@ def _build_all(options: Options) -> Result:
         Background(_validate_all, pending, nice=10) if pending else None
     )
     try:
-        contents, summary = _build_files(options, specs, formatter)
+        # Overlays are read first: black formats the twins written for them (unasync.py)
+        # while this process imports datamodel-code-generator and generates the models.
+        overlay_modules = read_overlay_modules(options.overlays)
+        for path, module in overlay_modules.items():
+            if module.appended:
+                formatter.start(str(path), module)
+        contents, summary = _build_files(options, specs, formatter, overlay_modules)
     except BaseException:
         formatter.close()
         if validation is not None:
@@ -139,7 +145,10 @@ def _build_all(options: Options) -> Result:
 
 
 def _build_files(
-    options: Options, specs: list[load.Spec], formatter: write.Formatter
+    options: Options,
+    specs: list[load.Spec],
+    formatter: write.Formatter,
+    overlay_modules: dict[Path, OutFile],
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     spec = specs[0]
     prepared = ir.prepare(spec)
@@ -157,7 +166,7 @@ def _build_files(
             models.generate_in_child, a2a_prepared.model_spec, specs[1].display, options.cache
         )
     try:
-        return _assemble(options, specs, formatter, prepared, a2a_prepared, a2a_job)
+        return _assemble(options, specs, formatter, overlay_modules, prepared, a2a_prepared, a2a_job)
     except BaseException:
         if a2a_job is not None:
             a2a_job.wait()  # reaped; no-op when its result was taken
@@ -168,17 +177,12 @@ def _assemble(
     options: Options,
     specs: list[load.Spec],
     formatter: write.Formatter,
+    overlay_modules: dict[Path, OutFile],
     prepared: ir.Prepared,
     a2a_prepared: ir.Prepared | None,
     a2a_job: Background[models.ModelsModule] | None,
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     spec = specs[0]
-    # Overlay modules are read first so that black formats the twins generated for them
-    # (unasync.py) while the models are generated.
-    overlay_modules = read_overlay_modules(options.overlays)
-    for path, module in overlay_modules.items():
-        if module.appended:
-            formatter.start(str(path), module)
     models_module = models.generate_models(
         prepared.model_spec, source_name=spec.display, cache=options.cache
     )
