@@ -127,11 +127,12 @@ def _build_all(options: Options) -> Result:
     try:
         # Overlays are read first: black formats the twins written for them (unasync.py)
         # while this process imports datamodel-code-generator and generates the models.
-        overlay_modules = read_overlay_modules(options.overlays)
-        for path, module in overlay_modules.items():
-            if module.appended:
-                formatter.start(str(path), module)
-        contents, summary = _build_files(options, specs, formatter, overlay_modules)
+        overlay_files = read_overlays(options.overlays)
+        for group in overlay_files.values():
+            for overlay in group.values():
+                if overlay.appended:
+                    formatter.start(overlay.source, overlay)
+        contents, summary = _build_files(options, specs, formatter, overlay_files)
     except BaseException:
         formatter.close()
         if validation is not None:
@@ -148,7 +149,7 @@ def _build_files(
     options: Options,
     specs: list[load.Spec],
     formatter: write.Formatter,
-    overlay_modules: dict[Path, OutFile],
+    overlay_files: dict[str, dict[str, OutFile]],
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     spec = specs[0]
     prepared = ir.prepare(spec)
@@ -166,7 +167,7 @@ def _build_files(
             models.generate_in_child, a2a_prepared.model_spec, specs[1].display, options.cache
         )
     try:
-        return _assemble(options, specs, formatter, overlay_modules, prepared, a2a_prepared, a2a_job)
+        return _assemble(options, specs, formatter, overlay_files, prepared, a2a_prepared, a2a_job)
     except BaseException:
         if a2a_job is not None:
             a2a_job.wait()  # reaped; no-op when its result was taken
@@ -177,7 +178,7 @@ def _assemble(
     options: Options,
     specs: list[load.Spec],
     formatter: write.Formatter,
-    overlay_modules: dict[Path, OutFile],
+    overlay_files: dict[str, dict[str, OutFile]],
     prepared: ir.Prepared,
     a2a_prepared: ir.Prepared | None,
     a2a_job: Background[models.ModelsModule] | None,
@@ -209,18 +210,8 @@ def _assemble(
         python=True,
     )
     for group in feats.overlays:
-        for path in sorted(group.source.rglob("*")):
-            rel = path.relative_to(group.source)
-            if not path.is_file() or "__pycache__" in rel.parts or path.suffix == ".pyc":
-                continue
-            target = "/".join(p for p in (group.target, rel.as_posix()) if p)
-            source = overlay_label(group.source, rel)
-            if path in overlay_modules:
-                files[target] = overlay_modules[path]
-            elif path.name == "py.typed":
-                files[target] = OutFile(text=path.read_text(encoding="utf-8"), source=source)
-            else:
-                files[target] = OutFile(text=None, data=path.read_bytes(), source=source)
+        for rel, overlay in overlay_files.get(group.source.name, {}).items():
+            files["/".join(p for p in (group.target, rel) if p)] = overlay
     if feats.a2a and options.a2a_spec is not None:
         assert a2a_prepared is not None  # loaded exactly when the A2A feature applies
         a2a_models = (
@@ -267,27 +258,28 @@ def _assemble(
     return contents, summary
 
 
-def overlay_label(group_dir: Path, rel: Path) -> str:
-    return f"overlays/{group_dir.name}/{rel.as_posix()}"
-
-
-def read_overlay_modules(root: Path) -> dict[Path, OutFile]:
-    """Every Python module of every overlay group, with the blocking twins of its marked
-    async classes (unasync.py) to append."""
-    modules: dict[Path, OutFile] = {}
-    for path in sorted(root.glob("*/**/*.py*")):
-        rel = path.relative_to(root)
-        if path.suffix not in (".py", ".pyi") or "__pycache__" in rel.parts or not path.is_file():
+def read_overlays(root: Path) -> dict[str, dict[str, OutFile]]:
+    """Every file of every overlay group (group name -> path in the group -> file); Python
+    modules come with the blocking twins of their marked async classes (unasync.py)."""
+    groups: dict[str, dict[str, OutFile]] = {}
+    for path in sorted(root.glob("*/**/*")):
+        group, _, rel = path.relative_to(root).as_posix().partition("/")
+        if not path.is_file() or "__pycache__" in rel.split("/") or path.suffix == ".pyc":
             continue
-        group = root / rel.parts[0]
-        source = overlay_label(group, path.relative_to(group))
-        text = path.read_text(encoding="utf-8")
-        try:
-            twins = tuple(t.source for t in unasync.twins(text, source))
-        except unasync.UnasyncError as exc:
-            raise write.WriteError(str(exc)) from exc
-        modules[path] = OutFile(text=text, source=source, python=True, verbatim=True, appended=twins)
-    return modules
+        source = f"overlays/{group}/{rel}"
+        if path.suffix in (".py", ".pyi"):
+            text = path.read_text(encoding="utf-8")
+            try:
+                twins = tuple(t.source for t in unasync.twins(text, source))
+            except unasync.UnasyncError as exc:
+                raise write.WriteError(str(exc)) from exc
+            overlay = OutFile(text=text, source=source, python=True, verbatim=True, appended=twins)
+        elif path.name == "py.typed":
+            overlay = OutFile(text=path.read_text(encoding="utf-8"), source=source)
+        else:
+            overlay = OutFile(text=None, data=path.read_bytes(), source=source)
+        groups.setdefault(group, {})[rel] = overlay
+    return groups
 
 
 def render_operations(env: jinja2.Environment, api: ir.API) -> str:
