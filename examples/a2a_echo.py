@@ -5,7 +5,7 @@
     python examples/a2a_echo.py http://localhost:9999 --protocol 0.3
 
 The gateway is read from INFERENCE_GATEWAY_URL / INFERENCE_GATEWAY_API_KEY. Any A2A agent works;
-the repository's test agent (tests/a2a/echo_agent.py, built on the official a2a-sdk) echoes the
+the repository's test agent (tests/bundled/a2a/echo_agent.py, built on the official a2a-sdk) echoes the
 text back and treats "slow:<n>" as a long task.
 """
 

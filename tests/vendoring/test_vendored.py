@@ -21,9 +21,9 @@ from tests.vendoring.conftest import ROOT, Vendored
 # The SDK test files run a second time against the vendored copy (they import inference_gateway,
 # which tests/vendoring/alias.py points at the copy).
 SDK_TESTS = (
-    "tests/sdk/test_operations.py",
-    "tests/sdk/test_errors.py",
-    "tests/sdk/test_retries.py",
+    "tests/bundled/sdk/test_operations.py",
+    "tests/bundled/sdk/test_errors.py",
+    "tests/bundled/sdk/test_retries.py",
 )
 
 

@@ -25,7 +25,7 @@ from inference_gateway import (
 from inference_gateway.errors import make_api_error
 
 from tests.fakegw import FakeGateway
-from tests.sdk._helpers import resolve
+from tests.bundled.sdk._helpers import resolve
 
 TOKEN = "sk-very-secret-token"
 

@@ -19,7 +19,7 @@ from inference_gateway import (
 from inference_gateway._base_client import Operation, _to_jsonable, gateway_root
 
 from tests.fakegw import FakeGateway
-from tests.sdk._helpers import resolve
+from tests.bundled.sdk._helpers import resolve
 
 
 class Colour(enum.Enum):

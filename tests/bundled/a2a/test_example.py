@@ -10,7 +10,7 @@ from pathlib import Path
 import inference_gateway
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "a2a_echo.py"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "a2a_echo.py"
 
 
 @pytest.mark.timeout(120)

@@ -15,10 +15,10 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from tests.a2a.conftest import echo_agent  # noqa: F401  (fixture: the a2a-sdk echo agent)
+from tests.bundled.a2a.conftest import echo_agent  # noqa: F401  (fixture: the a2a-sdk echo agent)
 from tests.fakegw import FakeGateway
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 GATEWAY_URL = "http://localhost:8080/v1"
 AGENT_URL = "http://localhost:9999"
 

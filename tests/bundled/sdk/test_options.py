@@ -16,7 +16,7 @@ from inference_gateway import (
 )
 
 from tests.fakegw import FakeGateway
-from tests.sdk._helpers import close, resolve
+from tests.bundled.sdk._helpers import close, resolve
 
 TOKEN = "sk-do-not-leak-me"
 HELLO = [Message(role="user", content="hi")]

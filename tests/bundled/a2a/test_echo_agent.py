@@ -1,4 +1,4 @@
-"""The A2A client against the official a2a-sdk 1.3.0 server (tests/a2a/echo_agent.py).
+"""The A2A client against the official a2a-sdk 1.3.0 server (tests/bundled/a2a/echo_agent.py).
 
 Every test runs four times: protocol 1.0 and 0.3, sync and async client. The sync client is
 driven from the same async test body through `Agent`, which awaits only what is awaitable, so

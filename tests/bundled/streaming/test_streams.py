@@ -15,7 +15,7 @@ from inference_gateway import (
 from inference_gateway.models import CreateChatCompletionStreamResponse
 
 from tests.fakegw import FakeGateway
-from tests.streaming._streams import (
+from tests.bundled.streaming._streams import (
     CHAT,
     RECORDED_CHUNKS,
     SPLITS,

@@ -27,7 +27,7 @@ from inference_gateway import (
 from inference_gateway.models import CreateChatCompletionStreamResponse
 
 from tests.peers import free_port, peer_python, stop_process, wait_for_http
-from tests.sdk._helpers import collect, resolve
+from tests.bundled.sdk._helpers import collect, resolve
 
 MASTER_KEY = "sk-igw-master-test"
 MOCK_TEXT = "Hello from the LiteLLM mock"

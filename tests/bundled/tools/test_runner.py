@@ -13,7 +13,7 @@ from inference_gateway import ChatCompletionTool, Message
 from inference_gateway.lib import ToolRoundsExceededError, tool_from_function
 
 from tests.fakegw import FakeGateway
-from tests.sdk._helpers import resolve
+from tests.bundled.sdk._helpers import resolve
 
 CHAT = "/v1/chat/completions"
 MODEL = "google/gemini-3-flash"

@@ -17,8 +17,8 @@ from inference_gateway.lib import (
 from inference_gateway.models import CreateChatCompletionStreamResponse
 
 from tests.fakegw import FakeGateway
-from tests.streaming._streams import CHAT, RECORDED_CHUNKS, chunk, recorded_bytes, sse
-from tests.streaming.test_streams import chat
+from tests.bundled.streaming._streams import CHAT, RECORDED_CHUNKS, chunk, recorded_bytes, sse
+from tests.bundled.streaming.test_streams import chat
 
 MESSAGES = [Message(role="user", content="Weather?")]
 MODEL = "google/gemini-3-flash"

@@ -27,10 +27,10 @@ from inference_gateway.models import (
 )
 
 from tests.fakegw import FakeGateway
-from tests.sdk._helpers import collect, resolve
-from tests.streaming._streams import sse
+from tests.bundled.sdk._helpers import collect, resolve
+from tests.bundled.streaming._streams import sse
 
-SPEC = Path(__file__).resolve().parents[2] / "specs" / "openapi.yaml"
+SPEC = Path(__file__).resolve().parents[3] / "specs" / "openapi.yaml"
 HELLO = [Message(role="user", content="Hello there")]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.fakegw import FakeGateway
 
-GENERATED = Path(__file__).resolve().parents[2] / "generated"
+GENERATED = Path(__file__).resolve().parents[3] / "generated"
 IMPORT = "from inference_gateway import InferenceGatewayClient, Message"
 #: Loaded by neither pydantic nor the package import; each costs milliseconds (httpx ~60 ms).
 DEFERRED = ("httpx", "anyio", "logging", "asyncio", "concurrent.futures")

@@ -1,0 +1,3 @@
+from tests.bundled.sdk.conftest import any_client
+
+__all__ = ["any_client"]

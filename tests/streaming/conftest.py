@@ -1,3 +1,0 @@
-from tests.sdk.conftest import any_client
-
-__all__ = ["any_client"]
