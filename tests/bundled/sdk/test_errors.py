@@ -24,8 +24,8 @@ from inference_gateway import (
 )
 from inference_gateway.errors import make_api_error
 
-from tests.fakegw import FakeGateway
 from tests.bundled.sdk._helpers import resolve
+from tests.fakegw import FakeGateway
 
 TOKEN = "sk-very-secret-token"
 

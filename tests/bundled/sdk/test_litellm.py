@@ -26,8 +26,8 @@ from inference_gateway import (
 )
 from inference_gateway.models import CreateChatCompletionStreamResponse
 
-from tests.peers import free_port, peer_python, stop_process, wait_for_http
 from tests.bundled.sdk._helpers import collect, resolve
+from tests.peers import free_port, peer_python, stop_process, wait_for_http
 
 MASTER_KEY = "sk-igw-master-test"
 MOCK_TEXT = "Hello from the LiteLLM mock"

@@ -26,9 +26,9 @@ from inference_gateway.models import (
     ListToolsResponse,
 )
 
-from tests.fakegw import FakeGateway
 from tests.bundled.sdk._helpers import collect, resolve
 from tests.bundled.streaming._streams import sse
+from tests.fakegw import FakeGateway
 
 SPEC = Path(__file__).resolve().parents[3] / "specs" / "openapi.yaml"
 HELLO = [Message(role="user", content="Hello there")]

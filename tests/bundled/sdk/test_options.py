@@ -15,8 +15,8 @@ from inference_gateway import (
     RetryConfig,
 )
 
-from tests.fakegw import FakeGateway
 from tests.bundled.sdk._helpers import close, resolve
+from tests.fakegw import FakeGateway
 
 TOKEN = "sk-do-not-leak-me"
 HELLO = [Message(role="user", content="hi")]

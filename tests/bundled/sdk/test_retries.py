@@ -19,8 +19,8 @@ from inference_gateway import (
 )
 from inference_gateway._retry import parse_retry_after
 
-from tests.fakegw import FakeGateway
 from tests.bundled.sdk._helpers import collect, resolve
+from tests.fakegw import FakeGateway
 
 CHAT = "/v1/chat/completions"
 HELLO = [Message(role="user", content="hi")]

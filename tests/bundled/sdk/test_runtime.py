@@ -18,8 +18,8 @@ from inference_gateway import (
 )
 from inference_gateway._base_client import Operation, _to_jsonable, gateway_root
 
-from tests.fakegw import FakeGateway
 from tests.bundled.sdk._helpers import resolve
+from tests.fakegw import FakeGateway
 
 
 class Colour(enum.Enum):

@@ -16,9 +16,9 @@ from inference_gateway.lib import (
 )
 from inference_gateway.models import CreateChatCompletionStreamResponse
 
-from tests.fakegw import FakeGateway
 from tests.bundled.streaming._streams import CHAT, RECORDED_CHUNKS, chunk, recorded_bytes, sse
 from tests.bundled.streaming.test_streams import chat
+from tests.fakegw import FakeGateway
 
 MESSAGES = [Message(role="user", content="Weather?")]
 MODEL = "google/gemini-3-flash"

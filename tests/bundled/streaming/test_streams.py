@@ -14,7 +14,6 @@ from inference_gateway import (
 )
 from inference_gateway.models import CreateChatCompletionStreamResponse
 
-from tests.fakegw import FakeGateway
 from tests.bundled.streaming._streams import (
     CHAT,
     RECORDED_CHUNKS,
@@ -23,6 +22,7 @@ from tests.bundled.streaming._streams import (
     recorded_bytes,
     sse,
 )
+from tests.fakegw import FakeGateway
 
 MESSAGES = [Message(role="user", content="Weather in Paris and Rome?")]
 MODEL = "deepseek/deepseek-chat"

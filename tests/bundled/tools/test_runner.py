@@ -12,8 +12,8 @@ import pytest
 from inference_gateway import ChatCompletionTool, Message
 from inference_gateway.lib import ToolRoundsExceededError, tool_from_function
 
-from tests.fakegw import FakeGateway
 from tests.bundled.sdk._helpers import resolve
+from tests.fakegw import FakeGateway
 
 CHAT = "/v1/chat/completions"
 MODEL = "google/gemini-3-flash"
