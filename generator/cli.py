@@ -1,12 +1,15 @@
-"""Command line: validate | generate | check | diff."""
+"""Command line: validate | generate | check | diff.
+
+Exit status: 0 success (check: up to date), 1 breaking changes (diff --fail-on-breaking) or
+drift (check), 2 an unreadable or invalid spec, 3 the package could not be produced (write
+error: the output was left as it was).
+"""
 
 from __future__ import annotations
 
 import argparse
 import difflib
-import gc
 import importlib
-import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -15,7 +18,14 @@ from typing import NoReturn
 
 from . import pipeline, write
 from .cache import Cache
-from .load import SpecError
+from .load import SpecError, SpecWarning
+
+EXIT_OK = 0
+EXIT_DIFFERS = 1  # check: drift; diff --fail-on-breaking: breaking changes
+EXIT_SPEC = 2  # the spec cannot be read, or is not valid OpenAPI
+EXIT_WRITE = 3  # the package could not be produced; the output is untouched
+
+LENIENT_HELP = "turn common spec defects into warnings (see generator/load.py LENIENT)"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +45,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="recompute every step (the cache never changes the output, only the time)",
     )
+    parser.add_argument("--lenient", action="store_true", help=LENIENT_HELP)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -44,6 +55,7 @@ def make_parser() -> argparse.ArgumentParser:
     validate.add_argument("--spec", type=Path, default=pipeline.DEFAULT_SPEC)
     validate.add_argument("--a2a-spec", type=Path, default=None)
     validate.add_argument("--no-cache", action="store_true")
+    validate.add_argument("--lenient", action="store_true", help=LENIENT_HELP)
     _common(commands.add_parser("generate", help="regenerate the SDK package"))
     _common(commands.add_parser("check", help="fail when the output differs from a fresh generation"))
     commands.add_parser("diff", help="changelog between two specs (see generator.diff)", add_help=False)
@@ -65,21 +77,30 @@ def _options(args: argparse.Namespace) -> pipeline.Options:
         templates=args.templates,
         overlays=args.overlays,
         cache=Cache.default(enabled=not args.no_cache),
+        lenient=args.lenient,
     )
+
+
+def print_warnings(warnings: Sequence[SpecWarning]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     specs = [args.spec] + [p for p in [_a2a_default(args.a2a_spec)] if p is not None]
     cache = Cache.default(enabled=not args.no_cache)
     for path in specs:
-        spec = pipeline.load_spec(path, cache)
-        print(f"{spec.display}: valid")
-    return 0
+        spec = pipeline.load_spec(path, cache, lenient=args.lenient)
+        print_warnings(spec.warnings)
+        repaired = f" (lenient: {len(spec.warnings)} warnings)" if spec.warnings else ""
+        print(f"{spec.display}: valid{repaired}")
+    return EXIT_OK
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     options = _options(args)
     result = pipeline.build(options)
+    print_warnings(result.warnings)
     start = time.perf_counter()
     target = write.replace_package(options.output, options.package, result.contents)
     total = result.seconds + time.perf_counter() - start
@@ -102,12 +123,13 @@ def compare(expected: Mapping[str, bytes], actual: Mapping[str, bytes]) -> tuple
 def cmd_check(args: argparse.Namespace) -> int:
     options = _options(args)
     result = pipeline.build(options)
+    print_warnings(result.warnings)
     committed_dir = options.output / options.package
     committed = write.read_tree(committed_dir)
     differing, missing, extra = compare(result.contents, committed)
     if not (differing or missing or extra):
         print(f"{committed_dir}: up to date ({len(committed)} files, {result.seconds:.2f}s)")
-        return 0
+        return EXIT_OK
     print(f"{committed_dir} differs from a fresh generation from {options.spec}:")
     for name in differing:
         print(f"  changed: {name}")
@@ -122,7 +144,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             difflib.unified_diff(old, new, fromfile=f"committed/{name}", tofile=f"generated/{name}")
         )
     print("run `python -m generator generate` (task generate) and commit the result")
-    return 1
+    return EXIT_DIFFERS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -135,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if exc.name != "generator.diff":
                 raise
             print("error: generator/diff.py is not available", file=sys.stderr)
-            return 2
+            return EXIT_SPEC
         code = diff.main(argv[1:])
         return int(code or 0)
     args = make_parser().parse_args(argv)
@@ -143,23 +165,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except SpecError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        for error in exc.errors:
+            print(f"error: {error}", file=sys.stderr)
+        if len(exc.errors) > 1:
+            print(f"{len(exc.errors)} errors", file=sys.stderr)
+        return EXIT_SPEC
     except write.WriteError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_WRITE
 
 
 def run() -> NoReturn:
-    """`main` as a short-lived process (`python -m generator`, the console script).
-
-    The cyclic garbage collector stays off and, once the output is flushed, the interpreter's
-    teardown is skipped: dismantling the objects datamodel-code-generator and pydantic leave
-    behind took about 70 ms, a tenth of a cold `check`, and every file `main` wrote is closed
-    by the time it returns. An exception still ends the process the normal way.
-    """
-    gc.disable()
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    """`main` as a process (`python -m generator`, the console script)."""
+    sys.exit(main())

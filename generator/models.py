@@ -40,26 +40,6 @@ def _key(model_spec: dict[str, Any], cache: Cache) -> str:
     )
 
 
-def needs_tool(model_spec: dict[str, Any], cache: Cache) -> bool:
-    """Whether `generate_models` will run datamodel-code-generator (schemas, no cache hit)."""
-    if not model_spec.get("components", {}).get("schemas"):
-        return False
-    key = _key(model_spec, cache)
-    return not key or cache.get(key) is None
-
-
-def preload() -> None:
-    """Import what datamodel-code-generator's first `generate` call imports (most of its
-    cost), so that a child forked afterwards starts generating at once."""
-    import datamodel_code_generator.config
-    import datamodel_code_generator.parser.openapi  # noqa: F401
-
-
-def generate_in_child(model_spec: dict[str, Any], source_name: str, cache: Cache) -> ModelsModule:
-    """`generate_models` with positional arguments, for background.Background."""
-    return generate_models(model_spec, source_name=source_name, cache=cache)
-
-
 def generate_models(model_spec: dict[str, Any], *, source_name: str, cache: Cache | None = None) -> ModelsModule:
     """Generate the models module for the component schemas of `model_spec`."""
     schemas = model_spec.get("components", {}).get("schemas") or {}

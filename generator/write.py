@@ -7,17 +7,17 @@ output is left byte-identical.
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .background import Worker
 from .cache import Cache, source_fingerprint, tool_version
 
 DEFAULT_PACKAGE = "inference_gateway"
@@ -63,123 +63,26 @@ def python_source(f: OutFile) -> str:
     return header(f.source) + "\n" + (f.text or "")
 
 
-def formatted_parts(name: str, f: OutFile) -> dict[str, str]:
-    """What black formats of a Python file, by job name: the whole module (`name`), or, in a
-    verbatim module, only the classes appended to it (named after the overlay, so that they can
-    be sent to black before the module's place in the package is known)."""
-    if not f.verbatim:
-        return {name: python_source(f)}
-    return {f"{f.source}#{index}": text for index, text in enumerate(f.appended)}
-
-
 def _black_key(source: str) -> str:
     return Cache.key("black", tool_version("black"), source_fingerprint("write.py"), source)
 
 
-def _warm_black() -> None:
-    """Import black in the worker while the parent imports datamodel-code-generator."""
-    _black_once()
-    black_mode()
-
-
-class Formatter:
-    """Black for the generated modules, in one worker (background.Worker).
-
-    With `eager`, the worker is forked when the build starts, while the process is small, and
-    imports black while the parent generates the models; modules are sent to it as soon as
-    their text is known (`start`), so formatting overlaps the rest of the build. Otherwise
-    (a warm cache, where black usually has nothing to do) it is forked on the first cache
-    miss. Results are cached by content, black version and this module's source.
-    """
-
-    def __init__(self, cache: Cache | None = None, *, eager: bool = True) -> None:
-        self.cache = cache or Cache(None)
-        self._worker: Worker | None = Worker(_warm_black) if eager else None
-        self._jobs: dict[str, tuple[str, int]] = {}  # module -> (source sent, job index)
-
-    def start(self, name: str, f: OutFile) -> None:
-        """Send a module (the parts of it black formats) to black now; `format` collects it."""
-        for part, source in formatted_parts(name, f).items():
-            if self._cached(source) is None:
-                self._submit(part, source)
-
-    def _cached(self, source: str) -> str | None:
-        if not self.cache.enabled:
-            return None
-        hit = self.cache.get(_black_key(source))
-        return hit.decode("utf-8") if hit is not None else None
-
-    def _submit(self, name: str, source: str) -> None:
-        if self._worker is None:
-            self._worker = Worker(_warm_black)
-        self._jobs[name] = (source, self._worker.submit(_black_all, {name: source}))
-
-    def send(self, files: Mapping[str, str]) -> None:
-        """Send every module of `files` not cached or sent yet; `format` collects them."""
-        for name, source in files.items():
-            if (name not in self._jobs or self._jobs[name][0] != source) and self._cached(source) is None:
-                self._submit(name, source)
-
-    def format(self, files: Mapping[str, str]) -> dict[str, str]:
-        """Black every module of `files` once (it also rejects invalid syntax)."""
-        self.send(files)
-        out: dict[str, str] = {}
-        for name, source in files.items():
-            if name not in self._jobs:
-                hit = self._cached(source)
-                assert hit is not None  # send() submitted every module not cached
-                out[name] = hit
-        if self._worker is None:
-            return out
-        worker, self._worker = self._worker, None
-        results = worker.results()
-        for name, (source, index) in self._jobs.items():
-            if name in files and name not in out:
-                out[name] = results[index][name]
-                if self.cache.enabled:
-                    self.cache.put(_black_key(source), out[name].encode("utf-8"))
-        self._jobs.clear()
-        return out
-
-    def close(self) -> None:
-        """Stop the worker, ignoring its results (the build failed)."""
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
-        self._jobs.clear()
-
-
-def _black_once() -> Any:
-    """Black's single formatting pass.
-
-    `black.format_str` formats twice whenever the first pass changed anything (a workaround
-    for rare trailing-comma/optional-parenthesis interplay), which doubles the slowest step of
-    a cold generation. One pass gives the same bytes on every spec the tests generate
-    (tests/generator/test_black_stable.py checks that the output is a fixed point of
-    `format_str`); black releases without the private entry point get `format_str`.
-    """
-    try:
-        from black import _format_str_once
-
-        return _format_str_once
-    except ImportError:  # pragma: no cover - depends on the black release
-        from black import format_str
-
-        return format_str
-
-
-def _black_all(files: dict[str, str]) -> dict[str, str]:
+def format_python(name: str, source: str, cache: Cache) -> str:
+    """`black.format_str` on one module (it also rejects invalid syntax); cached by content."""
+    key = _black_key(source) if cache.enabled else ""
+    hit = cache.get(key) if key else None
+    if hit is not None:
+        return hit.decode("utf-8")
+    from black import format_str
     from black.parsing import InvalidInput
 
-    format_once = _black_once()
-    mode = black_mode()
-    out: dict[str, str] = {}
-    for name, source in files.items():
-        try:
-            out[name] = format_once(source, mode=mode)
-        except InvalidInput as exc:
-            raise WriteError(f"{name}: generated code is not valid Python: {exc}") from exc
-    return out
+    try:
+        formatted = format_str(source, mode=black_mode())
+    except InvalidInput as exc:
+        raise WriteError(f"{name}: generated code is not valid Python: {exc}") from exc
+    if key:
+        cache.put(key, formatted.encode("utf-8"))
+    return formatted
 
 
 def check_syntax(name: str, source: str) -> None:
@@ -190,34 +93,21 @@ def check_syntax(name: str, source: str) -> None:
         raise WriteError(f"{name}:{exc.lineno}: not valid Python: {exc.msg}") from exc
 
 
-def render_files(
-    files: Mapping[str, OutFile], cache: Cache | None = None, formatter: Formatter | None = None
-) -> dict[str, bytes]:
+def render_files(files: Mapping[str, OutFile], cache: Cache | None = None) -> dict[str, bytes]:
     """Final bytes of every file: headers added, generated Python formatted."""
-    python = {rel: f for rel, f in files.items() if f.python and f.text is not None}
-    parts = {part: text for rel, f in python.items() for part, text in formatted_parts(rel, f).items()}
-    formatter = formatter or Formatter(cache, eager=False)
-    try:
-        formatter.send(parts)  # black works on these while the overlays are checked
-        for rel, f in python.items():
-            if f.verbatim:
-                check_syntax(rel, python_source(f))
-        blacked = formatter.format(parts)
-    except BaseException:
-        formatter.close()
-        raise
-    formatted: dict[str, str] = {}
-    for rel, f in python.items():
-        if f.verbatim:  # the overlay as written, then the twins black formatted
-            appended = [blacked[part] for part in formatted_parts(rel, f)]
-            formatted[rel] = "\n\n".join([python_source(f), *appended])
-        else:
-            formatted[rel] = blacked[rel]
+    cache = cache or Cache(None)
     out: dict[str, bytes] = {}
     for rel in sorted(files):
         f = files[rel]
-        if rel in formatted:
-            out[rel] = formatted[rel].encode("utf-8")
+        if f.python and f.text is not None:
+            source = python_source(f)
+            if f.verbatim:  # the overlay as written, then the twins black formatted
+                check_syntax(rel, source)
+                twins = [format_python(f"{f.source} (generated twin)", t, cache) for t in f.appended]
+                text = "\n\n".join([source, *twins])
+            else:
+                text = format_python(rel, source, cache)
+            out[rel] = text.encode("utf-8")
         elif f.text is not None:
             out[rel] = (header(f.source) + f.text).encode("utf-8")
         else:
@@ -253,12 +143,42 @@ def replace_package(output: Path, package: str, contents: Mapping[str, bytes]) -
     """
     output.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(str((output / package).resolve()).encode()).hexdigest()[:16]
-    with open(Path(tempfile.gettempdir()) / f"igw-generator-{digest}.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return _replace_locked(output, package, contents)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    with exclusive_lock(Path(tempfile.gettempdir()) / f"igw-generator-{digest}.lock"):
+        return _replace_locked(output, package, contents)
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` across processes (flock on POSIX, msvcrt on Windows).
+
+    The platform modules are imported here, not at module level, so the generator imports
+    everywhere.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        if sys.platform == "win32":
+            import msvcrt
+
+            handle.seek(0)
+            while True:
+                try:  # LK_LOCK retries for about 10 s, then raises: keep waiting
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+                    break
+                except OSError:
+                    continue
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _replace_locked(output: Path, package: str, contents: Mapping[str, bytes]) -> Path:

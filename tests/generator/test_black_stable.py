@@ -1,5 +1,5 @@
-"""The generator runs one black pass per module (write._black_once); the result must be what
-`black.format_str` (two passes) would give, i.e. a fixed point of it, on every kind of spec."""
+"""The generator formats each module with `black.format_str`; the output must be a black fixed
+point (formatting it again changes nothing) on every kind of spec, or `check` would flap."""
 
 from __future__ import annotations
 

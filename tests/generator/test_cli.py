@@ -100,7 +100,7 @@ def test_invalid_spec_names_file_pointer_and_line_and_keeps_output(tmp_path: Pat
     before = tree_bytes(tmp_path)
     spec = _invalid_spec(tmp_path / "..")
     result = run_cli(["generate", "--spec", str(spec), "--output", str(tmp_path)])
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "broken.yaml:15:" in result.stderr
     assert "/paths/~1x/get/responses/200/content/application~1json/schema/type" in result.stderr
     assert "objectt" in result.stderr
@@ -131,7 +131,7 @@ def test_spec_errors_are_located(tmp_path: Path, text: str, line: int, pointer: 
     spec = tmp_path / "spec.yaml"
     spec.write_text(text)
     result = run_cli(["validate", "--spec", str(spec)])
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert f"spec.yaml:{line}: at {pointer}:" in result.stderr, result.stderr
 
 
@@ -195,7 +195,7 @@ def test_the_older_seed_003_spec_generates_and_imports(tmp_path: Path) -> None:
 
 def test_generation_refuses_an_invalid_package_name(tmp_path: Path) -> None:
     result = run_cli(["generate", "--output", str(tmp_path), "--package-name", "not-valid"])
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert "not a valid Python package name" in result.stderr
     assert not any(tmp_path.iterdir())
 
@@ -241,13 +241,13 @@ def test_json_spec_errors_carry_lines(tmp_path: Path) -> None:
     text = (SPECS / "minimal.json").read_text().replace('"in": "query"', '"in": "nowhere"')
     spec.write_text(text)
     result = run_cli(["validate", "--spec", str(spec)])
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "bad.json:9: at /paths/~1items~1{item_id}/get/parameters/1" in result.stderr, result.stderr
 
 
 def test_a_missing_a2a_spec_given_explicitly_is_an_error(tmp_path: Path) -> None:
     result = run_cli(["generate", "--output", str(tmp_path), "--a2a-spec", str(tmp_path / "nope.yaml")])
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "nope.yaml" in result.stderr and "does not exist" in result.stderr
 
 
@@ -280,6 +280,6 @@ def test_a_leaked_package_name_fails_a_renamed_generation(tmp_path: Path) -> Non
     result = run_cli(
         ["generate", "--output", str(out), "--package-name", "vendored_igw", "--overlays", str(overlays)]
     )
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert "'inference_gateway' remains" in result.stderr and "_leak.py" in result.stderr
     assert not out.exists() or not any(out.iterdir())

@@ -92,7 +92,7 @@ def test_a_bad_marker_in_an_overlay_fails_generation_and_keeps_the_output(tmp_pa
     assert generate(MAIN_SPEC, out).returncode == 0
     before = tree_bytes(out)
     result = run_cli(["generate", "--output", str(out), "--overlays", str(overlays), "--no-cache"])
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert "error: overlays/a2a/client.py:" in result.stderr
     assert "marked class A2AClientBase is not named Async" in result.stderr
     assert tree_bytes(out) == before
