@@ -1,9 +1,11 @@
-"""Run the SDK's tests on every CPython 3.9-3.13 installed under /root/.pyenv/versions.
+"""Run the SDK's tests on every CPython 3.9-3.13 installed on this machine.
 
     task test-matrix [-- --versions 3.9,3.13] [--jobs 2] [--include-peers]
 
 Each minor version gets its own venv under ``.cache/matrix/py3.X`` with only what the SDK and its
-tests need (the generator needs Python >= 3.11 and is not installed there). A venv is rebuilt
+tests need (the generator needs Python >= 3.11 and is not installed there). The interpreters are
+found by ``scripts/pythons.py`` (``IGW_PYTHON_3_9=...`` overrides one; then pyenv, ``PATH``, the ``py``
+launcher, common prefixes). A venv is rebuilt
 when the requirement list or the interpreter changes. The SDK tests are the test files that
 import neither the generator, the benchmarks nor the peer venvs (directly or via a conftest);
 ``--include-peers`` adds the peer-backed ones. Prints a table and exits non-zero if any failed.
@@ -24,8 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from pythons import find_python, venv_python, where_looked
+
 ROOT = Path(__file__).resolve().parents[1]
-PYENV = Path(os.environ.get("PYENV_VERSIONS", "/root/.pyenv/versions"))
 CACHE = ROOT / ".cache" / "matrix"
 MINORS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 REQUIREMENTS = (
@@ -65,16 +68,6 @@ class Result:
         return not self.note and self.failed == 0 and self.errors == 0 and self.passed > 0
 
 
-def interpreter(minor: str) -> Path | None:
-    """The newest installed patch release of ``minor``."""
-    found = []
-    for candidate in PYENV.glob(f"{minor}.*"):
-        parts = candidate.name.split(".")
-        if len(parts) == 3 and parts[2].isdigit() and (candidate / "bin" / "python").exists():
-            found.append((int(parts[2]), candidate / "bin" / "python"))
-    return max(found)[1] if found else None
-
-
 def sdk_test_files(include_peers: bool) -> list[Path]:
     tests = ROOT / "tests"
     selected = []
@@ -99,7 +92,7 @@ def ensure_venv(minor: str, python: Path) -> tuple[Path, float]:
         :16
     ]
     marker = venv / f".ready-{key}"
-    exe = venv / "bin" / "python"
+    exe = venv_python(venv)
     if not marker.exists():
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([str(python), "-m", "venv", str(venv)], check=True)
@@ -112,10 +105,10 @@ def ensure_venv(minor: str, python: Path) -> tuple[Path, float]:
 
 
 def run_tests(minor: str, files: list[Path], extra: list[str]) -> Result:
-    python = interpreter(minor)
+    python = find_python(minor)
     if python is None:
-        return Result(minor, "-", note=f"no Python {minor} under {PYENV}")
-    result = Result(minor, python.parent.parent.name)
+        return Result(minor, "-", note=f"no Python {minor} found (looked in {where_looked(minor)})")
+    result = Result(minor, str(python))
     try:
         exe, result.setup_seconds = ensure_venv(minor, python)
     except subprocess.CalledProcessError as exc:

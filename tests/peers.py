@@ -7,8 +7,6 @@ and reused by later test runs, CI runs on the same machine and the benchmarks.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import os
 import socket
@@ -19,9 +17,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Tuple
+from typing import Tuple
 
-PYENV = Path("/root/.pyenv/versions")
+from generator.write import exclusive_lock
+from scripts import pythons
 
 
 @dataclass(frozen=True)
@@ -51,26 +50,11 @@ def peers_dir() -> Path:
 
 
 def find_python(version: str) -> Path:
-    """The newest installed CPython ``version`` (e.g. ``"3.12"``), else the running one if it matches."""
-    candidates = sorted(PYENV.glob(f"{version}.*"), reverse=True)
-    for candidate in candidates:
-        exe = candidate / "bin" / "python"
-        if exe.exists():
-            return exe
-    if f"{sys.version_info[0]}.{sys.version_info[1]}" == version:
-        return Path(sys.executable)
-    raise FileNotFoundError(f"no Python {version} under {PYENV}")
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """The installed CPython ``version`` (e.g. ``"3.12"``): see scripts/pythons.py for where."""
+    found = pythons.find_python(version)
+    if found is None:
+        raise FileNotFoundError(f"no Python {version} found (looked in {pythons.where_looked(version)})")
+    return found
 
 
 def peer_python(name: str) -> Path:
@@ -79,9 +63,9 @@ def peer_python(name: str) -> Path:
     base = find_python(peer.python)
     key = hashlib.sha256("\n".join((str(base), *peer.requirements)).encode()).hexdigest()[:12]
     venv = peers_dir() / f"{name}-{key}"
-    exe = venv / "bin" / "python"
+    exe = pythons.venv_python(venv)
     marker = venv / ".complete"
-    with _locked(peers_dir() / f"{name}.lock"):
+    with exclusive_lock(peers_dir() / f"{name}.lock"):
         if not marker.exists():
             subprocess.run([str(base), "-m", "venv", "--clear", str(venv)], check=True)
             subprocess.run(

@@ -57,7 +57,7 @@ def test_invalid_spec_leaves_everything_untouched(repo: Path, tmp_path: Path) ->
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(spec))
     result = bump(repo, str(bad))
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "bad.yaml" in result.stderr + result.stdout and "nothing was changed" in result.stderr
     assert snapshot(repo) == before
 
