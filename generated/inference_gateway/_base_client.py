@@ -278,6 +278,14 @@ def _merge_headers(base: Dict[str, str], *layers: Optional[Mapping[str, Any]]) -
     return merged
 
 
+def _file_parts(files: Any) -> Any:
+    """httpx takes one file per name in a mapping: an array part (a list of files under one
+    name) becomes (name, file) pairs, one per item, in order."""
+    if isinstance(files, Mapping) and any(isinstance(v, list) for v in files.values()):
+        return [(k, f) for k, v in files.items() for f in (v if isinstance(v, list) else [v])]
+    return files
+
+
 def _json_bytes(op: Operation, body: Any, extra_body: Optional[Mapping[str, Any]]) -> bytes:
     """The JSON body: top-level ``None`` values dropped (not given), models dumped, extras last."""
     if isinstance(body, Mapping):
@@ -523,7 +531,7 @@ class _BaseClient(Generic[ClientT]):
             "params": params,
             "headers": headers,
             "content": None if isinstance(content, NotGiven) else content,
-            "files": options.get("files"),
+            "files": _file_parts(options.get("files")),
             "data": options.get("data"),
         }
         pool = self._pool

@@ -36,19 +36,24 @@ class Recorded:
         return json.loads(self.body)
 
     def multipart(self) -> Dict[str, Tuple[Optional[str], bytes]]:
-        """Form parts by name: (filename or None for a plain field, content)."""
+        """Form parts by name: (filename or None for a plain field, content); the last part of
+        a repeated name wins (see ``multipart_parts`` for all of them)."""
+        return {name: (filename, payload) for name, filename, payload in self.multipart_parts()}
+
+    def multipart_parts(self) -> List[Tuple[str, Optional[str], bytes]]:
+        """Every form part in order: (name, filename or None for a plain field, content)."""
         kind = self.headers.get("content-type", "")
         assert kind.startswith("multipart/form-data"), f"not multipart: {kind!r}"
         message = BytesParser(policy=HTTP).parsebytes(
             b"Content-Type: " + kind.encode() + b"\r\n\r\n" + self.body
         )
-        parts: Dict[str, Tuple[Optional[str], bytes]] = {}
+        parts: List[Tuple[str, Optional[str], bytes]] = []
         for part in message.iter_parts():
             assert isinstance(part, Message)
             name = part.get_param("name", header="content-disposition")
             filename = part.get_param("filename", header="content-disposition")
             payload = part.get_payload(decode=True)
-            parts[str(name)] = (None if filename is None else str(filename), payload or b"")
+            parts.append((str(name), None if filename is None else str(filename), payload or b""))
         return parts
 
 

@@ -382,6 +382,102 @@ def test_v2_binary_download(evolution_sdk: SdkFactory, server: RecordingServer) 
         assert client.download_file_content("file-1") == PNG
 
 
+# ------------------------------------------------------ v3: multipart uploads, named event streams
+
+WAV = b"RIFF\x24\x00\x00\x00WAVEfmt \x00\xff\x00binary"
+
+
+def test_v3_multipart_with_an_array_field_and_optional_fields_left_out(
+    evolution_sdk: SdkFactory, server: RecordingServer
+) -> None:
+    sdk = evolution_sdk("v3_audio_streams_uploads")
+    with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
+        server.reply(json_body={"text": "hello there"})
+        result = client.create_transcription(
+            body={
+                "file": ("talk.wav", WAV, "audio/wav"),
+                "model": "whisper-1",
+                "timestamp_granularities": ["word", "segment"],
+                "prompt": None,  # None is not sent
+            }
+        )
+    assert result.text == "hello there"
+    assert server.last.raw_path == "/v1/audio/transcriptions"
+    parts = server.last.multipart_parts()  # form fields first, then files (httpx's order)
+    assert sorted(parts) == [
+        ("file", "talk.wav", WAV),
+        ("model", None, b"whisper-1"),
+        ("timestamp_granularities", None, b"segment"),
+        ("timestamp_granularities", None, b"word"),
+    ]
+    assert [p for p in parts if p[0] == "timestamp_granularities"] == [
+        ("timestamp_granularities", None, b"word"),
+        ("timestamp_granularities", None, b"segment"),
+    ]
+
+
+# An event stream as servers write it: named events, ids, a comment (keep-alive), a retry hint,
+# data split over several lines (joined with a newline), CRLF line ends, no [DONE].
+TRANSCRIPT_STREAM = (
+    b": keep-alive\r\n\r\n"
+    b"retry: 1500\r\n"
+    b"id: 1\r\nevent: transcript.text.delta\r\n"
+    b'data: {"type": "transcript.text.delta",\r\ndata:  "delta": "hel"}\r\n\r\n'
+    b"id: 2\nevent: transcript.text.delta\n"
+    b'data: {"type": "transcript.text.delta", "delta": "lo"}\n\n'
+    b"id: 3\nevent: transcript.text.done\n"
+    b'data: {"type": "transcript.text.done", "text": "hello"}\n\n'
+)
+EXPECTED_EVENTS = [
+    ("1", "transcript.text.delta", '{"type": "transcript.text.delta",\n "delta": "hel"}'),
+    ("2", "transcript.text.delta", '{"type": "transcript.text.delta", "delta": "lo"}'),
+    ("3", "transcript.text.done", '{"type": "transcript.text.done", "text": "hello"}'),
+]
+
+
+def test_v3_multipart_request_with_a_named_event_stream_response(
+    evolution_sdk: SdkFactory, server: RecordingServer
+) -> None:
+    sdk = evolution_sdk("v3_audio_streams_uploads")
+    server.reply(body=TRANSCRIPT_STREAM, content_type="text/event-stream")
+    client = sdk.InferenceGatewayClient(base_url=server.base_url)
+    body = {"file": ("talk.wav", WAV, "audio/wav"), "model": "whisper-1", "stream": True}
+    with client, client.create_transcription_stream(body=body) as stream:
+        got = [(event.id, event.event, event.data) for event in stream]
+    assert got == EXPECTED_EVENTS
+    parsed = [sdk.models.TranscriptionStreamEvent.model_validate_json(data) for _, _, data in got]
+    assert "".join(e.delta or "" for e in parsed) == "hello" and parsed[-1].text == "hello"
+    assert server.last.headers["accept"].startswith("text/event-stream")
+    parts = {name: (filename, payload) for name, filename, payload in server.last.multipart_parts()}
+    assert parts["file"] == ("talk.wav", WAV) and parts["stream"] == (None, b"true")
+
+
+async def test_v3_named_event_stream_async(evolution_sdk: SdkFactory, server: RecordingServer) -> None:
+    sdk = evolution_sdk("v3_audio_streams_uploads")
+    server.reply(body=TRANSCRIPT_STREAM, content_type="text/event-stream")
+    async with sdk.AsyncInferenceGatewayClient(base_url=server.base_url) as client:
+        body = {"file": ("talk.wav", WAV, "audio/wav"), "model": "whisper-1", "stream": True}
+        stream = client.create_transcription_stream(body=body)
+        async with stream:
+            got = [(event.id, event.event, event.data) async for event in stream]
+    assert got == EXPECTED_EVENTS
+
+
+def test_v3_multipart_array_of_files(evolution_sdk: SdkFactory, server: RecordingServer) -> None:
+    """An array of binary parts sends one file part per item, under the same name, in order."""
+    sdk = evolution_sdk("v3_audio_streams_uploads")
+    with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
+        server.reply(json_body={"ids": ["f1", "f2"]})
+        files = [("a.jsonl", b'{"a": 1}\n', "application/jsonl"), ("b.jsonl", b'{"b": 2}\n', "application/jsonl")]
+        stored = client.upload_batch_files(body={"files": files, "purpose": "batch"})
+    assert stored.ids == ["f1", "f2"]
+    assert server.last.multipart_parts() == [
+        ("purpose", None, b"batch"),
+        ("files", "a.jsonl", b'{"a": 1}\n'),
+        ("files", "b.jsonl", b'{"b": 2}\n'),
+    ]
+
+
 # --------------------------------------------------------------------------- the bumps as changelogs
 
 
