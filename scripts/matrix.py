@@ -76,7 +76,7 @@ def sdk_test_files(include_peers: bool) -> list[Path]:
             d / "conftest.py" for d in path.parents if d == tests or tests in d.parents
         ]
         text = "\n".join(p.read_text(encoding="utf-8") for p in chain if p.is_file())
-        if path.relative_to(tests).parts[0] in TOOLING:
+        if set(path.relative_to(tests).parts[:-1]) & set(TOOLING):
             continue
         if NOT_SDK.search(text) or (not include_peers and PEERS.search(text)):
             continue

@@ -11,7 +11,7 @@ import pytest
 
 from tests.generator.helpers import MAIN_SPEC, generate
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 VENDORED = "myapp._vendor.igw"
 
 

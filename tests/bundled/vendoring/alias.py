@@ -1,6 +1,6 @@
 """pytest plugin: make ``import inference_gateway`` load a vendored copy instead.
 
-    IGW_VENDORED=myapp._vendor.igw python -m pytest -p tests.vendoring.alias tests/bundled/sdk/...
+    IGW_VENDORED=myapp._vendor.igw python -m pytest -p tests.bundled.vendoring.alias tests/bundled/sdk/...
 
 Every module of the vendored package is imported up front and registered under the matching
 ``inference_gateway.*`` name as well, so the SDK tests (which import ``inference_gateway``) run

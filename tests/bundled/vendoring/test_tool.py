@@ -13,7 +13,7 @@ from typing import Dict
 
 import pytest
 
-from tests.vendoring.conftest import ROOT, Vendored
+from tests.bundled.vendoring.conftest import ROOT, Vendored
 
 DIST = ROOT / "tools" / "generator-dist"
 TOOL = "inference-gateway-generator"

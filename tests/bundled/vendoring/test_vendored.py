@@ -14,12 +14,12 @@ from typing import Any, Dict
 
 import pytest
 
+from tests.bundled.vendoring.conftest import ROOT, Vendored
 from tests.fakegw import FakeGateway
 from tests.generator.helpers import run_cli
-from tests.vendoring.conftest import ROOT, Vendored
 
 # The SDK test files run a second time against the vendored copy (they import inference_gateway,
-# which tests/vendoring/alias.py points at the copy).
+# which tests/bundled/vendoring/alias.py points at the copy).
 SDK_TESTS = (
     "tests/bundled/sdk/test_operations.py",
     "tests/bundled/sdk/test_errors.py",
@@ -165,7 +165,7 @@ def _run_sdk_tests(tmp_path: Path, label: str, env_extra: Dict[str, str], *plugi
 
 def test_sdk_tests_pass_against_the_vendored_copy(vendored: Vendored, tmp_path: Path) -> None:
     env = {"IGW_VENDORED": vendored.name, "PYTHONPATH": str(vendored.root)}
-    result, copy = _run_sdk_tests(tmp_path, "vendored", env, "-p", "tests.vendoring.alias")
+    result, copy = _run_sdk_tests(tmp_path, "vendored", env, "-p", "tests.bundled.vendoring.alias")
     assert "inference_gateway is aliased to myapp._vendor.igw" in result.stdout, result.stdout[
         -3000:
     ]
