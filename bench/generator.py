@@ -1,5 +1,12 @@
 """Benchmark 4: ``task generate`` and ``task check`` on the bundled spec, side by side with
-datamodel-code-generator alone and openapi-python-client, each median of 5 fresh processes.
+datamodel-code-generator alone and openapi-python-client, each median of 5 fresh processes; and
+how generation scales on synthetic specs (bench/synthetic_spec.py: 200 to 2,000 schemas, 300
+operations): wall time and peak memory (RSS) of one ``generate --no-cache`` each.
+
+``IGW_BENCH_BASELINE=DIR`` adds ``task check`` (cold and warm) of another checkout of the
+generator (e.g. the previous commit, with its own ``.venv``) to the same interleaved rounds, so
+that a before/after comparison shares the machine's load. ``IGW_BENCH_SCHEMAS=200,2000`` chooses
+the synthetic sizes.
 
 Our two commands run with the generator's content-addressed cache off (as on a fresh clone or
 in CI) and warm (as on a developer's machine). ``task generate`` writes into a temporary
@@ -11,6 +18,7 @@ pipeline does with black).
 
 from __future__ import annotations
 
+import json
 import os
 import pstats
 import re
@@ -18,9 +26,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ._util import (
     OURS_PYTHON,
@@ -38,6 +47,8 @@ from ._util import (
 SPEC = ROOT / "specs" / "openapi.yaml"
 VENV_BIN = OURS_PYTHON.parent
 LIMIT_CHECK = 1.5
+SYNTHETIC_SCHEMAS = (200, 500, 1000, 2000)
+SYNTHETIC_OPERATIONS = 300
 
 
 # The options generator/models.py passes to datamodel-code-generator's Python API, as CLI flags
@@ -157,8 +168,7 @@ def _profile(section: Section, tmp: Path) -> None:
     """cProfile of one generation: cumulative seconds of the generator's own functions (its
     stages; third-party work such as black or the spec validator shows inside them)."""
     prof = tmp / "generate.prof"
-    # generator.cli.main, not `-m generator`: the console entry skips the interpreter's exit,
-    # and with it cProfile's writing of the stats.
+    # generator.cli.main, not `-m generator`: cli.run exits the process before cProfile writes.
     script = (
         "import cProfile, sys; from generator.cli import main; "
         "cProfile.run('main(sys.argv[2:])', sys.argv[1])"
@@ -213,6 +223,49 @@ def _import_breakdown(section: Section) -> None:
         )
 
 
+def _peak_rss_run(argv: List[str], cwd: Path) -> Tuple[float, float, int]:
+    """(wall seconds, peak RSS in MiB, exit status) of one process (POSIX: wait4's rusage)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.stderr is not None:
+        proc.stderr.close()
+    kib = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
+    return wall, kib / 1024, proc.returncode
+
+
+def _synthetic(section: Section, tmp: Path, quick: bool) -> None:
+    """Generation time and peak memory on synthetic specs of growing size (no cache)."""
+    from .synthetic_spec import build
+
+    sizes = os.environ.get("IGW_BENCH_SCHEMAS")
+    schemas = [int(n) for n in sizes.split(",")] if sizes else list(SYNTHETIC_SCHEMAS[: 2 if quick else None])
+    first: Optional[Tuple[int, float]] = None
+    for count in schemas:
+        spec = tmp / f"synthetic-{count}.json"
+        spec.write_text(json.dumps(build(count, SYNTHETIC_OPERATIONS)), encoding="utf-8")
+        argv = [str(OURS_PYTHON), "-m", "generator", "generate", "--no-cache", "--spec", str(spec)]
+        argv += ["--output", str(tmp / f"synthetic-{count}"), "--package-name", "synthetic"]
+        wall, rss, code = _peak_rss_run(argv, ROOT)
+        if code != 0:
+            section.notes.append(f"synthetic {count} schemas: generate failed (exit {code})")
+            continue
+        row = section.add(
+            Row(
+                f"generate, synthetic {count} schemas / {SYNTHETIC_OPERATIONS} operations (no cache)",
+                wall,
+                detail={"peak_rss_mib": round(rss, 1), "schemas": count},
+            )
+        )
+        if first is None:
+            first = (count, wall)
+        else:
+            row.ratio, row.ratio_to = wall / first[1], f"{first[0]} schemas (x{count / first[0]:g} schemas)"
+        section.notes.append(f"synthetic {count} schemas: {wall:.1f}s, peak RSS {rss:.0f} MiB")
+
+
 def run(quick: bool = False) -> Section:
     n = 3 if quick else 5
     section = Section(
@@ -240,6 +293,14 @@ def run(quick: bool = False) -> Section:
                 "dmcg", "datamodel-code-generator alone", _dmcg_command(tmp / "models.py"), env, tmp
             ),
         ]
+        baseline = os.environ.get("IGW_BENCH_BASELINE")
+        if baseline:
+            base = Path(baseline).resolve()
+            base_task = str(base / ".venv" / "bin" / "task")
+            commands += [
+                Command("base-check-cold", f"baseline task check (no cache) [{base.name}]", [base_task, "check"], cold, base, ok_check),
+                Command("base-check-warm", f"baseline task check (warm cache) [{base.name}]", [base_task, "check"], env, base, ok_check),
+            ]
         opc_python = peer_python("openapi-python-client", section)
         if opc_python is not None:
             opc_bin = opc_python.parent / "openapi-python-client"
@@ -265,7 +326,7 @@ def run(quick: bool = False) -> Section:
         rows = _rounds(section, commands, n)
         opc = rows.get("opc")
         for key, row in rows.items():
-            if key.startswith(("generate", "check")) and opc is not None:
+            if key.startswith(("generate", "check", "base-check")) and opc is not None:
                 ratio_row(
                     row,
                     opc,
@@ -275,6 +336,7 @@ def run(quick: bool = False) -> Section:
                 paired_ratio(row, row.detail["samples_s"], opc.detail["samples_s"])
         _profile(section, tmp)
         _import_breakdown(section)
+        _synthetic(section, tmp, quick)
         summary = subprocess.run(
             [
                 str(OURS_PYTHON),
