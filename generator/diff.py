@@ -30,7 +30,7 @@ from typing import Any
 
 from . import names
 from .load import Spec as LoadedSpec
-from .load import SpecError, load
+from .load import SpecError, load, validate
 
 __all__ = ["Change", "Changelog", "SpecError", "diff_files", "diff_specs", "main"]
 
@@ -1248,8 +1248,15 @@ def diff_specs(old: LoadedSpec, new: LoadedSpec) -> Changelog:
     return Changelog(old.display, new.display, changes)
 
 
-def diff_files(old: Path, new: Path) -> Changelog:
-    return diff_specs(load(old), load(new))
+def diff_files(old: Path, new: Path, *, lenient: bool = False) -> Changelog:
+    """With `lenient`, both specs get the repairs `generate --lenient` makes (and their
+    warnings), so that the changelog names what that generation produces."""
+    specs = [load(old), load(new)]
+    for spec in specs if lenient else []:
+        validate(spec, lenient=True)
+        for warning in spec.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    return diff_specs(*specs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1266,9 +1273,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="exit with status 1 when any change is breaking",
     )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="repair both specs as generate --lenient does (see generator/load.py LENIENT)",
+    )
     args = parser.parse_args(argv)
     try:
-        changelog = diff_files(args.old, args.new)
+        changelog = diff_files(args.old, args.new, lenient=args.lenient)
     except SpecError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -257,3 +257,20 @@ def test_lenient_is_listed_in_the_help_of_each_command() -> None:
     for command in ("validate", "generate", "check"):
         result = run_cli([command, "--help"])
         assert "--lenient" in result.stdout, command
+
+
+def test_diff_lenient_names_what_a_lenient_generation_produces(tmp_path: Path) -> None:
+    """Fixing the repeated operationId by hand changes nothing a lenient generation produces
+    (the repaired operation was already named from its method and path), and diff --lenient
+    agrees; without --lenient, diff names a method no generation makes (`get_item_2`)."""
+    old = _write(tmp_path, "old.yaml", DEFECTS)
+    repeated = 'operationId: getItem\n      responses:\n        "200":\n          description: all items'
+    assert repeated in old.read_text()
+    fixed = _write(tmp_path, "fixed.yaml", DEFECTS.replace(repeated, repeated.split("\n", 1)[1].lstrip()))
+    result = run_cli(["diff", str(old), str(fixed), "--lenient"])
+    assert result.returncode == 0, result.stderr
+    assert "no changes to the SDK surface" in result.stdout, result.stdout
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 2 * len(EXPECTED_WARNINGS) - 1, result.stderr  # fixed.yaml: one defect less
+    strict = run_cli(["diff", str(old), str(fixed)])
+    assert "get_item_2" in strict.stdout
