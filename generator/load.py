@@ -348,14 +348,16 @@ class _Found(SpecError):
 def _validator_errors(spec: Spec, validator_cls: Any) -> list[_Found]:
     found: list[_Found] = []
     seen: set[tuple[str, str]] = set()
+    defaults: set[str] = set()  # each `default` node is the subject of one error
     try:
         for error in validator_cls(spec.data).iter_errors():
             # jsonschema ValidationError: `absolute_path` locates the failing node.
             path = list(getattr(error, "absolute_path", None) or [])
             message = str(getattr(error, "message", None) or error)
             instance = getattr(error, "instance", None)
-            default = "" if path else _invalid_default(spec, instance, getattr(error, "schema", None))
+            default = "" if path else _invalid_default(spec, instance, getattr(error, "schema", None), defaults)
             if default:
+                defaults.add(default)
                 pointer = default
             elif path:
                 pointer = _locate(spec, path, instance)
@@ -369,13 +371,13 @@ def _validator_errors(spec: Spec, validator_cls: Any) -> list[_Found]:
     return found
 
 
-def _invalid_default(spec: Spec, value: Any, schema: Any) -> str:
+def _invalid_default(spec: Spec, value: Any, schema: Any, taken: set[str]) -> str:
     """Pointer of the `default` the validator rejected (its error carries only the value and
-    the schema it failed), or ""."""
+    the schema it failed), or ""; `taken`: defaults already matched to an earlier error."""
     if not isinstance(schema, dict):
         return ""
     for pointer in spec.lines:  # document order
-        if not pointer.endswith("/default"):
+        if not pointer.endswith("/default") or pointer in taken:
             continue
         parent = pointer[: -len("/default")]
         try:
@@ -406,10 +408,10 @@ def _repair(spec: Spec, openapi_31: bool) -> None:
                     "method and path (lenient)",
                 )
             operation_ids.add(op_id)
-        for code, response in (node.get("responses") or {}).items():
-            if isinstance(response, dict) and "$ref" not in response and "description" not in response:
-                response["description"] = ""
-                spec.warn(f"{pointer}/responses/{escape_pointer_token(code)}", "response has no description (lenient)")
+        _describe_responses(spec, f"{pointer}/responses", node.get("responses"))
+    components = spec.data.get("components")
+    if isinstance(components, dict):
+        _describe_responses(spec, "/components/responses", components.get("responses"))
     for path, item_pointer, item in _path_items(spec):
         for op_pointer, op in _operations_of(item_pointer, item):
             declared = _path_parameters(spec, item.get("parameters")) | _path_parameters(
@@ -430,6 +432,13 @@ def _repair(spec: Spec, openapi_31: bool) -> None:
             if nullable is True:
                 node["type"] = [node["type"], "null"]
             spec.warn(f"{pointer}/nullable", "`nullable` is not an OpenAPI 3.1 keyword; read as a null type (lenient)")
+
+
+def _describe_responses(spec: Spec, pointer: str, responses: Any) -> None:
+    for code, response in responses.items() if isinstance(responses, dict) else []:
+        if isinstance(response, dict) and "$ref" not in response and "description" not in response:
+            response["description"] = ""
+            spec.warn(f"{pointer}/{escape_pointer_token(code)}", "response has no description (lenient)")
 
 
 def _path_items(spec: Spec) -> Iterator[tuple[str, str, dict[str, Any]]]:

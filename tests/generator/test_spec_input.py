@@ -274,3 +274,30 @@ def test_diff_lenient_names_what_a_lenient_generation_produces(tmp_path: Path) -
     assert len(warnings) == 2 * len(EXPECTED_WARNINGS) - 1, result.stderr  # fixed.yaml: one defect less
     strict = run_cli(["diff", str(old), str(fixed)])
     assert "get_item_2" in strict.stdout
+
+
+def test_lenient_twin_defaults_and_shared_responses(tmp_path: Path) -> None:
+    """Two identical schemas with the same bad default are two warnings (each at its node), and a
+    response under components gets its description too."""
+    text = """
+    openapi: 3.1.0
+    info: {title: t, version: "1"}
+    paths: {}
+    components:
+      responses:
+        Gone: {content: {application/json: {schema: {type: object}}}}
+      schemas:
+        A: {type: object, properties: {n: {type: integer, default: "x"}}}
+        B: {type: object, properties: {n: {type: integer, default: "x"}}}
+    """
+    strict = load.load(_write(tmp_path, "twins.yaml", text))
+    with pytest.raises(load.SpecError) as info:
+        load.validate(strict)
+    assert [(e.pointer, e.line) for e in info.value.errors] == [
+        ("/components/responses/Gone", 6),
+        ("/components/schemas/A/properties/n/default", 8),
+        ("/components/schemas/B/properties/n/default", 9),
+    ]
+    spec = load.load(_write(tmp_path, "twins.yaml", text))
+    load.validate(spec, lenient=True)
+    assert [w.pointer for w in spec.warnings] == [e.pointer for e in info.value.errors]
