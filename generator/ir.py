@@ -57,11 +57,12 @@ class Body:
     content_type: str
     required: bool
     pointer: str
-    fields: tuple[Parameter, ...] = ()  # kind == "flattened"
+    fields: tuple[Parameter, ...] = ()  # kind "flattened": the arguments; "multipart": the parts
     type: Type | None = None  # the single `body` argument otherwise
     stream_flag: str | None = None  # wire name of a boolean `stream` property
     description: str = ""
     file_fields: tuple[str, ...] = ()  # kind == "multipart": parts the spec declares binary
+    model: str | None = None  # kind == "flattened": the class the fields come from, if named
 
     @property
     def annotation(self) -> str:
@@ -127,10 +128,18 @@ class Operation:
     def route(self) -> str:
         return f"{self.method} {self.path}"
 
-    def types(self) -> Iterator[Type]:
-        """Every annotation of the operation's methods (arguments and return)."""
-        for p in self.params + self.body_fields:
+    def argument_types(self) -> Iterator[Type]:
+        """Every argument annotation (and multipart part type) of the operation's methods."""
+        for p in self.params + (self.body.fields if self.body else ()):
             yield p.type
+        if self.body is not None and self.body.type is not None:
+            yield self.body.type
+        if self.body is not None and self.body.model is not None:
+            yield pytypes.model(self.body.model)
+
+    def types(self) -> Iterator[Type]:
+        """Every annotation of the operation's methods."""
+        yield from (p.type for p in self.params + self.body_fields)
         if self.body is not None and self.body.type is not None:
             yield self.body.type
         yield self.return_type
@@ -834,11 +843,13 @@ def _body(
                     pointer=field_pointers.get(wire, at),
                 )
             )
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
         return Body(
             kind="flattened",
             content_type=media,
             required=required,
             pointer=at,
+            model=ref[len(SCHEMA_PREFIX) :] if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX) else None,
             fields=tuple(fields),
             stream_flag=stream_flag,
             description=description,
@@ -851,19 +862,43 @@ def _body(
     form = pytypes.dict_of(pytypes.ANY, inputs=True)
     if base == "multipart/form-data":
         media_obj = content[media] if isinstance(content[media], dict) else {}
+        schema = media_obj.get("schema")
+        files = _file_fields(data, schema)
         return Body(
             "multipart",
             media,
             required,
             at,
+            fields=_parts(data, schema, files, typer, f"{at}/schema"),
             type=form,
             description=description,
-            file_fields=_file_fields(data, media_obj.get("schema")),
+            file_fields=files,
         )
     if base == "application/x-www-form-urlencoded":
         return Body("form", media, required, at, type=form, description=description)
     raw = pytypes.union([pytypes.BYTES, pytypes.STR])
     return Body("binary", media, required, at, type=raw, description=description)
+
+
+def _parts(
+    data: Mapping[str, Any], schema: Any, files: tuple[str, ...], typer: Typer, at: str
+) -> tuple[Parameter, ...]:
+    """The parts of a multipart body: keys of the one `body` mapping (files are bytes)."""
+    obj = _object_properties(data, schema)
+    if obj is None:
+        return ()
+    pointers = _field_pointers(data, schema, at)
+    return tuple(
+        Parameter(
+            wire_name=wire,
+            python_name=wire,
+            location="body",
+            type=pytypes.BYTES if wire in files else typer.annotation(prop, inputs=True),
+            required=wire in obj[1],
+            pointer=pointers.get(wire, at),
+        )
+        for wire, prop in obj[0].items()
+    )
 
 
 def _field_pointers(data: Mapping[str, Any], schema: Any, at: str, depth: int = 0) -> dict[str, str]:

@@ -109,12 +109,12 @@ def test_new_operation_id_renames_the_derived_method(tmp_path: Path) -> None:
     assert not any(c.kind in ("method.added", "method.removed") for c in changes)
 
 
-def test_moved_path_keeps_the_method(tmp_path: Path) -> None:
+def test_moved_path_keeps_the_method_and_breaks_its_url(tmp_path: Path) -> None:
     def edit(s: Spec) -> None:
         s["paths"]["/v2/models"] = s["paths"].pop(MODELS)
 
     change = only(diff(tmp_path, edit), "method.route")
-    assert not change.breaking
+    assert change.breaking  # same call, but a server that only has the old URL answers 404
     assert (change.old, change.new) == ("GET /v1/models", "GET /v2/models")
 
 
@@ -188,7 +188,7 @@ def test_path_parameter_order_is_breaking(tmp_path: Path) -> None:
     changes = diff(tmp_path, edit)
     change = only(changes, "argument.order")
     assert change.breaking and change.new == ["item_id", "org"]
-    assert only(changes, "method.route").breaking is False
+    assert only(changes, "method.route").breaking is True
 
 
 # --------------------------------------------------------------------------- request bodies
