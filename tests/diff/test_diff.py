@@ -591,3 +591,114 @@ def test_seed003_to_bundled_spec() -> None:
         c.kind == "method.added" and c.subject == "method list_tools" for c in changelog.changes
     )
     assert all(c.location.split(":")[0].endswith(".yaml") for c in changelog.changes)
+
+
+# --------------------------------------------------------------------------- slips of the parallel model
+
+
+def diff_pair(tmp_path: Path, edit_old: Callable[[Spec], None], edit_new: Callable[[Spec], None]) -> List[Change]:
+    old, new = base(), base()
+    edit_old(old)
+    edit_new(new)
+    return diff_files(write(tmp_path / "old.yaml", old), write(tmp_path / "new.yaml", new)).changes
+
+
+def test_a_202_event_stream_response_adds_the_stream_method(tmp_path: Path) -> None:
+    def edit(s: Spec) -> None:
+        op(s, MODELS, "get")["responses"]["202"] = {
+            "description": "accepted, progress as events",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        }
+
+    change = only(diff(tmp_path, edit), "stream.added")
+    assert change.added_methods == ("list_models_stream",)
+
+
+def test_an_arriving_operation_id_renames_the_stream_twin_and_brings_the_overlay_helpers() -> None:
+    changelog = diff_files(ROOT / "tests/specs/seed003_openapi.yaml", ROOT / "specs/openapi.yaml")
+    renamed = only(changelog.changes, "method.renamed")
+    assert set(renamed.removed_methods) == {"post_v1_chat_completions", "post_v1_chat_completions_stream"}
+    assert set(renamed.added_methods) == {"create_chat_completion", "create_chat_completion_stream"}
+    assert "`create_chat_completion_stream`" in renamed.detail
+    helpers = {c.subject: c for c in changelog.changes if "helper" in c.detail}
+    assert {"method stream_chat_completion", "method run_tools", "method proxy_request"} <= set(helpers)
+    assert all(c.kind == "method.added" and not c.breaking for c in helpers.values())
+
+
+def test_a_request_only_enum_widened_to_str_is_not_breaking(tmp_path: Path) -> None:
+    def field(values: Any) -> Callable[[Spec], None]:
+        def edit(s: Spec) -> None:
+            prop: Dict[str, Any] = {"type": "string"}
+            if values:
+                prop["enum"] = values
+            schema(s, "ChatRequest")["properties"]["format"] = prop
+
+        return edit
+
+    changes = diff_pair(tmp_path, field(["text", "json"]), field(None))
+    assert {c.kind for c in changes} == {"enum.widened"}
+    assert not any(c.breaking for c in changes)  # the argument and the model field alike
+    # The same change on a response field is breaking: readers may meet any string.
+    def response(values: Any) -> Callable[[Spec], None]:
+        def edit(s: Spec) -> None:
+            prop: Dict[str, Any] = {"type": "string", **({"enum": values} if values else {})}
+            schema(s, "ChatResponse")["properties"]["format"] = prop
+
+        return edit
+
+    assert only(diff_pair(tmp_path, response(["a"]), response(None)), "enum.widened").breaking
+
+
+def test_a_field_becoming_base64_is_reported(tmp_path: Path) -> None:
+    def edit(s: Spec) -> None:
+        schema(s, "ChatResponse")["properties"]["id"] = {"type": "string", "format": "byte"}
+
+    change = only(diff(tmp_path, edit), "type.changed", "model ChatResponse")
+    assert change.breaking and (change.old, change.new) == ("str", "Base64Str")
+
+
+def test_a_dropped_discriminator_is_not_a_removed_variant(tmp_path: Path) -> None:
+    changes = diff(tmp_path, lambda s: schema(s, "Part").pop("discriminator"))
+    change = only(changes, "discriminator.dropped", "model Part")
+    assert not change.breaking and change.old == "type"
+    assert not [c for c in changes if c.kind == "discriminator.removed"]
+
+
+def test_now_required_is_judged_alike_on_twin_response_models(tmp_path: Path) -> None:
+    """Choice is returned by a method; StreamChoice only arrives in stream events (no method
+    names it): both are read by the SDK, never sent, so both judge `required` the same way."""
+
+    def twins(required: List[str]) -> Callable[[Spec], None]:
+        def edit(s: Spec) -> None:
+            s["components"]["schemas"]["StreamChoice"] = {
+                "type": "object",
+                "required": list(required),
+                "properties": {"index": {"type": "integer"}, "finish_reason": {"type": "string"}},
+            }
+            schema(s, "Choice")["required"] = ["index", "message", *required]
+            schema(s, "Choice")["properties"]["finish_reason"] = {"type": "string"}
+
+        return edit
+
+    changes = diff_pair(tmp_path, twins([]), twins(["finish_reason"]))
+    choice = only(changes, "required.added", "model Choice")
+    stream = only(changes, "required.added", "model StreamChoice")
+    assert choice.breaking is stream.breaking is False
+
+
+def test_no_default_is_reported_on_a_required_field(tmp_path: Path) -> None:
+    # `id` is required: the generated field has no default, whatever the spec says.
+    changes = diff(tmp_path, lambda s: schema(s, "ChatResponse")["properties"]["id"].update(default="x"))
+    assert changes == []
+
+
+def test_a_changed_server_path_moves_every_url(tmp_path: Path) -> None:
+    def servers(url: str) -> Callable[[Spec], None]:
+        return lambda s: s.update(servers=[{"url": url}])
+
+    changes = diff_pair(tmp_path, servers("http://localhost:8080"), servers("http://localhost:8080/api"))
+    routes = [c for c in changes if c.kind == "method.route"]
+    assert len(routes) == 5 and all(c.breaking for c in routes)
+    assert ("GET /v1/models", "GET /api/v1/models") in {(c.old, c.new) for c in routes}
+    base_path = only(changes, "client.base_path")
+    assert base_path.breaking and (base_path.old, base_path.new) == ("/v1", "/api")
