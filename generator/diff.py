@@ -219,8 +219,8 @@ class _Ctx:
             return on_output
         return on_input or on_output
 
-    def member(self, name: str, noun: str | None = None) -> _Ctx:
-        return replace(self, path=name, noun=noun or self.noun)
+    def member(self, name: str) -> _Ctx:
+        return replace(self, path=f"{self.path}.{name}" if self.path else name)
 
 
 class _Differ:
@@ -595,7 +595,7 @@ class _Differ:
             )
             return
         if new.kind == "model":
-            self.fields(ctx, old, new)
+            self.fields(ctx, old.fields, new.fields)
         elif new.kind == "enum":
             self.enum(ctx, old, new)
         elif old.value is not None and new.value is not None:
@@ -603,9 +603,10 @@ class _Differ:
         if new.kind == "union":
             self.discriminator(ctx, old, new)
 
-    def fields(self, ctx: _Ctx, old: ir.Schema, new: ir.Schema) -> None:
-        before = {f.wire_name: f for f in old.fields}
-        after = {f.wire_name: f for f in new.fields}
+    def fields(self, ctx: _Ctx, old: tuple[ir.Field, ...], new: tuple[ir.Field, ...]) -> None:
+        """Compare the fields of a model (or of an inline object inside one), by wire name."""
+        before = {f.wire_name: f for f in old}
+        after = {f.wire_name: f for f in new}
         for wire, gone in before.items():
             if wire not in after:
                 self.add(
@@ -645,6 +646,8 @@ class _Differ:
             if not both_required or was.nullable != now.nullable:
                 old_type, new_type = pytypes.strip_optional(old_type), pytypes.strip_optional(new_type)
             self.types(sub, old_type, new_type, now.pointer, optional=False)
+            if was.fields and now.fields:  # an inline object on both sides: compare inside
+                self.fields(sub, was.fields, now.fields)
             if (was.has_default, was.default) != (now.has_default, now.default) and not now.required:
                 self.add(
                     "default.changed",

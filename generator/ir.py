@@ -156,6 +156,7 @@ class Field:
     pointer: str
     default: Any = None  # only for optional fields (a required field has none in the SDK)
     has_default: bool = False
+    fields: tuple[Field, ...] = ()  # an inline object's own fields (a nested generated class)
 
     @property
     def nullable(self) -> bool:
@@ -182,8 +183,11 @@ class Schema:
         return "model" if self.kind == "model" else "root"
 
     def types(self) -> Iterator[Type]:
-        for f in self.fields:
+        stack = list(self.fields)
+        while stack:
+            f = stack.pop()
             yield f.type
+            stack.extend(f.fields)
         if self.value is not None:
             yield self.value
 
@@ -441,6 +445,8 @@ class Typer:
         if kind == "array":
             item = self.annotation(schema.get("items", {}), inputs=inputs, depth=depth + 1)
             return pytypes.list_of(item, inputs=inputs)
+        if schema.get("properties") and not inputs:
+            return pytypes.INLINE_MODEL  # datamodel-code-generator nests a class for it
         if kind == "object" or schema.get("properties") or "additionalProperties" in schema:
             extra = schema.get("additionalProperties")
             value: Type = pytypes.ANY
@@ -557,9 +563,11 @@ def _schemas(prepared: Prepared, typer: Typer) -> dict[str, Schema]:
     return result
 
 
-def _fields(prepared: Prepared, typer: Typer, schema: Any, pointer: str) -> tuple[Field, ...]:
+def _fields(
+    prepared: Prepared, typer: Typer, schema: Any, pointer: str, depth: int = 0
+) -> tuple[Field, ...]:
     found = _located_properties(prepared, schema, pointer)
-    if found is None:
+    if found is None or depth > 10:
         return ()
     properties, required = found
     fields = []
@@ -567,6 +575,7 @@ def _fields(prepared: Prepared, typer: Typer, schema: Any, pointer: str) -> tupl
         resolved = _deref(prepared.data, prop)
         is_required = wire in required
         has_default = not is_required and isinstance(resolved, dict) and "default" in resolved
+        inline = _inline_object(prop, at)
         fields.append(
             Field(
                 wire_name=wire,
@@ -576,9 +585,27 @@ def _fields(prepared: Prepared, typer: Typer, schema: Any, pointer: str) -> tupl
                 pointer=at,
                 default=resolved.get("default") if has_default else None,
                 has_default=has_default,
+                fields=_fields(prepared, typer, *inline, depth + 1) if inline else (),
             )
         )
     return tuple(fields)
+
+
+def _inline_object(schema: Any, pointer: str) -> tuple[dict[str, Any], str] | None:
+    """The inline object schema (with properties) a field holds, directly, as the items of an
+    array or as the one non-null member of a union, and its pointer; None otherwise."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return None
+    if schema.get("properties") and not schema.get("oneOf") and not schema.get("anyOf"):
+        return schema, pointer
+    if isinstance(schema.get("items"), dict):
+        return _inline_object(schema["items"], f"{pointer}/items")
+    for combinator in ("anyOf", "oneOf"):
+        members = schema.get(combinator)
+        if isinstance(members, list) and len(_non_null(members)) == 1:
+            index = next(i for i, m in enumerate(members) if m in _non_null(members))
+            return _inline_object(members[index], f"{pointer}/{combinator}/{index}")
+    return None
 
 
 def _field_name(wire: str) -> str:

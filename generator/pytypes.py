@@ -76,6 +76,8 @@ BOOL = Name("bool")
 BYTES = Name("bytes")
 OBJECT = Name("object")
 BASE64_STR = Name("Base64Str", "pydantic")
+# An object schema written inline: datamodel-code-generator nests a class named after the field.
+INLINE_MODEL = Name("<inline model>")
 
 
 def model(name: str) -> Name:

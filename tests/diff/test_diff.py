@@ -702,3 +702,23 @@ def test_a_changed_server_path_moves_every_url(tmp_path: Path) -> None:
     assert ("GET /v1/models", "GET /api/v1/models") in {(c.old, c.new) for c in routes}
     base_path = only(changes, "client.base_path")
     assert base_path.breaking and (base_path.old, base_path.new) == ("/v1", "/api")
+
+
+def test_fields_of_an_inline_object_inside_a_model(tmp_path: Path) -> None:
+    """An inline object becomes a nested class: its fields are compared, its type is not a dict."""
+
+    def usage(props: Dict[str, Any]) -> Callable[[Spec], None]:
+        def edit(s: Spec) -> None:
+            schema(s, "ChatResponse")["properties"]["usage"] = {"type": "object", "properties": props}
+
+        return edit
+
+    changes = diff_pair(
+        tmp_path, usage({"total": {"type": "integer"}}), usage({"total": {"type": "number"}, "cached": {"type": "integer"}})
+    )
+    assert only(changes, "type.changed", "model ChatResponse").detail == (
+        "type of field `usage.total` is now float (was int)"
+    )
+    assert "new optional field `usage.cached` (int)" in only(changes, "field.added").detail
+    added = only(diff(tmp_path, usage({"total": {"type": "integer"}})), "field.added")
+    assert added.detail == "new optional field `usage` (<inline model>)"
