@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import features, ir, pytypes
-from .load import Spec, SpecError, load
+from .load import Spec, SpecError, check_refs, load
 from .pytypes import Type
 
 __all__ = ["Change", "Changelog", "SpecError", "diff_files", "diff_specs", "main"]
@@ -127,6 +127,7 @@ class Surface:
 
     def __init__(self, spec: Spec, overlays: Path) -> None:
         self.spec = spec
+        check_refs(spec)  # a dangling $ref is a located error, not a crash of the IR
         self.api = ir.build(ir.prepare(spec))
         self.operations = {op.python_name: op for op in self.api.operations}
         self.schemas = self.api.schemas

@@ -677,7 +677,7 @@ def build(prepared: Prepared) -> API:
         # A non-flattened body is the `body` argument: parameters must not take that name.
         taken_args: set[str] = set() if _flattened_or_none(data, op) else {"body"}
         params = _parameters(data, prepared.spec, pointer, path, op, typer, taken_args)
-        body = _body(data, pointer, op, typer, taken_args)
+        body = _body(prepared, pointer, op, typer, taken_args)
         response_type, return_type = _response(data, op, typer)
         streams = _streams(data, op)
         stream_name = None
@@ -824,8 +824,9 @@ def _flattened_or_none(data: Mapping[str, Any], op: Mapping[str, Any]) -> bool:
 
 
 def _body(
-    data: Mapping[str, Any], pointer: str, op: Mapping[str, Any], typer: Typer, taken: set[str]
+    prepared: Prepared, pointer: str, op: Mapping[str, Any], typer: Typer, taken: set[str]
 ) -> Body | None:
+    data = prepared.data
     body = _deref(data, op.get("requestBody"))
     if not isinstance(body, dict):
         return None
@@ -849,7 +850,7 @@ def _body(
                 description=description,
             )
         properties, required_fields = obj
-        field_pointers = _field_pointers(data, schema, f"{at}/schema")
+        field_pointers = _property_pointers(prepared, schema, f"{at}/schema")
         fields: list[Parameter] = []
         stream_flag = None
         for wire, prop in properties.items():
@@ -896,7 +897,7 @@ def _body(
             media,
             required,
             at,
-            fields=_parts(data, schema, files, typer, f"{at}/schema"),
+            fields=_parts(prepared, schema, files, typer, f"{at}/schema"),
             type=form,
             description=description,
             file_fields=files,
@@ -908,13 +909,13 @@ def _body(
 
 
 def _parts(
-    data: Mapping[str, Any], schema: Any, files: tuple[str, ...], typer: Typer, at: str
+    prepared: Prepared, schema: Any, files: tuple[str, ...], typer: Typer, at: str
 ) -> tuple[Parameter, ...]:
     """The parts of a multipart body: keys of the one `body` mapping (files are bytes)."""
-    obj = _object_properties(data, schema)
+    obj = _object_properties(prepared.data, schema)
     if obj is None:
         return ()
-    pointers = _field_pointers(data, schema, at)
+    pointers = _property_pointers(prepared, schema, at)
     return tuple(
         Parameter(
             wire_name=wire,
@@ -928,19 +929,10 @@ def _parts(
     )
 
 
-def _field_pointers(data: Mapping[str, Any], schema: Any, at: str, depth: int = 0) -> dict[str, str]:
-    """Wire name -> pointer of each property of an object schema (through `$ref` and `allOf`)."""
-    ref = schema.get("$ref") if isinstance(schema, dict) else None
-    if isinstance(ref, str) and ref.startswith("#/") and depth < 20:
-        return _field_pointers(data, _deref(data, schema), ref[1:], depth + 1)
-    if not isinstance(schema, dict):
-        return {}
-    found: dict[str, str] = {}
-    for index, part in enumerate(schema.get("allOf") or []):
-        found.update(_field_pointers(data, part, f"{at}/allOf/{index}", depth + 1))
-    for wire in schema.get("properties") or {}:
-        found[wire] = f"{at}/properties/{escape_pointer_token(wire)}"
-    return found
+def _property_pointers(prepared: Prepared, schema: Any, at: str) -> dict[str, str]:
+    """Wire name -> pointer (in the spec as written) of each property of an object schema."""
+    found = _located_properties(prepared, schema, at)
+    return {wire: where for wire, (_, where) in found[0].items()} if found else {}
 
 
 def _response(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer) -> tuple[str, Type]:

@@ -722,3 +722,13 @@ def test_fields_of_an_inline_object_inside_a_model(tmp_path: Path) -> None:
     assert "new optional field `usage.cached` (int)" in only(changes, "field.added").detail
     added = only(diff(tmp_path, usage({"total": {"type": "integer"}})), "field.added")
     assert added.detail == "new optional field `usage` (<inline model>)"
+
+
+def test_a_dangling_reference_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = base()
+    op(spec, MODELS, "get")["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/Nowhere"
+    }
+    assert main([str(BASE), str(write(tmp_path / "bad.yaml", spec))]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml:" in err and "Nowhere" in err and "#/components/schemas/Nowhere" in err
