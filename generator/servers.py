@@ -12,7 +12,7 @@ The rule (stated in the README):
 * The client's `base_url` stands for the primary server, so the runtime reaches the origin by
   removing the base path from the end of `base_url` when it is there. The base path is the
   primary server's path; when that server is the origin itself (paths written absolute, like
-  `/v1/models`), it is the first path segment that more than half of the paths share (`/v1`).
+  `/v1/models`), it is the first path segment more paths share than any other (`/v1`).
 """
 
 from __future__ import annotations
@@ -105,10 +105,14 @@ def layout(data: Mapping[str, Any], operations: Sequence[tuple[str, str, Mapping
 
 
 def _shared_segment(paths: list[str]) -> str:
-    """The first path segment more than half of the distinct paths start with, else ""."""
-    distinct = set(paths)
-    firsts = Counter(p.lstrip("/").split("/", 1)[0] for p in distinct)
-    for segment, count in firsts.most_common(1):
-        if segment and "{" not in segment and count * 2 > len(distinct):
-            return "/" + segment
+    """The first path segment more distinct paths start with than any other (at least two),
+    else "": `/v1` for `/v1/models`, `/v1/chat/completions`, `/health`, `/proxy/{p}`."""
+    firsts = Counter(p.lstrip("/").split("/", 1)[0] for p in set(paths))
+    ranked = firsts.most_common(2)
+    if not ranked:
+        return ""
+    segment, count = ranked[0]
+    unique = len(ranked) == 1 or ranked[1][1] < count
+    if segment and "{" not in segment and count >= 2 and unique:
+        return "/" + segment
     return ""
