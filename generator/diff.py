@@ -1,45 +1,44 @@
 """Changelog of the SDK surface between two OpenAPI specs (``python -m generator diff OLD NEW``).
 
 Why: a spec bump must answer "what changes for our users, and is it safe?" before anyone
-regenerates. Every change is named the way the SDK names it (method, argument, model and field
-names come from the generator's own name rules), points at its place in the spec (JSON pointer),
-and is marked breaking when code written against the old SDK can stop working with the new one.
+regenerates. Both specs are read into the generator's own IR (``ir.prepare`` + ``ir.build``,
+the overlays ``features.select`` lays in), without running datamodel-code-generator or black,
+and the two IR values are compared: the methods, arguments, fields and types listed are exactly
+those generation produces. Every change points at its place in the spec (JSON pointer, line).
 
 Breaking rules, from the SDK user's side:
 
-* removed method, ``_stream`` twin, argument, model, field or enum value: breaking;
-* a new required argument / request field, or an optional one becoming required: breaking;
-* a changed type: breaking, except widening on the way in (``int`` -> ``float``, a new union
-  member in a request) and narrowing on the way out (a union member gone from a response);
-* a response value that may now be missing or ``None``: breaking (readers must handle it);
+* removed method (a ``_stream`` twin, an overlay helper), argument, model, field or enum value;
+* a new required argument / request field, or an optional one becoming required;
+* a changed request URL (path, server path or the client's base path);
+* a changed type, except widening on the way in (``int`` -> ``float``, a new union member,
+  ``Literal`` -> ``str`` in a request) and narrowing on the way out;
+* a response value that may now be missing or ``None`` (readers must handle it);
 * anything added as optional, a new method, model or enum value: not breaking.
 
-A model used both in requests and responses is judged by both rules.
+A model used both in requests and responses is judged by both rules; a model no request
+reaches is only ever parsed by the SDK, so it is judged as a response.
 """
 
 from __future__ import annotations
 
 import argparse
-import builtins
+import ast
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from . import names
-from .load import Spec as LoadedSpec
-from .load import SpecError, load, validate
+from . import features, ir, pytypes
+from .load import Spec, SpecError, SpecErrors, load, ref_errors, validate
+from .pytypes import Type
 
 __all__ = ["Change", "Changelog", "SpecError", "diff_files", "diff_specs", "main"]
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-EVENT_STREAM = "text/event-stream"
-SCHEMA_PREFIX = "#/components/schemas/"
-
-Spec = Mapping[str, Any]
-Schema = Mapping[str, Any]
+OVERLAYS = Path(__file__).resolve().parents[1] / "overlays"
+Direction = Literal["input", "output", "both"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,10 @@ class Change:
     """``file:line`` of that pointer."""
     old: Any = None
     new: Any = None
+    added_methods: tuple[str, ...] = ()
+    """Client methods that appear with this change."""
+    removed_methods: tuple[str, ...] = ()
+    """Client methods that disappear with this change."""
 
 
 @dataclass
@@ -70,6 +73,14 @@ class Changelog:
     @property
     def breaking(self) -> list[Change]:
         return [c for c in self.changes if c.breaking]
+
+    @property
+    def added_methods(self) -> set[str]:
+        return {m for c in self.changes for m in c.added_methods}
+
+    @property
+    def removed_methods(self) -> set[str]:
+        return {m for c in self.changes for m in c.removed_methods}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -105,498 +116,81 @@ class Changelog:
 
 
 def _subject_order(subject: str) -> tuple[int, str]:
-    return (0 if subject.startswith("method ") else 1, subject)
+    return (0 if subject.startswith(("client", "method ")) else 1, subject)
 
 
-# --------------------------------------------------------------------------- spec access
+# --------------------------------------------------------------------------- one side
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+class Surface:
+    """One spec as the SDK shows it: the IR, the overlay helpers, which way each model flows."""
 
+    def __init__(self, spec: Spec, overlays: Path) -> None:
+        self.spec = spec
+        dangling = ref_errors(spec)  # a located error, not a crash of the IR
+        if dangling:
+            raise SpecErrors(dangling)
+        self.api = ir.build(ir.prepare(spec))
+        self.operations = {op.python_name: op for op in self.api.operations}
+        self.schemas = self.api.schemas
+        self.helpers = _helper_methods(features.select(self.api, overlays, a2a_available=False))
+        self.methods = {m for op in self.api.operations for m in op.methods} | set(self.helpers)
+        inputs = self._reach(t for op in self.api.operations for t in op.argument_types())
+        outputs = self._reach(op.return_type for op in self.api.operations)
+        self.directions: dict[str, Direction] = {}
+        for name in self.schemas:
+            # A model no request reaches is only ever parsed (stream events, responses).
+            self.directions[name] = ("both" if name in outputs else "input") if name in inputs else "output"
 
-def pointer(*tokens: object) -> str:
-    return "#/" + "/".join(_escape(str(t)) for t in tokens)
-
-
-class _Doc:
-    """One loaded spec: reference resolution, SDK names and the roles (request/response) of models."""
-
-    def __init__(self, loaded: LoadedSpec) -> None:
-        self.loaded = loaded
-        self.spec: Spec = loaded.data
-        components = self.spec.get("components") or {}
-        self.schemas: Mapping[str, Schema] = components.get("schemas") or {}
-        self.class_names = _class_names(self.schemas)
-        self.operations = list(self._operations())
-        self.input_models, self.output_models = self._roles()
-
-    def error(self, where: str, message: str) -> SpecError:
-        return self.loaded.error(where.lstrip("#"), message)
-
-    def location(self, where: str) -> str:
-        line = self.loaded.line_of(where.lstrip("#"))
-        return f"{self.loaded.display}:{line}" if line is not None else self.loaded.display
-
-    def model(self, schema_name: str) -> str:
-        return self.class_names.get(schema_name, schema_name)
-
-    def resolve(self, node: Any, where: str) -> Any:
-        """Follow ``$ref`` chains of non-schema objects (parameters, bodies, responses)."""
-        seen: set[str] = set()
-        while isinstance(node, Mapping) and "$ref" in node:
-            ref = node["$ref"]
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                raise self.error(where, f"only local $refs are supported, got {ref!r}")
-            if ref in seen:
-                raise self.error(where, f"$ref cycle through {ref}")
-            seen.add(ref)
-            target: Any = self.spec
-            for raw in ref[2:].split("/"):
-                token = raw.replace("~1", "/").replace("~0", "~")
-                if not isinstance(target, Mapping) or token not in target:
-                    raise self.error(where, f"$ref {ref} points nowhere")
-                target = target[token]
-            node = target
-        return node
-
-    def schema(self, node: Any, where: str) -> Schema:
-        """A schema with a top-level ``$ref`` (or single-``allOf`` wrapper) followed."""
-        return self.schema_at(node, where)[0]
-
-    def schema_at(self, node: Any, where: str) -> tuple[Schema, str]:
-        """The schema behind ``node`` (``$ref``s followed) and the pointer where it is written."""
-        for _ in range(32):
-            if not isinstance(node, Mapping):
-                return {}, where
-            name = model_ref(node)
-            if name is None:
-                return node, where
-            if name not in self.schemas:
-                raise self.error(where, f"cannot resolve schema {name!r}")
-            node, where = self.schemas[name], pointer("components", "schemas", name)
-        raise self.error(where, "$ref chain longer than 32 schemas")
-
-    def object_properties(
-        self, node: Any, where: str
-    ) -> tuple[dict[str, tuple[Schema, str]], list[str]] | None:
-        """Properties (schema, pointer) and required names of an object schema (``allOf``
-        merged), or None when the schema is not a plain object."""
-        schema, where = self.schema_at(node, where)
-        if (
-            schema.get("oneOf")
-            or schema.get("anyOf")
-            or _schema_type(schema) not in (None, "object")
-        ):
-            return None
-        properties: dict[str, tuple[Schema, str]] = {}
-        required: list[str] = []
-        for index, part in enumerate(schema.get("allOf") or []):
-            sub = self.object_properties(part, f"{where}/allOf/{index}")
-            if sub is None:
-                return None
-            properties.update(sub[0])
-            required.extend(r for r in sub[1] if r not in required)
-        for prop, prop_schema in (schema.get("properties") or {}).items():
-            properties[prop] = (prop_schema, f"{where}/properties/{_escape(prop)}")
-        required.extend(r for r in schema.get("required") or [] if r not in required)
-        return (properties, required) if properties else None
-
-    def _operations(self) -> Iterator[_Operation]:
-        taken: set[str] = set()
-        for path, item in (self.spec.get("paths") or {}).items():
-            item = self.resolve(item, pointer("paths", path))
-            if not isinstance(item, Mapping):
-                continue
-            shared = item.get("parameters") or []
-            for method in HTTP_METHODS:
-                op = item.get(method)
-                if isinstance(op, Mapping):
-                    built = _Operation.build(self, str(path), method, op, shared, taken)
-                    taken.add(built.name)
-                    if built.streaming:
-                        taken.add(built.name + "_stream")
-                    yield built
-
-    def _roles(self) -> tuple[set[str], set[str]]:
-        inputs: set[str] = set()
-        outputs: set[str] = set()
-        for op in self.operations:
-            for param in op.params.values():
-                self._reach(param.schema, inputs)
-            if op.body is not None:
-                self._reach(op.body.schema, inputs)
-            for schema in op.responses.values():
-                self._reach(schema, outputs)
-        return inputs, outputs
-
-    def _reach(self, node: Any, found: set[str]) -> None:
-        stack = [node]
+    def _reach(self, roots: Iterable[Type]) -> set[str]:
+        found: set[str] = set()
+        stack = [name for t in roots for name in pytypes.models_named(t)]
         while stack:
-            current = stack.pop()
-            if isinstance(current, Mapping):
-                name = model_ref(current)
-                if name is not None and name not in found and name in self.schemas:
-                    found.add(name)
-                    stack.append(self.schemas[name])
-                stack.extend(current.values())
-            elif isinstance(current, list):
-                stack.extend(current)
-
-    def direction(self, model: str) -> str:
-        used_in = model in self.input_models
-        used_out = model in self.output_models
-        if used_in and not used_out:
-            return "input"
-        if used_out and not used_in:
-            return "output"
-        return "both"
-
-
-def _class_names(schemas: Mapping[str, Any]) -> dict[str, str]:
-    """Component name -> model class name, by the rule of ``ir.prepare``."""
-    result: dict[str, str] = {}
-    taken: set[str] = set()
-    for original in schemas:
-        if original[:1].isupper() and names.is_identifier(original) and original not in taken:
-            candidate = original
-            if candidate in names.RESERVED_CLASS_NAMES or candidate in dir(builtins):
-                candidate = names.class_name(original, taken)
-        else:
-            candidate = names.class_name(original, taken)
-        result[original] = candidate
-        taken.add(candidate)
-    return result
-
-
-def model_ref(schema: Mapping[str, Any]) -> str | None:
-    """The component name a schema stands for (``$ref`` or ``allOf: [$ref]``), else None."""
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-        return ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~")
-    all_of = schema.get("allOf")
-    if isinstance(all_of, list) and len(all_of) == 1 and isinstance(all_of[0], Mapping):
-        return model_ref(all_of[0])
-    return None
-
-
-# --------------------------------------------------------------------------- SDK surface
-
-# Headers the transport owns; the generator never turns them into arguments.
-_TRANSPORT_HEADERS = frozenset({"authorization", "content-type", "accept"})
-
-
-@dataclass
-class _Param:
-    arg: str
-    wire: str
-    location: str
-    required: bool
-    schema: Schema
-    pointer: str
-
-
-@dataclass
-class _Body:
-    kind: str
-    """``fields`` (JSON object flattened into arguments), ``json``, ``multipart``, ``form``, ``binary``."""
-    media_type: str
-    required: bool
-    schema: Schema
-    pointer: str
-    fields: dict[str, str] = field(default_factory=dict)
-    """Wire name -> argument name of the flattened fields."""
-
-
-@dataclass
-class _Operation:
-    name: str
-    method: str
-    path: str
-    pointer: str
-    params: dict[str, _Param]
-    body: _Body | None
-    responses: dict[str, Schema]
-    """Success response schemas by media type (``text/event-stream`` included)."""
-    streaming: bool
-
-    @property
-    def label(self) -> str:
-        return f"method {self.name}"
-
-    @property
-    def route(self) -> str:
-        return f"{self.method.upper()} {self.path}"
-
-    @classmethod
-    def build(
-        cls,
-        doc: _Doc,
-        path: str,
-        method: str,
-        op: Mapping[str, Any],
-        shared: Sequence[Any],
-        taken_methods: set[str],
-    ) -> _Operation:
-        where = pointer("paths", path, method)
-        op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
-        name = names.method_name(op_id, method, path, taken_methods)
-        merged: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
-        for source, raw_list in (("shared", shared), ("op", op.get("parameters") or [])):
-            for index, raw in enumerate(raw_list):
-                at = (
-                    pointer("paths", path, "parameters", index)
-                    if source == "shared"
-                    else f"{where}/parameters/{index}"
-                )
-                param = doc.resolve(raw, at)
-                if isinstance(param, Mapping) and isinstance(param.get("name"), str):
-                    merged[(param["name"], str(param.get("in")))] = (param, at)
-        # Same order as the generator: path parameters in template order, then the rest.
-        order = {n: i for i, n in enumerate(_template_names(path))}
-        ordered = sorted(
-            merged.values(),
-            key=lambda p: (0, order.get(p[0]["name"], 99)) if p[0].get("in") == "path" else (1, 0),
-        )
-        taken_args: set[str] = set()
-        params: dict[str, _Param] = {}
-        for param, at in ordered:
-            location = str(param.get("in"))
-            wire = str(param["name"])
-            if location not in ("path", "query", "header"):
+            name = stack.pop()
+            if name in found or name not in self.schemas:
                 continue
-            if location == "header" and wire.lower() in _TRANSPORT_HEADERS:
-                continue
-            arg = names.parameter_name(wire, taken_args)
-            taken_args.add(arg)
-            schema = param.get("schema")
-            if schema is None and isinstance(param.get("content"), Mapping):
-                first: Any = next(iter(param["content"].values()), {})
-                schema = first.get("schema") if isinstance(first, Mapping) else None
-            params[arg] = _Param(
-                arg=arg,
-                wire=wire,
-                location=location,
-                required=bool(param.get("required")) or location == "path",
-                schema=schema or {},
-                pointer=at,
-            )
-        responses = _success_content(doc, op, where)
-        return cls(
-            name=name,
-            method=method,
-            path=path,
-            pointer=where,
-            params=params,
-            body=_body(doc, op, where, taken_args),
-            responses=responses,
-            streaming=any(m.lower().startswith(EVENT_STREAM) for m in responses),
-        )
+            found.add(name)
+            stack.extend(n for t in self.schemas[name].types() for n in pytypes.models_named(t))
+        return found
 
-    def path_order(self) -> list[str]:
-        return [p.arg for p in self.params.values() if p.location == "path"]
+    def location(self, pointer: str) -> str:
+        line = self.spec.line_of(pointer)
+        return f"{self.spec.display}:{line}" if line is not None else self.spec.display
+
+    def value_of(self, value: Type) -> Type:
+        """A named root model (enum, alias) stands for its value when compared with a plain type."""
+        schema = self.schemas.get(value.model or "") if isinstance(value, pytypes.Name) else None
+        return schema.value if schema is not None and schema.value is not None else value
 
 
-def _template_names(path: str) -> list[str]:
-    return [part.split("}", 1)[0] for part in path.split("{")[1:] if "}" in part]
+def _helper_methods(feats: features.Features) -> dict[str, str]:
+    """Public methods of the client mixins the overlays add -> the feature that adds them."""
+    found: dict[str, str] = {}
+    for mixin in feats.mixins:
+        target, _, module = mixin.module.rpartition(".")
+        group = next((g for g in feats.overlays if g.target == target), None)
+        if group is None:
+            continue
+        path = group.source / f"{module}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+        for name in _public_methods(classes, mixin.sync_class):
+            found.setdefault(name, group.source.name)
+    return found
 
 
-def _success_content(doc: _Doc, op: Mapping[str, Any], where: str) -> dict[str, Schema]:
-    """Media type -> schema of the first 2xx response (the one the generator returns)."""
-    responses = op.get("responses") or {}
-    codes = sorted(str(code) for code in responses if str(code).startswith("2"))
-    if not codes:
-        return {}
-    response = doc.resolve(responses[codes[0]], f"{where}/responses/{codes[0]}")
-    content: dict[str, Schema] = {}
-    for media, entry in ((response or {}).get("content") or {}).items():
-        content[str(media)] = (entry or {}).get("schema") or {}
-    return content
-
-
-def _body(doc: _Doc, op: Mapping[str, Any], where: str, taken: set[str]) -> _Body | None:
-    raw = op.get("requestBody")
-    if raw is None:
-        return None
-    at = f"{where}/requestBody"
-    body = doc.resolve(raw, at)
-    content = body.get("content") or {}
-    if not content:
-        return None
-    media = _preferred_media(list(content))
-    schema = (content[media] or {}).get("schema") or {}
-    here = f"{at}/content/{_escape(media)}"
-    kind = _body_kind(media)
-    fields: dict[str, str] = {}
-    if kind == "json":
-        found = doc.object_properties(schema, here)
-        if found is not None:
-            kind = "fields"
-            for wire, (prop, _) in found[0].items():
-                if wire == "stream" and doc.schema(prop, here).get("type") == "boolean":
-                    continue  # set by the method / `_stream` pair, never an argument
-                fields[wire] = names.parameter_name(wire, taken)
-                taken.add(fields[wire])
-    return _Body(kind, media, bool(body.get("required", False)), schema, here, fields)
-
-
-def _preferred_media(media_types: list[str]) -> str:
-    """The media type the generated method sends: the JSON one if any, else the first."""
-    for media in media_types:
-        if _body_kind(media) == "json":
-            return media
-    return media_types[0]
-
-
-def _body_kind(media: str) -> str:
-    base = media.split(";")[0].strip().lower()
-    if base == "multipart/form-data":
-        return "multipart"
-    if base == "application/x-www-form-urlencoded":
-        return "form"
-    if base == "application/json" or base.endswith("+json"):
-        return "json"
-    return "binary"
-
-
-# --------------------------------------------------------------------------- type descriptions
-
-
-def _schema_type(schema: Schema) -> str | None:
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        non_null = [k for k in kind if k != "null"]
-        return str(non_null[0]) if len(non_null) == 1 else None
-    if kind is None and "properties" in schema:
-        return "object"
-    return str(kind) if kind is not None else None
-
-
-def _nullable(schema: Schema) -> bool:
-    kind = schema.get("type")
-    if isinstance(kind, list) and "null" in kind:
-        return True
-    if schema.get("nullable") is True:
-        return True
-    for key in ("oneOf", "anyOf"):
-        members = schema.get(key)
-        if isinstance(members, list) and any(
-            isinstance(m, Mapping) and m.get("type") == "null" for m in members
-        ):
-            return True
-    return False
-
-
-def _core(schema: Schema) -> Schema:
-    """The schema without its null alternative (``anyOf: [X, null]`` -> X)."""
-    for key in ("oneOf", "anyOf"):
-        members = schema.get(key)
-        if isinstance(members, list):
-            non_null = [m for m in members if isinstance(m, Mapping) and m.get("type") != "null"]
-            if len(non_null) == 1 and len(members) > 1:
-                rest = {k: v for k, v in schema.items() if k != key}
-                return {**rest, **non_null[0]}
-    kind = schema.get("type")
-    if isinstance(kind, list) and "null" in kind:
-        others = [k for k in kind if k != "null"]
-        if len(others) == 1:
-            return {**schema, "type": others[0]}
-    return schema
-
-
-def _members(schema: Schema) -> list[Schema] | None:
-    for key in ("oneOf", "anyOf"):
-        members = schema.get(key)
-        if isinstance(members, list):
-            return [m for m in members if isinstance(m, Mapping) and m.get("type") != "null"]
-    return None
-
-
-def open_enum_values(schema: Schema) -> list[Any] | None:
-    """The known values of an open enum, ``anyOf: [{type: string, enum: [...]}, {type: string}]``
-    (any string is valid; the listed ones are those the SDK names), else None."""
-    members = _members(schema)
-    if members is None or len(members) != 2:
-        return None
-    listed = [m for m in members if isinstance(m.get("enum"), list)]
-    free = [m for m in members if "enum" not in m and m.get("type") == "string" and not _members(m)]
-    if len(listed) != 1 or len(free) != 1 or listed[0].get("type", "string") != "string":
-        return None
-    return list(listed[0]["enum"])
-
-
-Namer = Callable[[str], str]
-
-
-def describe(schema: Schema, model: Namer) -> str:
-    """A Python-flavoured type name for a schema, as the SDK user sees it (nullability aside)."""
-    name = model_ref(schema)
-    if name is not None:
-        return model(name)
-    if "const" in schema:
-        return f"Literal[{schema['const']!r}]"
-    if open_enum_values(schema) is not None:
-        return _OPEN_ENUM
-    members = _members(schema)
-    if members is not None:
-        described = [describe(m, model) for m in members]
-        return described[0] if len(described) == 1 else f"Union[{', '.join(described)}]"
-    kind = _schema_type(schema)
-    if isinstance(schema.get("type"), list) and kind is None:
-        kinds = [describe({**schema, "type": k}, model) for k in schema["type"] if k != "null"]
-        return f"Union[{', '.join(kinds)}]"
-    if kind == "string":
-        if schema.get("format") == "binary" or "contentMediaType" in schema:
-            return "bytes"
-        return _CLOSED_ENUM if "enum" in schema else "str"
-    if kind == "integer":
-        return "int"
-    if kind == "number":
-        return "float"
-    if kind == "boolean":
-        return "bool"
-    if kind == "array":
-        items = schema.get("items")
-        return f"List[{describe(items, model) if isinstance(items, Mapping) else 'Any'}]"
-    if kind == "object" or (kind is None and "allOf" in schema):
-        if schema.get("properties") or schema.get("allOf"):
-            return "object"
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, Mapping) and extra:
-            return f"Dict[str, {describe(extra, model)}]"
-        return "Dict[str, Any]"
-    if "enum" in schema:
-        return "enum"
-    return "Any"
-
-
-_CLOSED_ENUM = "str (enum)"
-_OPEN_ENUM = "str (open enum)"
-
-
-def _values_schema(schema: Schema) -> Schema:
-    extra = schema.get("additionalProperties")
-    return extra if isinstance(extra, Mapping) else {}
-
-
-def _union_names(type_name: str) -> set[str]:
-    if type_name.startswith("Union[") and type_name.endswith("]"):
-        return {part.strip() for part in _split_top(type_name[6:-1])}
-    return {type_name}
-
-
-def _split_top(text: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(text[start:index])
-            start = index + 1
-    parts.append(text[start:])
-    return parts
+def _public_methods(classes: dict[str, ast.ClassDef], name: str) -> Iterator[str]:
+    """Public methods of a class and of its bases defined in the same module."""
+    node = classes.get(name)
+    if node is None:
+        return
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not item.name.startswith("_"):
+            yield item.name
+    for base in node.bases:
+        target = base.value if isinstance(base, ast.Subscript) else base
+        if isinstance(target, ast.Name):
+            yield from _public_methods(classes, target.id)
 
 
 # --------------------------------------------------------------------------- comparison
@@ -604,18 +198,15 @@ def _split_top(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class _Ctx:
-    """Where a schema comparison happens: which SDK thing, what is named, which way data flows."""
+    """Where a comparison happens: which SDK thing, how the value is named, which way it flows."""
 
     subject: str
     root: str
     """How the compared value is named at the top: ``return value``, ``argument `body```."""
-    direction: str
-    """``input`` (request), ``output`` (response) or ``both`` (a model used both ways)."""
+    direction: Direction
     noun: str = "field"
     path: str = ""
-    """Dotted SDK path below the root (``choices[].message``); empty at the root."""
-    optional: bool = False
-    """The value is already ``Optional[...] = None`` in the SDK, so nullability is moot."""
+    """SDK name below the root (a field); empty at the root."""
 
     @property
     def label(self) -> str:
@@ -631,23 +222,12 @@ class _Ctx:
             return on_output
         return on_input or on_output
 
-    def member(self, name: str, *, optional: bool = False) -> _Ctx:
-        path = f"{self.path}.{name}" if self.path else name
-        return replace(self, path=path, optional=optional)
-
-    def values(self) -> _Ctx:
-        if self.path:
-            return replace(self, path=self.path + "{}", optional=False)
-        return replace(self, root=f"values of {self.root}", optional=False)
-
-    def items(self) -> _Ctx:
-        if self.path:
-            return replace(self, path=self.path + "[]", optional=False)
-        return replace(self, root=f"items of {self.root}", optional=False)
+    def member(self, name: str) -> _Ctx:
+        return replace(self, path=f"{self.path}.{name}" if self.path else name)
 
 
 class _Differ:
-    def __init__(self, old: _Doc, new: _Doc) -> None:
+    def __init__(self, old: Surface, new: Surface) -> None:
         self.old = old
         self.new = new
         self.changes: list[Change] = []
@@ -658,493 +238,552 @@ class _Differ:
         breaking: bool,
         subject: str,
         detail: str,
-        at: str,
+        pointer: str,
         *,
         old: Any = None,
         new: Any = None,
         in_old: bool = False,
+        added: Iterable[str] = (),
+        removed: Iterable[str] = (),
     ) -> None:
-        doc = self.old if in_old else self.new
-        self.changes.append(Change(kind, breaking, subject, detail, at, doc.location(at), old, new))
+        side = self.old if in_old else self.new
+        self.changes.append(
+            Change(
+                kind,
+                breaking,
+                subject,
+                detail,
+                "#" + pointer,
+                side.location(pointer),
+                old,
+                new,
+                tuple(added),
+                tuple(removed),
+            )
+        )
 
-    def describe_old(self, schema: Schema) -> str:
-        return describe(schema, self.old.model)
+    # -- the client and its methods
 
-    def describe_new(self, schema: Schema) -> str:
-        return describe(schema, self.new.model)
-
-    # -- operations
+    def client(self) -> None:
+        before, after = self.old.api.base_path, self.new.api.base_path
+        if before != after:
+            self.add(
+                "client.base_path",
+                True,
+                "client",
+                f"the base URL now stands for `{after or '/'}` (was `{before or '/'}`): a base_url "
+                "ending in it reaches the spec's primary server, so every request URL moves",
+                "/servers",
+                old=before,
+                new=after,
+            )
 
     def operations(self) -> None:
-        old_ops = {op.name: op for op in self.old.operations}
-        new_ops = {op.name: op for op in self.new.operations}
+        old_ops, new_ops = self.old.operations, self.new.operations
         added = [name for name in new_ops if name not in old_ops]
         for name, op in old_ops.items():
             if name in new_ops:
-                self.operation(op, new_ops[name], subject=op.label)
+                self.operation(op, new_ops[name])
                 continue
             renamed = next(
-                (n for n in added if (new_ops[n].method, new_ops[n].path) == (op.method, op.path)),
+                (n for n in added if (new_ops[n].method, new_ops[n].template) == (op.method, op.template)),
                 None,
             )
             if renamed is not None:
                 added.remove(renamed)
-                self.add(
-                    "method.renamed",
-                    True,
-                    op.label,
-                    f"renamed to `{renamed}` ({op.route}); `{name}` no longer exists",
-                    new_ops[renamed].pointer,
-                    old=name,
-                    new=renamed,
-                )
-                self.operation(op, new_ops[renamed], subject=op.label)
+                self.rename(op, new_ops[renamed])
                 continue
-            twin = f" and `{name}_stream`" if op.streaming else ""
+            twin = f" and `{op.stream_name}`" if op.stream_name else ""
             self.add(
                 "method.removed",
                 True,
-                op.label,
-                f"`{name}`{twin} removed ({op.route} is gone)",
+                f"method {name}",
+                f"`{name}`{twin} removed ({op.method} {op.template} is gone)",
                 op.pointer,
                 old=op.route,
                 in_old=True,
+                removed=self._gone(op.methods),
             )
         for name in added:
             op = new_ops[name]
-            twin = f" and its streaming twin `{name}_stream`" if op.streaming else ""
+            twin = f" and its streaming twin `{op.stream_name}`" if op.stream_name else ""
             self.add(
                 "method.added",
                 False,
-                op.label,
+                f"method {name}",
                 f"new method `{name}`{twin} ({op.route})",
                 op.pointer,
                 new=op.route,
+                added=self._fresh(op.methods),
             )
 
-    def operation(self, old: _Operation, new: _Operation, *, subject: str) -> None:
+    def _gone(self, methods: Iterable[str]) -> list[str]:
+        return [m for m in methods if m not in self.new.methods]
+
+    def _fresh(self, methods: Iterable[str]) -> list[str]:
+        return [m for m in methods if m not in self.old.methods]
+
+    def rename(self, old: ir.Operation, new: ir.Operation) -> None:
+        """Same HTTP method and path, new name: the method and its streaming twin are renamed
+        (a twin that comes or goes is reported by `operation`)."""
+        added, removed = [new.python_name], [old.python_name]
+        twins = ""
+        if old.stream_name and new.stream_name:
+            twins = f"; its streaming twin `{old.stream_name}` is now `{new.stream_name}`"
+            added.append(new.stream_name)
+            removed.append(old.stream_name)
+        self.add(
+            "method.renamed",
+            True,
+            f"method {old.python_name}",
+            f"renamed to `{new.python_name}` ({new.method} {new.template}); `{old.python_name}` "
+            f"no longer exists{twins}",
+            new.pointer,
+            old=old.python_name,
+            new=new.python_name,
+            added=self._fresh(added),
+            removed=self._gone(removed),
+        )
+        self.operation(old, new, subject=f"method {old.python_name}")
+
+    def operation(self, old: ir.Operation, new: ir.Operation, subject: str = "") -> None:
+        subject = subject or f"method {new.python_name}"
         if old.route != new.route:
             self.add(
                 "method.route",
-                False,
+                True,
                 subject,
-                f"now sends {new.route} (was {old.route}); calls are unchanged",
+                f"now sends {new.route} (was {old.route}); a server that only knows the old URL "
+                "answers 404",
                 new.pointer,
                 old=old.route,
                 new=new.route,
             )
-        if old.streaming and not new.streaming:
+        if old.stream_name and not new.stream_name:
             self.add(
                 "stream.removed",
                 True,
                 subject,
-                f"streaming twin `{old.name}_stream` removed (no text/event-stream response any more)",
+                f"streaming twin `{old.stream_name}` removed (no text/event-stream response any more)",
                 old.pointer,
                 in_old=True,
+                removed=self._gone([old.stream_name]),
             )
-        elif new.streaming and not old.streaming:
+        elif new.stream_name and not old.stream_name:
             self.add(
                 "stream.added",
                 False,
                 subject,
-                f"new streaming twin `{new.name}_stream`",
+                f"new streaming twin `{new.stream_name}`",
                 new.pointer,
+                added=self._fresh([new.stream_name]),
             )
-        self.parameters(old, new, subject)
-        self.body(old, new, subject)
-        self.response(old, new, subject)
+        self.arguments(subject, old.params, new.params, "argument")
+        self.path_order(subject, old, new)
+        self.body(subject, old, new)
+        self.response(subject, old, new)
 
-    def parameters(self, old: _Operation, new: _Operation, subject: str) -> None:
-        for arg, param in old.params.items():
-            if arg not in new.params:
+    def helpers(self) -> None:
+        """Overlay helpers (``stream_chat_completion``, ``run_tools``, ...) that come or go
+        with the features the spec enables; what operations already reported is skipped."""
+        reported_added = {m for c in self.changes for m in c.added_methods}
+        reported_removed = {m for c in self.changes for m in c.removed_methods}
+        for name in sorted(self.new.methods - self.old.methods - reported_added):
+            group = self.new.helpers[name]
+            self.add(
+                "method.added",
+                False,
+                f"method {name}",
+                f"new helper `{name}` (the `{group}` overlay applies to this spec now)",
+                "/paths",
+                added=[name],
+            )
+        for name in sorted(self.old.methods - self.new.methods - reported_removed):
+            group = self.old.helpers[name]
+            self.add(
+                "method.removed",
+                True,
+                f"method {name}",
+                f"helper `{name}` removed (the `{group}` overlay no longer applies to this spec)",
+                "/paths",
+                in_old=True,
+                removed=[name],
+            )
+
+    def arguments(
+        self,
+        subject: str,
+        old: Iterable[ir.Parameter],
+        new: Iterable[ir.Parameter],
+        noun: str,
+        owner: str = "",
+    ) -> None:
+        """Compare arguments (or the parts of a multipart body), matched by Python name."""
+        before = {p.python_name: p for p in old}
+        after = {p.python_name: p for p in new}
+        of = f" of {owner}" if owner else ""
+
+        def source(p: ir.Parameter) -> str:
+            return f" ({p.location} parameter `{p.wire_name}`)" if p.location != "body" else ""
+
+        for name, param in before.items():
+            if name not in after:
                 self.add(
-                    "argument.removed",
+                    f"{noun}.removed",
                     True,
                     subject,
-                    f"argument `{arg}` removed ({param.location} parameter `{param.wire}`)",
+                    f"{noun} `{name}`{of} removed{source(param)}",
                     param.pointer,
                     in_old=True,
                 )
-        for arg, param in new.params.items():
-            before = old.params.get(arg)
-            if before is None:
-                required = param.required
+        for name, param in after.items():
+            was = before.get(name)
+            if was is None:
+                state = "required" if param.required else "optional"
                 self.add(
-                    "argument.added",
-                    required,
+                    f"{noun}.added",
+                    param.required,
                     subject,
-                    f"new {'required' if required else 'optional'} argument `{arg}` "
-                    f"({param.location} parameter `{param.wire}`)",
+                    f"new {state} {noun} `{name}`{of}{source(param) or f' ({param.type.render()})'}",
                     param.pointer,
                 )
                 continue
-            if before.location != param.location:
+            if was.location != param.location:
                 self.add(
-                    "argument.location",
-                    "path" in (before.location, param.location),
+                    f"{noun}.location",
+                    "path" in (was.location, param.location),
                     subject,
-                    f"argument `{arg}` is now a {param.location} parameter (was {before.location})",
+                    f"{noun} `{name}` is now a {param.location} parameter (was {was.location})",
                     param.pointer,
-                    old=before.location,
+                    old=was.location,
                     new=param.location,
                 )
-            optional = not (before.required and param.required)
-            ctx = _Ctx(subject, f"argument `{arg}`", "input", optional=optional)
-            self.required(ctx, before.required, param.required, param.pointer)
-            self.schema(ctx, before.schema, param.schema, param.pointer)
-        old_order = [a for a in old.path_order() if a in new.params]
-        new_order = [a for a in new.path_order() if a in old.params]
-        if old_order != new_order and set(old_order) == set(new_order):
+            ctx = _Ctx(subject, f"{noun} `{name}`{of}", "input")
+            self.required(ctx, was.required, param.required, param.pointer)
+            self.types(ctx, was.type, param.type, param.pointer, optional=not param.required)
+
+    def path_order(self, subject: str, old: ir.Operation, new: ir.Operation) -> None:
+        common = {p.python_name for p in old.path_params} & {p.python_name for p in new.path_params}
+        before = [p.python_name for p in old.path_params if p.python_name in common]
+        after = [p.python_name for p in new.path_params if p.python_name in common]
+        if before != after:
             self.add(
                 "argument.order",
                 True,
                 subject,
-                f"positional path arguments reordered: ({', '.join(new_order)}) "
-                f"was ({', '.join(old_order)})",
+                f"positional path arguments reordered: ({', '.join(after)}) was ({', '.join(before)})",
                 new.pointer,
-                old=old_order,
-                new=new_order,
+                old=before,
+                new=after,
             )
 
-    def body(self, old: _Operation, new: _Operation, subject: str) -> None:
+    def body(self, subject: str, old: ir.Operation, new: ir.Operation) -> None:
         ob, nb = old.body, new.body
         if ob is None and nb is None:
             return
         if nb is None:
             assert ob is not None
-            what = "its arguments" if ob.kind == "fields" else "argument `body`"
+            what = "its arguments" if ob.kind == "flattened" else "argument `body`"
             self.add(
                 "body.removed",
                 True,
                 subject,
-                f"request body removed ({ob.media_type}) with {what}",
+                f"request body removed ({ob.content_type}) with {what}",
                 ob.pointer,
                 in_old=True,
             )
             return
-        ctx = _Ctx(subject, "argument `body`", "input", noun="argument")
         if ob is None:
-            if nb.kind == "fields":
-                self.fields(ctx, {}, nb.schema, nb.pointer, old_names={}, new_names=nb.fields)
+            if nb.kind == "flattened":
+                self.arguments(subject, (), nb.fields, "argument")
             else:
+                state = "required" if nb.required else "optional"
                 self.add(
                     "body.added",
                     nb.required,
                     subject,
-                    f"new {'required' if nb.required else 'optional'} argument `body` ({nb.media_type})",
+                    f"new {state} argument `body` ({nb.content_type})",
                     nb.pointer,
                 )
             return
-        if ob.kind != nb.kind or ob.media_type != nb.media_type:
+        if ob.kind != nb.kind or ob.content_type != nb.content_type:
             self.add(
                 "body.kind",
                 True,
                 subject,
-                f"request body is now {_kind_text(nb)} (was {_kind_text(ob)})",
+                f"request body is now {_body_text(nb)} (was {_body_text(ob)})",
                 nb.pointer,
-                old=ob.media_type,
-                new=nb.media_type,
+                old=ob.content_type,
+                new=nb.content_type,
             )
             return
-        if nb.kind == "fields":
-            self.fields(
-                ctx,
-                ob.schema,
-                nb.schema,
-                nb.pointer,
-                old_at=ob.pointer,
-                old_names=ob.fields,
-                new_names=nb.fields,
-            )
+        if nb.kind == "flattened":
+            self.arguments(subject, ob.fields, nb.fields, "argument")
             return
+        ctx = _Ctx(subject, "argument `body`", "input", noun="argument")
         self.required(ctx, ob.required, nb.required, nb.pointer)
         if nb.kind == "multipart":  # one `body` mapping, but its parts are what users send
-            self.fields(
-                replace(ctx, noun="part"), ob.schema, nb.schema, nb.pointer, old_at=ob.pointer
-            )
-            return
-        self.schema(ctx, ob.schema, nb.schema, nb.pointer, old_at=ob.pointer)
+            self.arguments(subject, ob.fields, nb.fields, "part", owner="argument `body`")
+        elif ob.type is not None and nb.type is not None:
+            self.types(ctx, ob.type, nb.type, nb.pointer, optional=not nb.required)
 
-    def response(self, old: _Operation, new: _Operation, subject: str) -> None:
-        old_schema = _returned(old.responses)
-        new_schema = _returned(new.responses)
+    def response(self, subject: str, old: ir.Operation, new: ir.Operation) -> None:
         at = f"{new.pointer}/responses"
-        if old_schema is None and new_schema is None:
+        before, after = old.return_type, new.return_type
+        if before == after:
             return
-        if old_schema is None or new_schema is None:
-            before = "None" if old_schema is None else self.describe_old(old_schema)
-            after = "None" if new_schema is None else self.describe_new(new_schema)
+        if pytypes.NONE in (before, after):
             self.add(
                 "response.type",
                 True,
                 subject,
-                f"return type is now {after} (was {before})",
+                f"return type is now {after.render()} (was {before.render()})",
                 at,
-                old=before,
-                new=after,
+                old=before.render(),
+                new=after.render(),
             )
             return
-        self.schema(
-            _Ctx(subject, "return value", "output"),
-            old_schema,
-            new_schema,
-            at,
-            old_at=f"{old.pointer}/responses",
-        )
+        self.types(_Ctx(subject, "return value", "output"), before, after, at, optional=False)
 
     # -- models
 
     def models(self) -> None:
         old_models, new_models = self.old.schemas, self.new.schemas
-        for name in old_models:
-            if name not in new_models:
-                cls = self.old.model(name)
+        for name, schema in old_models.items():
+            if name not in new_models and schema.hoisted is None:  # inline: its method reports it
                 self.add(
                     "model.removed",
                     True,
-                    f"model {cls}",
-                    f"model `{cls}` removed",
-                    pointer("components", "schemas", name),
+                    f"model {name}",
+                    f"model `{name}` removed",
+                    schema.pointer,
                     in_old=True,
                 )
-        for name in new_models:
-            if name not in old_models:
-                cls = self.new.model(name)
-                self.add(
-                    "model.added",
-                    False,
-                    f"model {cls}",
-                    f"new model `{cls}`",
-                    pointer("components", "schemas", name),
-                )
-        for name, old_schema in old_models.items():
-            if name not in new_models:
+        for name, schema in new_models.items():
+            if name not in old_models and schema.hoisted is None:
+                self.add("model.added", False, f"model {name}", f"new model `{name}`", schema.pointer)
+        for name, schema in new_models.items():
+            before = old_models.get(name)
+            if before is None:
                 continue
-            directions = {self.old.direction(name), self.new.direction(name)}
-            direction = directions.pop() if len(directions) == 1 else "both"
-            cls = self.new.model(name)
-            ctx = _Ctx(f"model {cls}", "the model", direction)
-            self.schema(
-                ctx, old_schema, new_models[name], pointer("components", "schemas", name), top=True
-            )
+            ctx = self.model_context(schema)
+            if ctx is not None:
+                self.model(ctx, before, schema)
 
-    # -- schemas
+    def model_context(self, schema: ir.Schema) -> _Ctx | None:
+        """How a model's changes are named: under the model, or under the method whose inline
+        schema it is (None: an inline request body, reported as its arguments)."""
+        directions = {self.old.directions.get(schema.name), self.new.directions.get(schema.name)} - {None}
+        direction: Direction = directions.pop() if len(directions) == 1 else "both"  # type: ignore[assignment]
+        if schema.hoisted is None:
+            return _Ctx(f"model {schema.name}", "the model", direction)
+        pointer, role = schema.hoisted
+        op = next((o for o in self.new.api.operations if o.pointer == pointer), None)
+        if op is None or (role == "request" and op.body is not None and op.body.kind == "flattened"):
+            return None
+        if role == "request":
+            return _Ctx(f"method {op.python_name}", "argument `body`", "input")
+        return _Ctx(f"method {op.python_name}", "return value", "output")
 
-    def required(self, ctx: _Ctx, before: bool, after: bool, at: str) -> None:
-        if before == after:
-            return
-        if after:
+    def model(self, ctx: _Ctx, old: ir.Schema, new: ir.Schema) -> None:
+        if old.kind != new.kind:
             self.add(
-                "required.added",
-                ctx.breaking(on_input=True, on_output=False),
+                "model.kind",
+                True,
                 ctx.subject,
-                f"{ctx.label} is now required",
-                at,
-                old=False,
-                new=True,
+                f"`{new.name}` is now {_KIND_TEXT[new.kind]} (was {_KIND_TEXT[old.kind]})",
+                new.pointer,
+                old=old.kind,
+                new=new.kind,
             )
-        else:
-            self.add(
-                "required.removed",
-                ctx.breaking(on_input=False, on_output=True),
-                ctx.subject,
-                f"{ctx.label} is now optional (may be missing)",
-                at,
-                old=True,
-                new=False,
-            )
+            return
+        if new.kind == "model":
+            self.fields(ctx, old.fields, new.fields)
+        elif new.kind == "enum":
+            self.enum(ctx, old, new)
+        elif old.value is not None and new.value is not None:
+            self.types(ctx, old.value, new.value, new.pointer, optional=False)
+        if new.kind == "union":
+            self.discriminator(ctx, old, new)
 
-    def schema(
-        self,
-        ctx: _Ctx,
-        old: Schema,
-        new: Schema,
-        at: str,
-        *,
-        old_at: str | None = None,
-        top: bool = False,
-    ) -> None:
-        """Compare two schemas found at the same SDK place (``at`` new, ``old_at`` old spec)."""
-        old_at = old_at or at
-        if not ctx.optional:
-            self.nullability(ctx, old, new, at)
-        old, new = _core(old), _core(new)
-        old_ref, new_ref = model_ref(old), model_ref(new)
-        named_t = (self.describe_old(old), self.describe_new(new))
-        if not top and (old_ref or new_ref):
-            if old_ref and new_ref:
-                if old_ref != new_ref:
-                    self.type_change(ctx, *named_t, at)
-                return  # the same model: its own changes are reported once, under the model
-            # An inline type became a named model or back: compare what is inside.
-            old, old_at = self.old.schema_at(old, old_at)
-            new, at = self.new.schema_at(new, at)
-            if self.describe_old(old) != self.describe_new(new):
-                self.type_change(ctx, *named_t, at)
-                return
-            self.add(
-                "type.named",
-                False,
-                ctx.subject,
-                f"{ctx.label} is now the model `{named_t[1]}`"
-                if new_ref
-                else f"{ctx.label} is now an inline type (was the model `{named_t[0]}`)",
-                at,
-                old=named_t[0],
-                new=named_t[1],
-            )
-        old_t, new_t = self.describe_old(old), self.describe_new(new)
-        if old_t.startswith("List[") and new_t.startswith("List["):
-            old_items, new_items = old.get("items") or {}, new.get("items") or {}
-            self.schema(ctx.items(), old_items, new_items, f"{at}/items", old_at=f"{old_at}/items")
-            return
-        if old_t.startswith("Dict[") and new_t.startswith("Dict["):
-            old_values, new_values = _values_schema(old), _values_schema(new)
-            self.schema(ctx.values(), old_values, new_values, f"{at}/additionalProperties")
-            return
-        if {old_t, new_t} == {_CLOSED_ENUM, _OPEN_ENUM}:
-            self.enum_openness(ctx, old, new, at)
-            return
-        if old_t != new_t:
-            self.type_change(ctx, old_t, new_t, at)
-            return
-        self.enum(ctx, old, new, at)
-        if old.get("default") != new.get("default"):
-            before, after = old.get("default"), new.get("default")
-            self.add(
-                "default.changed",
-                False,
-                ctx.subject,
-                f"default of {ctx.label} is now {after!r} (was {before!r})"
-                if "default" in new
-                else f"{ctx.label} has no default any more (was {before!r})",
-                at,
-                old=before,
-                new=after,
-            )
-        if new_t == "object":
-            self.fields(ctx, old, new, at, old_at=old_at)
-        self.discriminator(ctx, old, new, at)
+    def fields(self, ctx: _Ctx, old: tuple[ir.Field, ...], new: tuple[ir.Field, ...]) -> None:
+        """Compare the fields of a model (or of an inline object inside one), by wire name."""
+        before = {f.wire_name: f for f in old}
+        after = {f.wire_name: f for f in new}
+        for wire, gone in before.items():
+            if wire not in after:
+                self.add(
+                    f"{ctx.noun}.removed",
+                    True,
+                    ctx.subject,
+                    f"{ctx.member(gone.python_name).label} removed",
+                    gone.pointer,
+                    in_old=True,
+                )
+        for wire, now in after.items():
+            was = before.get(wire)
+            sub = ctx.member(now.python_name)
+            if was is None:
+                state = "required" if now.required else "optional"
+                self.add(
+                    f"{ctx.noun}.added",
+                    ctx.breaking(on_input=now.required, on_output=False),
+                    ctx.subject,
+                    f"new {state} {sub.label} ({now.type.render()})",
+                    now.pointer,
+                )
+                continue
+            self.required(sub, was.required, now.required, now.pointer)
+            both_required = was.required and now.required
+            if both_required and was.nullable != now.nullable:
+                self.add(
+                    "nullable.added" if now.nullable else "nullable.removed",
+                    sub.breaking(on_input=not now.nullable, on_output=now.nullable),
+                    ctx.subject,
+                    f"{sub.label} {'may now be None' if now.nullable else 'may no longer be None'}",
+                    now.pointer,
+                    old=was.nullable,
+                    new=now.nullable,
+                )
+            old_type, new_type = was.type, now.type
+            if not both_required or was.nullable != now.nullable:
+                old_type, new_type = pytypes.strip_optional(old_type), pytypes.strip_optional(new_type)
+            self.types(sub, old_type, new_type, now.pointer, optional=False)
+            if was.fields and now.fields:  # an inline object on both sides: compare inside
+                self.fields(sub, was.fields, now.fields)
+            if (was.has_default, was.default) != (now.has_default, now.default) and not now.required:
+                self.add(
+                    "default.changed",
+                    False,
+                    ctx.subject,
+                    f"default of {sub.label} is now {now.default!r} (was {was.default!r})"
+                    if now.has_default
+                    else f"{sub.label} has no default any more (was {was.default!r})",
+                    now.pointer,
+                    old=was.default,
+                    new=now.default,
+                )
 
-    def type_change(self, ctx: _Ctx, old_t: str, new_t: str, at: str) -> None:
-        old_set, new_set = _union_names(old_t), _union_names(new_t)
-        widened = old_set <= new_set or new_t == "Any" or (old_t, new_t) == ("int", "float")
-        narrowed = new_set <= old_set or old_t == "Any"
-        self.add(
-            "type.changed",
-            ctx.breaking(on_input=not widened, on_output=not narrowed),
-            ctx.subject,
-            f"type of {ctx.label} is now {new_t} (was {old_t})",
-            at,
-            old=old_t,
-            new=new_t,
-        )
-
-    def nullability(self, ctx: _Ctx, old: Schema, new: Schema, at: str) -> None:
-        before, after = _nullable(old), _nullable(new)
+    def required(self, ctx: _Ctx, before: bool, after: bool, pointer: str) -> None:
         if before == after:
             return
         self.add(
-            "nullable.added" if after else "nullable.removed",
-            ctx.breaking(on_input=not after, on_output=after),
+            "required.added" if after else "required.removed",
+            ctx.breaking(on_input=after, on_output=not after),
             ctx.subject,
-            f"{ctx.label} {'may now be None' if after else 'may no longer be None'}",
-            at,
+            f"{ctx.label} is now required" if after else f"{ctx.label} is now optional (may be missing)",
+            pointer,
             old=before,
             new=after,
         )
 
-    def enum_openness(self, ctx: _Ctx, old: Schema, new: Schema, at: str) -> None:
-        """A closed enum became open (any string) or back; the known values are compared too."""
-        opened = open_enum_values(new) is not None
-        what = "the model" if ctx.path == "" and ctx.root == "the model" else ctx.label
-        self.add(
-            "enum.opened" if opened else "enum.closed",
-            ctx.breaking(on_input=not opened, on_output=opened),
-            ctx.subject,
-            f"{what} now takes any string besides its known values (code may meet values it "
-            "does not know)"
-            if opened
-            else f"{what} is now limited to its known values",
-            at,
-        )
-        self.enum(ctx, old, new, at)
-
-    def enum(self, ctx: _Ctx, old: Schema, new: Schema, at: str) -> None:
-        old_open, new_open = open_enum_values(old), open_enum_values(new)
-        old_values = old_open if old_open is not None else old.get("enum")
-        new_values = new_open if new_open is not None else new.get("enum")
-        # A value leaving an open enum breaks nothing: it is still a valid string.
-        removal_breaks = new_open is None
-        if not isinstance(old_values, list) and not isinstance(new_values, list):
+    def types(self, ctx: _Ctx, old: Type, new: Type, pointer: str, *, optional: bool) -> None:
+        """Compare two annotations at the same SDK place; `optional`: None is moot there."""
+        if optional:
+            old, new = pytypes.strip_optional(old), pytypes.strip_optional(new)
+        if old == new:
             return
-        if not isinstance(old_values, list) or not isinstance(new_values, list):
-            limited = isinstance(new_values, list)
+        old_value, new_value = self.old.value_of(old), self.new.value_of(new)
+        if (old_value != old or new_value != new) and old_value == new_value:
             self.add(
-                "enum.narrowed" if limited else "enum.widened",
-                limited,
-                ctx.subject,
-                f"{ctx.label} is now limited to {_values(new_values)}"
-                if limited
-                else f"{ctx.label} is no longer limited to {_values(old_values)}",
-                at,
-                old=old_values,
-                new=new_values,
-            )
-            return
-        gone = [v for v in old_values if v not in new_values]
-        fresh = [v for v in new_values if v not in old_values]
-        what = "enum" if ctx.path == "" and ctx.root == "the model" else f"enum {ctx.label}"
-        if gone:
-            self.add(
-                "enum.narrowed",
-                removal_breaks,
-                ctx.subject,
-                f"{what}: value{'s' if len(gone) > 1 else ''} {_values(gone)} removed",
-                at,
-                old=gone,
-            )
-        if fresh:
-            self.add(
-                "enum.widened",
+                "type.named",
                 False,
                 ctx.subject,
-                f"{what}: new value{'s' if len(fresh) > 1 else ''} {_values(fresh)}",
-                at,
-                new=fresh,
+                f"{ctx.label} is now the model `{new.render()}`"
+                if new_value != new
+                else f"{ctx.label} is now an inline type (was the model `{old.render()}`)",
+                pointer,
+                old=old.render(),
+                new=new.render(),
             )
-
-    def discriminator(self, ctx: _Ctx, old: Schema, new: Schema, at: str) -> None:
-        old_disc: Mapping[str, Any] = old.get("discriminator") or {}
-        new_disc: Mapping[str, Any] = new.get("discriminator") or {}
-        if not old_disc and not new_disc:
             return
-        at = f"{at}/discriminator"
-        old_prop, new_prop = old_disc.get("propertyName"), new_disc.get("propertyName")
-        if old_prop != new_prop:
+        widened = pytypes.accepts(new_value, old_value)
+        narrowed = pytypes.accepts(old_value, new_value)
+        breaking = ctx.breaking(on_input=not widened, on_output=not narrowed)
+        if isinstance(old_value, pytypes.Literal) and isinstance(new_value, pytypes.Literal):
+            self.values(ctx, old_value.values, new_value.values, pointer, breaks=True)
+            return
+        if isinstance(old_value, pytypes.Literal) and new_value == pytypes.STR:
+            self.add(
+                "enum.widened",
+                breaking,
+                ctx.subject,
+                f"{ctx.label} is no longer limited to {_values(old_value.values)}",
+                pointer,
+                old=list(old_value.values),
+            )
+            return
+        self.add(
+            "type.changed",
+            breaking,
+            ctx.subject,
+            f"type of {ctx.label} is now {new.render()} (was {old.render()})",
+            pointer,
+            old=old.render(),
+            new=new.render(),
+        )
+
+    def enum(self, ctx: _Ctx, old: ir.Schema, new: ir.Schema) -> None:
+        if old.open != new.open:
+            self.add(
+                "enum.opened" if new.open else "enum.closed",
+                ctx.breaking(on_input=not new.open, on_output=new.open),
+                ctx.subject,
+                "the model now takes any string besides its known values (code may meet values "
+                "it does not know)"
+                if new.open
+                else "the model is now limited to its known values",
+                new.pointer,
+            )
+        # A value leaving an open enum breaks nothing: it is still a valid string.
+        self.values(ctx, old.enum, new.enum, new.pointer, breaks=not new.open)
+
+    def values(
+        self, ctx: _Ctx, old: tuple[Any, ...], new: tuple[Any, ...], pointer: str, *, breaks: bool
+    ) -> None:
+        what = "enum" if not ctx.path else f"enum {ctx.label}"
+        gone = [v for v in old if v not in new]
+        fresh = [v for v in new if v not in old]
+        if gone:
+            plural = "s" if len(gone) > 1 else ""
+            self.add("enum.narrowed", breaks, ctx.subject, f"{what}: value{plural} {_values(gone)} removed", pointer, old=gone)
+        if fresh:
+            plural = "s" if len(fresh) > 1 else ""
+            self.add("enum.widened", False, ctx.subject, f"{what}: new value{plural} {_values(fresh)}", pointer, new=fresh)
+
+    def discriminator(self, ctx: _Ctx, old: ir.Schema, new: ir.Schema) -> None:
+        at = f"{new.pointer}/discriminator"
+        if old.discriminator is None and new.discriminator is None:
+            return
+        if new.discriminator is None or old.discriminator is None:
+            # Members are then tried in order (or told apart by the tag): values parse either way.
+            self.add(
+                "discriminator.dropped" if new.discriminator is None else "discriminator.introduced",
+                False,
+                ctx.subject,
+                f"{ctx.label} is no longer told apart by {old.discriminator!r}"
+                if new.discriminator is None
+                else f"{ctx.label} is now told apart by {new.discriminator!r}",
+                at,
+                old=old.discriminator,
+                new=new.discriminator,
+            )
+            return
+        if old.discriminator != new.discriminator:
             self.add(
                 "discriminator.changed",
                 True,
                 ctx.subject,
-                f"{ctx.label} is now told apart by {new_prop!r} (was {old_prop!r})",
+                f"{ctx.label} is now told apart by {new.discriminator!r} (was {old.discriminator!r})",
                 at,
-                old=old_prop,
-                new=new_prop,
+                old=old.discriminator,
+                new=new.discriminator,
             )
-        old_map = dict(old_disc.get("mapping") or {})
-        new_map = dict(new_disc.get("mapping") or {})
-        for tag in old_map:
-            if tag not in new_map:
-                self.add(
-                    "discriminator.removed",
-                    True,
-                    ctx.subject,
-                    f"{ctx.label}: variant {tag!r} removed",
-                    at,
-                    old=tag,
-                )
-        for tag in new_map:
-            if tag not in old_map:
+        for tag in old.mapping:
+            if tag not in new.mapping:
+                self.add("discriminator.removed", True, ctx.subject, f"{ctx.label}: variant {tag!r} removed", at, old=tag)
+        for tag in new.mapping:
+            if tag not in old.mapping:
                 self.add(
                     "discriminator.added",
                     ctx.breaking(on_input=False, on_output=True),
@@ -1154,101 +793,37 @@ class _Differ:
                     new=tag,
                 )
 
-    def fields(
-        self,
-        ctx: _Ctx,
-        old: Schema,
-        new: Schema,
-        at: str,
-        *,
-        old_at: str | None = None,
-        old_names: Mapping[str, str] | None = None,
-        new_names: Mapping[str, str] | None = None,
-    ) -> None:
-        """Compare object properties: a method's flattened arguments or a model's fields.
 
-        ``old_names``/``new_names`` map wire names to argument names; a property missing from
-        them (the ``stream`` flag) is not part of the call signature and is skipped.
-        """
-        old_props, old_req = self.old.object_properties(old, old_at or at) or ({}, [])
-        new_props, new_req = self.new.object_properties(new, at) or ({}, [])
-        as_args = new_names is not None
-
-        def sdk_name(prop: str, mapping: Mapping[str, str] | None) -> str | None:
-            return prop if mapping is None else mapping.get(prop)
-
-        def child(name: str, optional: bool) -> _Ctx:
-            if as_args:
-                return replace(
-                    ctx, root=f"argument `{name}`", path="", noun="field", optional=optional
-                )
-            return ctx.member(name, optional=optional)
-
-        for prop, (_, here) in old_props.items():
-            name = sdk_name(prop, old_names)
-            if prop not in new_props and name is not None:
-                self.add(
-                    "argument.removed" if as_args else f"{ctx.noun}.removed",
-                    True,
-                    ctx.subject,
-                    f"{child(name, True).label} removed",
-                    here,
-                    in_old=True,
-                )
-        for prop, (schema, here) in new_props.items():
-            name = sdk_name(prop, new_names)
-            if name is None:
-                continue
-            if prop not in old_props:
-                required = prop in new_req
-                self.add(
-                    "argument.added" if as_args else f"{ctx.noun}.added",
-                    ctx.breaking(on_input=required, on_output=False),
-                    ctx.subject,
-                    f"new {'required' if required else 'optional'} {child(name, True).label} "
-                    f"({self.describe_new(schema)})",
-                    here,
-                )
-                continue
-            was_required, is_required = prop in old_req, prop in new_req
-            sub = child(name, optional=not (was_required and is_required))
-            self.required(sub, was_required, is_required, here)
-            self.schema(sub, old_props[prop][0], schema, here, old_at=old_props[prop][1])
+_KIND_TEXT = {"model": "a model with fields", "enum": "an enum", "union": "a union", "root": "a wrapped value"}
 
 
-def _kind_text(body: _Body) -> str:
-    if body.kind == "fields":
-        return f"JSON fields as arguments ({body.media_type})"
-    return f"one `body` argument ({body.media_type})"
+def _body_text(body: ir.Body) -> str:
+    if body.kind == "flattened":
+        return f"JSON fields as arguments ({body.content_type})"
+    return f"one `body` argument ({body.content_type})"
 
 
-def _returned(responses: Mapping[str, Schema]) -> Schema | None:
-    """The schema of what the plain method returns (the generator's rule), None for no body."""
-    for media, schema in responses.items():
-        if _body_kind(media) == "json":
-            return schema
-    if responses:
-        return {"type": "string"}  # text, binary or only an event stream: returned as text
-    return None
-
-
-def _values(values: Iterable[Any] | None) -> str:
-    return ", ".join(repr(v) for v in values or [])
+def _values(values: Iterable[Any]) -> str:
+    return ", ".join(repr(v) for v in values)
 
 
 # --------------------------------------------------------------------------- entry points
 
 
-def diff_specs(old: LoadedSpec, new: LoadedSpec) -> Changelog:
+def diff_specs(old: Spec, new: Spec, overlays: Path = OVERLAYS) -> Changelog:
     """Compare two loaded specs; breaking changes first, methods before models."""
-    differ = _Differ(_Doc(old), _Doc(new))
+    differ = _Differ(Surface(old, overlays), Surface(new, overlays))
+    differ.client()
     differ.operations()
+    differ.helpers()
     differ.models()
     changes = sorted(differ.changes, key=lambda c: (not c.breaking, _subject_order(c.subject)))
     return Changelog(old.display, new.display, changes)
 
 
-def diff_files(old: Path, new: Path, *, lenient: bool = False) -> Changelog:
+def diff_files(
+    old: Path, new: Path, overlays: Path = OVERLAYS, *, lenient: bool = False
+) -> Changelog:
     """With `lenient`, both specs get the repairs `generate --lenient` makes (and their
     warnings), so that the changelog names what that generation produces."""
     specs = [load(old), load(new)]
@@ -1256,7 +831,7 @@ def diff_files(old: Path, new: Path, *, lenient: bool = False) -> Changelog:
         validate(spec, lenient=True)
         for warning in spec.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-    return diff_specs(*specs)
+    return diff_specs(specs[0], specs[1], overlays)
 
 
 def main(argv: list[str] | None = None) -> int:

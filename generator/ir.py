@@ -1,25 +1,31 @@
-"""The API as plain data: operations, parameters, bodies, responses and streaming.
+"""The API as plain data: operations, parameters, bodies, responses, servers and the schemas'
+shapes, typed with `pytypes` values and located by JSON pointer (and line) in the spec.
 
 Two steps. `prepare` rewrites the spec so that every schema the client needs has a class name
 (component schemas get valid class names; inline request/response schemas are hoisted into
-components). `build` then reads the operations, using the class kinds the models step reported
-(BaseModel vs RootModel) to type arguments and results.
+components). `build` then reads the operations and the schemas. Everything the SDK shows users
+is decided here, from the spec: generation renders it (render.py), `diff` compares two of it,
+and `check_models` only verifies that datamodel-code-generator's module agrees.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
-from collections.abc import Mapping
+import keyword
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import names
+from . import names, pytypes, servers
 from .load import Spec, escape_pointer_token, resolve_pointer
+from .pytypes import Type
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_PREFIX = "#/components/schemas/"
 
-ClassKind = Literal["model", "root"]
+ClassKind = Literal["model", "root"]  # a pydantic BaseModel or RootModel
+SchemaKind = Literal["model", "enum", "union", "root"]
 Location = Literal["path", "query", "header", "body"]
 BodyKind = Literal["flattened", "json", "multipart", "form", "binary"]
 
@@ -31,9 +37,18 @@ class Parameter:
     wire_name: str
     python_name: str
     location: Location
-    annotation: str  # without the Optional[...] added for optional arguments
+    type: Type  # without the Optional[...] added for optional arguments
     required: bool
     description: str = ""
+    pointer: str = ""
+
+    @property
+    def annotation(self) -> str:
+        return self.type.render()
+
+    @property
+    def optional_annotation(self) -> str:
+        return pytypes.optional(self.type).render()
 
 
 @dataclass(frozen=True)
@@ -41,11 +56,21 @@ class Body:
     kind: BodyKind
     content_type: str
     required: bool
-    fields: tuple[Parameter, ...] = ()  # kind == "flattened"
-    annotation: str = ""  # the single `body` argument otherwise
+    pointer: str
+    fields: tuple[Parameter, ...] = ()  # kind "flattened": the arguments; "multipart": the parts
+    type: Type | None = None  # the single `body` argument otherwise
     stream_flag: str | None = None  # wire name of a boolean `stream` property
     description: str = ""
     file_fields: tuple[str, ...] = ()  # kind == "multipart": parts the spec declares binary
+    model: str | None = None  # kind == "flattened": the class the fields come from, if named
+
+    @property
+    def annotation(self) -> str:
+        return self.type.render() if self.type is not None else ""
+
+    @property
+    def optional_annotation(self) -> str:
+        return pytypes.optional(self.type).render() if self.type is not None else ""
 
 
 @dataclass(frozen=True)
@@ -54,7 +79,10 @@ class Operation:
     python_name: str
     constant: str
     method: str  # upper case
-    path: str
+    template: str  # the path as the spec writes it
+    path: str  # what is requested below the origin: server path + template
+    pointer: str
+    line: int | None
     summary: str
     description: str
     deprecated: bool
@@ -63,10 +91,14 @@ class Operation:
     header_params: tuple[Parameter, ...]
     body: Body | None
     response_type: str  # runtime value for Operation.response_type: class name, dict, list, str, None
-    return_annotation: str
+    return_type: Type
     streams: bool
     stream_done_sentinel: str | None
     stream_name: str | None  # python name of the `_stream` twin
+
+    @property
+    def return_annotation(self) -> str:
+        return self.return_type.render()
 
     @property
     def params(self) -> tuple[Parameter, ...]:
@@ -86,6 +118,100 @@ class Operation:
     @property
     def body_fields(self) -> tuple[Parameter, ...]:
         return self.body.fields if self.body and self.body.kind == "flattened" else ()
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The client methods this operation becomes."""
+        return (self.python_name,) + ((self.stream_name,) if self.stream_name else ())
+
+    @property
+    def route(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def argument_types(self) -> Iterator[Type]:
+        """Every argument annotation (and multipart part type) of the operation's methods."""
+        for p in self.params + (self.body.fields if self.body else ()):
+            yield p.type
+        if self.body is not None and self.body.type is not None:
+            yield self.body.type
+        if self.body is not None and self.body.model is not None:
+            yield pytypes.model(self.body.model)
+
+    def types(self) -> Iterator[Type]:
+        """Every annotation of the operation's methods."""
+        yield from (p.type for p in self.params + self.body_fields)
+        if self.body is not None and self.body.type is not None:
+            yield self.body.type
+        yield self.return_type
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a model, as the generated class declares it."""
+
+    wire_name: str
+    python_name: str
+    type: Type  # the value's type; Optional[...] when the spec allows null
+    required: bool
+    pointer: str
+    default: Any = None  # only for optional fields (a required field has none in the SDK)
+    has_default: bool = False
+    fields: tuple[Field, ...] = ()  # an inline object's own fields (a nested generated class)
+
+    @property
+    def nullable(self) -> bool:
+        return pytypes.NONE in pytypes.members(self.type)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """One generated class: its kind and the shape users see."""
+
+    name: str  # class name
+    kind: SchemaKind
+    pointer: str  # where the spec writes it
+    fields: tuple[Field, ...] = ()  # kind == "model"
+    value: Type | None = None  # the root value's type otherwise
+    enum: tuple[Any, ...] = ()  # kind == "enum": the known values
+    open: bool = False  # kind == "enum": any string besides the known values
+    discriminator: str | None = None  # kind == "union"
+    mapping: tuple[str, ...] = ()  # discriminator tags
+    hoisted: tuple[str, str] | None = None  # (operation pointer, "request"|"response")
+
+    @property
+    def class_kind(self) -> ClassKind:
+        return "model" if self.kind == "model" else "root"
+
+    def types(self) -> Iterator[Type]:
+        stack = list(self.fields)
+        while stack:
+            f = stack.pop()
+            yield f.type
+            stack.extend(f.fields)
+        if self.value is not None:
+            yield self.value
+
+
+@dataclass
+class API:
+    title: str
+    version: str
+    operations: list[Operation]
+    schemas: dict[str, Schema]
+    base_path: str  # what the client's base URL ends with (servers.py)
+    used_classes: list[str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> dict[str, ClassKind]:
+        return {name: schema.class_kind for name, schema in self.schemas.items()}
+
+    @property
+    def schema_count(self) -> int:
+        return len(self.schemas)
+
+    @property
+    def method_count(self) -> int:
+        return sum(2 if op.streams else 1 for op in self.operations)
 
 
 @dataclass
@@ -107,19 +233,15 @@ class Prepared:
             "components": {"schemas": schemas},
         }
 
-
-@dataclass
-class API:
-    title: str
-    version: str
-    operations: list[Operation]
-    classes: dict[str, ClassKind]
-    schema_count: int
-    used_classes: list[str] = field(default_factory=list)
-
-    @property
-    def method_count(self) -> int:
-        return sum(2 if op.streams else 1 for op in self.operations)
+    def pointer_of(self, class_name: str) -> str:
+        """Where the spec (as written) defines the schema of a class."""
+        for original, name in self.schema_names.items():
+            if name == class_name:
+                return "/components/schemas/" + escape_pointer_token(original)
+        for (operation, role), name in self.hoisted.items():
+            if name == class_name:
+                return operation + ("/requestBody" if role == "request" else "/responses")
+        return "/components/schemas/" + escape_pointer_token(class_name)
 
 
 def iter_operations(data: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -246,34 +368,38 @@ def _success_response(data: Mapping[str, Any], op: Mapping[str, Any]) -> dict[st
 
 
 class Typer:
-    """Turns schemas into Python annotations, given which classes are BaseModel or RootModel."""
+    """Turns schemas into annotations, given which classes are BaseModel or RootModel.
+
+    `inputs=True` types method arguments (a model also takes a plain dict, a named enum its
+    plain value, sequences and mappings are `Sequence`/`Mapping`); `inputs=False` types the
+    values the SDK builds (model fields as datamodel-code-generator declares them).
+    """
 
     def __init__(self, data: Mapping[str, Any], classes: Mapping[str, ClassKind]) -> None:
         self.data = data
         self.classes = classes
-        self.used: set[str] = set()
 
-    def annotation(self, schema: Any, *, inputs: bool, depth: int = 0) -> str:
+    def annotation(self, schema: Any, *, inputs: bool, depth: int = 0) -> Type:
         if not isinstance(schema, dict) or depth > 20:
-            return "Any"
+            return pytypes.ANY
         ref = schema.get("$ref")
         if isinstance(ref, str):
             if ref.startswith(SCHEMA_PREFIX):
                 cls = ref[len(SCHEMA_PREFIX) :]
                 kind = self.classes.get(cls)
                 if kind is not None:
-                    self.used.add(cls)
+                    named = pytypes.model(cls)
                     if not inputs:
-                        return cls
+                        return named
                     target = _deref(self.data, schema)
                     if kind == "model":
-                        return _union([cls, "Dict[str, Any]"])
+                        return pytypes.union([named, pytypes.dict_of(pytypes.ANY)])
                     if isinstance(target, dict) and isinstance(target.get("enum"), list):
                         # Named enums also take their plain value: `provider="openai"`.
                         inner = _enum_base_type(target)
                     else:
                         inner = self.annotation(target, inputs=True, depth=depth + 1)
-                    return _union([cls, inner]) if inner != "Any" else "Any"
+                    return pytypes.union([named, inner]) if inner != pytypes.ANY else pytypes.ANY
             return self.annotation(_deref(self.data, schema), inputs=inputs, depth=depth + 1)
         nullable = bool(schema.get("nullable"))
         types = schema.get("type")
@@ -281,147 +407,278 @@ class Typer:
             nullable = nullable or "null" in types
             members = [t for t in types if t != "null"]
             if len(members) > 1:
-                inner = _union(
+                inner = pytypes.union(
                     [self.annotation({**schema, "type": t}, inputs=inputs, depth=depth + 1) for t in members]
                 )
-                return _optional(inner) if nullable else inner
+                return pytypes.optional(inner) if nullable else inner
             types = members[0] if members else None
         result = self._annotation_of_type(schema, types, inputs=inputs, depth=depth)
-        return _optional(result) if nullable and result != "Any" else result
+        return pytypes.optional(result) if nullable else result
 
-    def _annotation_of_type(self, schema: Mapping[str, Any], kind: Any, *, inputs: bool, depth: int) -> str:
+    def _annotation_of_type(self, schema: Mapping[str, Any], kind: Any, *, inputs: bool, depth: int) -> Type:
         const = schema.get("const", ...)
         if const is None:
-            return "None"
+            return pytypes.NONE
         if isinstance(const, (str, int, bool)):  # Literal takes only these (floats: base type)
-            return f"Literal[{const!r}]"
+            return pytypes.Literal((const,))
         if isinstance(schema.get("enum"), list) and schema["enum"]:
             values = schema["enum"]
             if not all(isinstance(v, (str, int, bool)) or v is None for v in values):
                 return _enum_base_type(schema)  # floats, objects: Literal cannot hold them
-            present = [v for v in values if v is not None]
+            present = tuple(v for v in values if v is not None)
             if not present:
-                return "None"
-            literal = "Literal[" + ", ".join(repr(v) for v in present) + "]"
-            return _optional(literal) if None in values else literal
+                return pytypes.NONE
+            literal = pytypes.Literal(present)
+            return pytypes.optional(literal) if None in values else literal
         for combinator in ("oneOf", "anyOf"):
             members = schema.get(combinator)
             if isinstance(members, list) and members:
-                return _union([self.annotation(m, inputs=inputs, depth=depth + 1) for m in members])
+                return pytypes.union([self.annotation(m, inputs=inputs, depth=depth + 1) for m in members])
         all_of = schema.get("allOf")
         if isinstance(all_of, list) and len(all_of) == 1 and not schema.get("properties"):
             return self.annotation(all_of[0], inputs=inputs, depth=depth + 1)
         if kind == "string":
-            return "str"
-        if kind == "integer":
-            return "int"
-        if kind == "number":
-            return "float"
-        if kind == "boolean":
-            return "bool"
-        if kind == "null":
-            return "None"
+            return pytypes.STR if inputs else _string_format(schema)
+        simple = {"integer": pytypes.INT, "number": pytypes.FLOAT, "boolean": pytypes.BOOL, "null": pytypes.NONE}
+        if kind in simple:
+            return simple[kind]
         if kind == "array":
             item = self.annotation(schema.get("items", {}), inputs=inputs, depth=depth + 1)
-            return f"Sequence[{item}]" if inputs else f"List[{item}]"
+            return pytypes.list_of(item, inputs=inputs)
+        if schema.get("properties") and not inputs:
+            return pytypes.INLINE_MODEL  # datamodel-code-generator nests a class for it
         if kind == "object" or schema.get("properties") or "additionalProperties" in schema:
             extra = schema.get("additionalProperties")
-            value = "Any"
+            value: Type = pytypes.ANY
             if isinstance(extra, dict) and extra and not schema.get("properties"):
                 value = self.annotation(extra, inputs=inputs, depth=depth + 1)
-            return f"Mapping[str, {value}]" if inputs else f"Dict[str, {value}]"
-        return "Any"
+            return pytypes.dict_of(value, inputs=inputs)
+        return pytypes.ANY
 
 
-def _enum_base_type(schema: Mapping[str, Any]) -> str:
-    kinds = []
+# String formats datamodel-code-generator turns into other types (pydantic v2 output).
+_FORMATS = {
+    "byte": pytypes.BASE64_STR,
+    "binary": pytypes.BYTES,
+    "date-time": pytypes.Name("AwareDatetime", "pydantic"),
+    "date": pytypes.Name("date", "datetime"),
+    "time": pytypes.Name("time", "datetime"),
+    "uri": pytypes.Name("AnyUrl", "pydantic"),
+    "uuid": pytypes.Name("UUID", "uuid"),
+}
+
+
+def _string_format(schema: Mapping[str, Any]) -> Type:
+    fmt = schema.get("format")
+    return _FORMATS.get(fmt, pytypes.STR) if isinstance(fmt, str) else pytypes.STR
+
+
+def _enum_base_type(schema: Mapping[str, Any]) -> Type:
+    kinds: list[Type] = []
+    base = {bool: pytypes.BOOL, int: pytypes.INT, float: pytypes.FLOAT, str: pytypes.STR}
     for value in schema.get("enum") or []:
-        kind = {bool: "bool", int: "int", float: "float", str: "str"}.get(type(value), "Any")
+        kind = base.get(type(value), pytypes.ANY)
         if value is not None and kind not in kinds:
             kinds.append(kind)
-    inner = _union(kinds) if kinds else "Any"
-    return _optional(inner) if None in (schema.get("enum") or []) else inner
-
-
-def _union(members: list[str]) -> str:
-    flat: list[str] = []
-    optional = False
-    for member in members:
-        if member == "Any":
-            return "Any"
-        if member == "None":
-            optional = True
-            continue
-        if member.startswith("Optional[") and member.endswith("]"):
-            optional = True
-            member = member[len("Optional[") : -1]
-        if member.startswith("Union[") and member.endswith("]"):
-            parts = _split_top_level(member[len("Union[") : -1])
-        else:
-            parts = [member]
-        for part in parts:
-            if part not in flat:
-                flat.append(part)
-    if "str" in flat:  # an open enum, Union[Literal["a", "b"], str]: str already takes them
-        flat = [m for m in flat if not _is_string_literal(m)]
-    if not flat:
-        return "None"
-    inner = flat[0] if len(flat) == 1 else "Union[" + ", ".join(flat) + "]"
-    return _optional(inner) if optional else inner
-
-
-def _is_string_literal(annotation: str) -> bool:
-    if not (annotation.startswith("Literal[") and annotation.endswith("]")):
-        return False
-    values = _split_top_level(annotation[len("Literal[") : -1])
-    return all(v[:1] in ("'", '"') for v in values)
-
-
-def _optional(annotation: str) -> str:
-    if annotation in ("Any", "None") or annotation.startswith("Optional["):
-        return annotation
-    return f"Optional[{annotation}]"
-
-
-def _split_top_level(text: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    quote: str | None = None
-    for i, ch in enumerate(text):
-        if quote:
-            if ch == quote and text[i - 1] != "\\":
-                quote = None
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[start:i].strip())
-            start = i + 1
-    parts.append(text[start:].strip())
-    return parts
+    inner = pytypes.union(kinds) if kinds else pytypes.ANY
+    return pytypes.optional(inner) if None in (schema.get("enum") or []) else inner
 
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def build(prepared: Prepared, classes: Mapping[str, ClassKind]) -> API:
-    """Read every operation of the prepared spec into the intermediate model."""
+def schema_kind(data: Mapping[str, Any], schema: Any) -> SchemaKind:
+    """What datamodel-code-generator makes of a component schema, decided from the schema.
+
+    A BaseModel ("model") for an object with properties or without a typed value map, or an
+    `allOf` composition; a RootModel otherwise: "enum" (listed values, open or closed),
+    "union" (`oneOf`/`anyOf` of several non-null members) or "root" (anything else).
+    `check_models` verifies the generated module agrees.
+    """
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return "root"
+    if _open_enum(data, schema) is not None or "enum" in schema or "const" in schema:
+        return "enum"
+    for combinator in ("oneOf", "anyOf"):
+        members = schema.get(combinator)
+        if isinstance(members, list) and members:
+            return "union" if len(_non_null(members)) > 1 else "root"
+    if schema.get("allOf"):
+        return "model"
+    types = schema.get("type")
+    types = [t for t in types if t != "null"] if isinstance(types, list) else [types]
+    if types == ["object"] or (types == [None] and "properties" in schema):
+        extra = schema.get("additionalProperties")
+        if schema.get("properties") or not isinstance(extra, dict):
+            return "model"
+    return "root"
+
+
+def _non_null(members: list[Any]) -> list[Any]:
+    return [m for m in members if not (isinstance(m, dict) and m.get("type") == "null")]
+
+
+def _open_enum(data: Mapping[str, Any], schema: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The known values of an open enum, `anyOf: [{type: string, enum: [...]}, {type: string}]`."""
+    for combinator in ("anyOf", "oneOf"):
+        members = schema.get(combinator)
+        if not isinstance(members, list):
+            continue
+        resolved = [_deref(data, m) for m in _non_null(members)]
+        listed = [m for m in resolved if isinstance(m, dict) and isinstance(m.get("enum"), list)]
+        free = [
+            m
+            for m in resolved
+            if isinstance(m, dict) and m.get("type") == "string" and not {"enum", "anyOf", "oneOf", "format"} & set(m)
+        ]
+        if len(resolved) == 2 and len(listed) == 1 and len(free) == 1:
+            return tuple(v for v in listed[0]["enum"] if v is not None)
+    return None
+
+
+def _schemas(prepared: Prepared, typer: Typer) -> dict[str, Schema]:
     data = prepared.data
-    typer = Typer(data, classes)
+    hoisted = {cls: place for place, cls in prepared.hoisted.items()}
+    result: dict[str, Schema] = {}
+    for name, schema in (data.get("components", {}).get("schemas") or {}).items():
+        kind = schema_kind(data, schema)
+        pointer = prepared.pointer_of(name)
+        common: dict[str, Any] = {"name": name, "kind": kind, "pointer": pointer, "hoisted": hoisted.get(name)}
+        if kind == "model":
+            result[name] = Schema(fields=_fields(prepared, typer, schema, pointer), **common)
+            continue
+        value = typer.annotation(schema, inputs=False)
+        if kind == "enum":
+            known = _open_enum(data, schema)
+            values = known if known is not None else tuple(schema.get("enum") or [schema.get("const")])
+            result[name] = Schema(value=value, enum=values, open=known is not None, **common)
+        elif kind == "union":
+            disc = schema.get("discriminator") if isinstance(schema.get("discriminator"), dict) else {}
+            prop = disc.get("propertyName") if isinstance(disc.get("propertyName"), str) else None
+            tags = tuple(str(t) for t in disc.get("mapping") or {}) if prop else ()
+            result[name] = Schema(value=value, discriminator=prop, mapping=tags, **common)
+        else:
+            result[name] = Schema(value=value, **common)
+    return result
+
+
+def _fields(
+    prepared: Prepared, typer: Typer, schema: Any, pointer: str, depth: int = 0
+) -> tuple[Field, ...]:
+    found = _located_properties(prepared, schema, pointer)
+    if found is None or depth > 10:
+        return ()
+    properties, required = found
+    fields = []
+    for wire, (prop, at) in properties.items():
+        resolved = _deref(prepared.data, prop)
+        is_required = wire in required
+        has_default = not is_required and isinstance(resolved, dict) and "default" in resolved
+        inline = _inline_object(prop, at)
+        fields.append(
+            Field(
+                wire_name=wire,
+                python_name=_field_name(wire),
+                type=typer.annotation(prop, inputs=False),
+                required=is_required,
+                pointer=at,
+                default=resolved.get("default") if has_default else None,
+                has_default=has_default,
+                fields=_fields(prepared, typer, *inline, depth + 1) if inline else (),
+            )
+        )
+    return tuple(fields)
+
+
+def _inline_object(schema: Any, pointer: str) -> tuple[dict[str, Any], str] | None:
+    """The inline object schema (with properties) a field holds, directly, as the items of an
+    array or as the one non-null member of a union, and its pointer; None otherwise."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return None
+    if schema.get("properties") and not schema.get("oneOf") and not schema.get("anyOf"):
+        return schema, pointer
+    if isinstance(schema.get("items"), dict):
+        return _inline_object(schema["items"], f"{pointer}/items")
+    for combinator in ("anyOf", "oneOf"):
+        members = schema.get(combinator)
+        if isinstance(members, list) and len(_non_null(members)) == 1:
+            index = next(i for i, m in enumerate(members) if m in _non_null(members))
+            return _inline_object(members[index], f"{pointer}/{combinator}/{index}")
+    return None
+
+
+def _field_name(wire: str) -> str:
+    """The attribute datamodel-code-generator declares: the wire name when it can be one."""
+    if wire.isidentifier() and not keyword.iskeyword(wire) and not wire.startswith("_"):
+        return wire
+    return names.parameter_name(wire)
+
+
+def _located_properties(
+    prepared: Prepared, schema: Any, pointer: str, depth: int = 0
+) -> tuple[dict[str, tuple[Any, str]], list[str]] | None:
+    """`_object_properties` with the pointer (in the original spec) of every property."""
+    data = prepared.data
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX) and depth < 20:
+        name = ref[len(SCHEMA_PREFIX) :]
+        return _located_properties(prepared, _deref(data, schema), prepared.pointer_of(name), depth + 1)
+    if not isinstance(schema, dict) or schema.get("oneOf") or schema.get("anyOf"):
+        return None
+    properties: dict[str, tuple[Any, str]] = {}
+    required: list[str] = []
+    for index, part in enumerate(schema.get("allOf") or []):
+        sub = _located_properties(prepared, part, f"{pointer}/allOf/{index}", depth + 1)
+        if sub is not None:
+            properties.update(sub[0])
+            required.extend(r for r in sub[1] if r not in required)
+    for wire, prop in (schema.get("properties") or {}).items():
+        properties[wire] = (prop, f"{pointer}/properties/{escape_pointer_token(wire)}")
+    required.extend(r for r in schema.get("required") or [] if r not in required)
+    return properties, required
+
+
+def check_models(api: API, source: str, spec: Spec) -> None:
+    """Fail, located at the schema, when the generated models module disagrees with the IR
+    about which classes exist and which are BaseModel or RootModel."""
+    found: dict[str, ClassKind] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef):
+            bases = [ast.unparse(b) for b in node.bases]
+            found[node.name] = "root" if any(b.startswith("RootModel") for b in bases) else "model"
+    for name, schema in api.schemas.items():
+        generated = found.get(name)
+        if generated is None:
+            raise spec.error(schema.pointer, f"datamodel-code-generator produced no class {name!r} for this schema")
+        if generated != schema.class_kind:
+            expected = "BaseModel" if schema.class_kind == "model" else "RootModel"
+            raise spec.error(
+                schema.pointer,
+                f"class {name!r} was expected to be a {expected} ({schema.kind}) but datamodel-code-generator "
+                f"made a {'BaseModel' if generated == 'model' else 'RootModel'}",
+            )
+
+
+def build(prepared: Prepared) -> API:
+    """Read every operation and every schema of the prepared spec into the intermediate model."""
+    data = prepared.data
+    component_schemas = data.get("components", {}).get("schemas") or {}
+    classes = {name: schema_kind(data, s) for name, s in component_schemas.items()}
+    typer = Typer(data, {name: "model" if kind == "model" else "root" for name, kind in classes.items()})
+    found = iter_operations(data)
+    layout = servers.layout(data, [(pointer, path, op) for pointer, _, path, op in found])
     operations: list[Operation] = []
     taken_methods: set[str] = set()
-    for pointer, method, path, op in iter_operations(data):
+    for pointer, method, path, op in found:
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else None
         python_name = names.method_name(op_id, method, path, taken_methods)
         taken_methods.add(python_name)
         # A non-flattened body is the `body` argument: parameters must not take that name.
         taken_args: set[str] = set() if _flattened_or_none(data, op) else {"body"}
         params = _parameters(data, prepared.spec, pointer, path, op, typer, taken_args)
-        body = _body(data, op, typer, taken_args)
-        response_type, return_annotation = _response(data, op, typer)
+        body = _body(prepared, pointer, op, typer, taken_args)
+        response_type, return_type = _response(data, op, typer)
         streams = _streams(data, op)
         stream_name = None
         if streams:
@@ -434,7 +691,10 @@ def build(prepared: Prepared, classes: Mapping[str, ClassKind]) -> API:
                 python_name=python_name,
                 constant=names.constant_name(python_name),
                 method=method.upper(),
-                path=path,
+                template=path,
+                path=layout.routes[pointer].path,
+                pointer=pointer,
+                line=prepared.spec.line_of(pointer),
                 summary=_text(op.get("summary")),
                 description=_text(op.get("description")),
                 deprecated=bool(op.get("deprecated")),
@@ -443,7 +703,7 @@ def build(prepared: Prepared, classes: Mapping[str, ClassKind]) -> API:
                 header_params=tuple(p for p in params if p.location == "header"),
                 body=body,
                 response_type=response_type,
-                return_annotation=return_annotation,
+                return_type=return_type,
                 streams=streams,
                 stream_done_sentinel=sentinel,
                 stream_name=stream_name,
@@ -453,9 +713,7 @@ def build(prepared: Prepared, classes: Mapping[str, ClassKind]) -> API:
     # same name first, which `unique` already resolved. Check the whole set once more.
     seen: set[str] = set()
     for operation in operations:
-        for n in (operation.python_name, operation.stream_name):
-            if n is None:
-                continue
+        for n in operation.methods:
             if n in seen:
                 raise prepared.spec.error("/paths", f"two client methods would be named {n!r}")
             seen.add(n)
@@ -463,9 +721,8 @@ def build(prepared: Prepared, classes: Mapping[str, ClassKind]) -> API:
         title=_text((data.get("info") or {}).get("title")) or "API",
         version=str((data.get("info") or {}).get("version", "")),
         operations=operations,
-        classes=dict(classes),
-        schema_count=len(classes),
-        used_classes=sorted(typer.used),
+        schemas=_schemas(prepared, typer),
+        base_path=layout.base_path,
     )
 
 
@@ -479,11 +736,15 @@ def _parameters(
     taken: set[str],
 ) -> list[Parameter]:
     path_item = resolve_pointer(data, pointer.rsplit("/", 1)[0])
+    item_pointer = pointer.rsplit("/", 1)[0]
     merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for raw in list(path_item.get("parameters") or []) + list(op.get("parameters") or []):
-        param = _deref(data, raw)
-        if isinstance(param, dict) and isinstance(param.get("name"), str):
-            merged[(param["name"], str(param.get("in")))] = param
+    where: dict[int, str] = {}
+    for at, raw_list in ((item_pointer, path_item.get("parameters")), (pointer, op.get("parameters"))):
+        for index, raw in enumerate(raw_list or []):
+            param = _deref(data, raw)
+            if isinstance(param, dict) and isinstance(param.get("name"), str):
+                merged[(param["name"], str(param.get("in")))] = param
+                where[id(param)] = f"{at}/parameters/{index}"
     result: list[Parameter] = []
     # Path parameters in template order so positional arguments follow the URL.
     order = {name: i for i, name in enumerate(_template_names(path))}
@@ -510,9 +771,10 @@ def _parameters(
                 wire_name=param["name"],
                 python_name=python_name,
                 location=location,
-                annotation=typer.annotation(schema or {}, inputs=True),
+                type=typer.annotation(schema or {}, inputs=True),
                 required=bool(param.get("required")) or location == "path",
                 description=_text(param.get("description")),
+                pointer=where[id(param)],
             )
         )
     missing = [n for n in order if not any(p.location == "path" and p.wire_name == n for p in result)]
@@ -561,16 +823,21 @@ def _flattened_or_none(data: Mapping[str, Any], op: Mapping[str, Any]) -> bool:
     return found is not None and _object_properties(data, found[1].get("schema") or {}) is not None
 
 
-def _body(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer, taken: set[str]) -> Body | None:
+def _body(
+    prepared: Prepared, pointer: str, op: Mapping[str, Any], typer: Typer, taken: set[str]
+) -> Body | None:
+    data = prepared.data
     body = _deref(data, op.get("requestBody"))
     if not isinstance(body, dict):
         return None
     content = body.get("content") or {}
     required = bool(body.get("required"))
     description = _text(body.get("description"))
+    at = f"{pointer}/requestBody"
     found = _json_content(content)
     if found is not None:
         media, media_obj = found
+        at = f"{at}/content/{escape_pointer_token(media)}"
         schema = media_obj.get("schema") or {}
         obj = _object_properties(data, schema)
         if obj is None:
@@ -578,10 +845,12 @@ def _body(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer, taken: s
                 kind="json",
                 content_type=media,
                 required=required,
-                annotation=typer.annotation(schema, inputs=True),
+                pointer=at,
+                type=typer.annotation(schema, inputs=True),
                 description=description,
             )
         properties, required_fields = obj
+        field_pointers = _property_pointers(prepared, schema, f"{at}/schema")
         fields: list[Parameter] = []
         stream_flag = None
         for wire, prop in properties.items():
@@ -596,15 +865,19 @@ def _body(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer, taken: s
                     wire_name=wire,
                     python_name=python_name,
                     location="body",
-                    annotation=typer.annotation(prop, inputs=True),
+                    type=typer.annotation(prop, inputs=True),
                     required=wire in required_fields,
                     description=_text(resolved.get("description")) if isinstance(resolved, dict) else "",
+                    pointer=field_pointers.get(wire, at),
                 )
             )
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
         return Body(
             kind="flattened",
             content_type=media,
             required=required,
+            pointer=at,
+            model=ref[len(SCHEMA_PREFIX) :] if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX) else None,
             fields=tuple(fields),
             stream_flag=stream_flag,
             description=description,
@@ -612,26 +885,60 @@ def _body(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer, taken: s
     if not content:
         return None
     media = next(iter(content))
+    at = f"{at}/content/{escape_pointer_token(media)}"
     base = media.split(";")[0].strip().lower()
+    form = pytypes.dict_of(pytypes.ANY, inputs=True)
     if base == "multipart/form-data":
         media_obj = content[media] if isinstance(content[media], dict) else {}
+        schema = media_obj.get("schema")
+        files = _file_fields(data, schema)
         return Body(
             "multipart",
             media,
             required,
-            annotation="Mapping[str, Any]",
+            at,
+            fields=_parts(prepared, schema, files, typer, f"{at}/schema"),
+            type=form,
             description=description,
-            file_fields=_file_fields(data, media_obj.get("schema")),
+            file_fields=files,
         )
     if base == "application/x-www-form-urlencoded":
-        return Body("form", media, required, annotation="Mapping[str, Any]", description=description)
-    return Body("binary", media, required, annotation="Union[bytes, str]", description=description)
+        return Body("form", media, required, at, type=form, description=description)
+    raw = pytypes.union([pytypes.BYTES, pytypes.STR])
+    return Body("binary", media, required, at, type=raw, description=description)
 
 
-def _response(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer) -> tuple[str, str]:
+def _parts(
+    prepared: Prepared, schema: Any, files: tuple[str, ...], typer: Typer, at: str
+) -> tuple[Parameter, ...]:
+    """The parts of a multipart body: keys of the one `body` mapping (files are bytes)."""
+    obj = _object_properties(prepared.data, schema)
+    if obj is None:
+        return ()
+    pointers = _property_pointers(prepared, schema, at)
+    return tuple(
+        Parameter(
+            wire_name=wire,
+            python_name=wire,
+            location="body",
+            type=pytypes.BYTES if wire in files else typer.annotation(prop, inputs=True),
+            required=wire in obj[1],
+            pointer=pointers.get(wire, at),
+        )
+        for wire, prop in obj[0].items()
+    )
+
+
+def _property_pointers(prepared: Prepared, schema: Any, at: str) -> dict[str, str]:
+    """Wire name -> pointer (in the spec as written) of each property of an object schema."""
+    found = _located_properties(prepared, schema, at)
+    return {wire: where for wire, (_, where) in found[0].items()} if found else {}
+
+
+def _response(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer) -> tuple[str, Type]:
     response = _success_response(data, op)
     if response is None:
-        return "None", "None"
+        return "None", pytypes.NONE
     content = response.get("content") or {}
     found = _json_content(content)
     if found is not None:
@@ -640,20 +947,17 @@ def _response(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer) -> t
         if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
             cls = ref[len(SCHEMA_PREFIX) :]
             if cls in typer.classes:
-                typer.used.add(cls)
-                return cls, cls
+                return cls, pytypes.model(cls)
         resolved = _deref(data, schema)
         if isinstance(resolved, dict) and resolved.get("type") == "array":
-            return "list", "List[Any]"
-        return "dict", "Dict[str, Any]"
+            return "list", pytypes.list_of(pytypes.ANY)
+        return "dict", pytypes.dict_of(pytypes.ANY)
     plain = [m for m in content if not m.lower().startswith("text/event-stream")]
     if plain and all(_is_binary_media(m, content[m]) for m in plain):
-        return "bytes", "bytes"  # images, octet streams: decoding them as text would corrupt them
-    if plain:
-        return "str", "str"
-    if content:  # only an event stream: the plain method returns the raw text
-        return "str", "str"
-    return "None", "None"
+        return "bytes", pytypes.BYTES  # images, octet streams: decoding them as text would corrupt them
+    if content:  # text, or only an event stream: the plain method returns the raw text
+        return "str", pytypes.STR
+    return "None", pytypes.NONE
 
 
 def _is_binary_schema(data: Mapping[str, Any], schema: Any) -> bool:

@@ -6,13 +6,10 @@ or compare it (check).
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from . import features as features_mod
 from . import ir, load, models, render, unasync, write
@@ -25,10 +22,6 @@ DEFAULT_A2A_SPEC = REPO_ROOT / "specs" / "a2a.yaml"
 DEFAULT_TEMPLATES = REPO_ROOT / "templates"
 DEFAULT_OVERLAYS = REPO_ROOT / "overlays"
 DEFAULT_OUTPUT = REPO_ROOT / "generated"
-
-_TYPING_NAMES = ("Any", "Dict", "List", "Literal", "Mapping", "Optional", "Sequence", "Union")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
 
 @dataclass
 class Options:
@@ -116,17 +109,18 @@ def _assemble(
     models_module = models.generate_models(
         prepared.model_spec, source_name=spec.display, cache=options.cache
     )
-    api = ir.build(prepared, models_module.classes)
+    api = ir.build(prepared)
+    ir.check_models(api, models_module.source, spec)
     feats = features_mod.select(api, options.overlays, a2a_available=options.a2a_spec is not None)
     env = render.make_environment(options.templates)
     spec_label = label(options.spec)
 
     files: dict[str, OutFile] = {}
     files["models.py"] = OutFile(
-        text=fix_import_block(models_module.source), source=spec_label, python=True
+        text=render.fix_import_block(models_module.source), source=spec_label, python=True
     )
     files["_operations.py"] = OutFile(
-        text=render_operations(env, api), source=f"{spec_label} with templates/_operations.py.jinja", python=True
+        text=render.render_operations(env, api), source=f"{spec_label} with templates/_operations.py.jinja", python=True
     )
     files["_client.py"] = OutFile(
         text=render.render(
@@ -139,17 +133,19 @@ def _assemble(
         for rel, overlay in overlay_files.get(group.source.name, {}).items():
             files["/".join(p for p in (group.target, rel) if p)] = overlay
     if feats.a2a and a2a_spec is not None and options.a2a_spec is not None:
+        a2a_prepared = ir.prepare(a2a_spec)
         a2a_models = models.generate_models(
-            ir.prepare(a2a_spec).model_spec, source_name=a2a_spec.display, cache=options.cache
+            a2a_prepared.model_spec, source_name=a2a_spec.display, cache=options.cache
         )
+        ir.check_models(ir.build(a2a_prepared), a2a_models.source, a2a_spec)
         files["a2a/models.py"] = OutFile(
-            text=fix_import_block(a2a_models.source), source=label(options.a2a_spec), python=True
+            text=render.fix_import_block(a2a_models.source), source=label(options.a2a_spec), python=True
         )
-    exports = top_level_exports(files, feats)
+    exports = render.top_level_exports(files, feats)
     for group in feats.overlays:
         if group.target and f"{group.target}/__init__.py" not in files:
             files[f"{group.target}/__init__.py"] = OutFile(
-                text=subpackage_init(env, group, files),
+                text=render.subpackage_init(env, group, files),
                 source="templates/_subpackage.py.jinja",
                 python=True,
             )
@@ -168,7 +164,7 @@ def _assemble(
         python=True,
     )
     summary = {
-        "schemas": len(models_module.classes),
+        "schemas": api.schema_count,
         "operations": len(api.operations),
         "methods": api.method_count,
         "features": feats.names,
@@ -198,157 +194,3 @@ def read_overlays(root: Path) -> dict[str, dict[str, OutFile]]:
             overlay = OutFile(text=None, data=path.read_bytes(), source=source)
         groups.setdefault(group, {})[rel] = overlay
     return groups
-
-
-def render_operations(env: jinja2.Environment, api: ir.API) -> str:
-    """The `_operations.py` module; imports exactly the names its annotations use."""
-    annotations = [p.annotation for op in api.operations for p in op.params + op.body_fields]
-    annotations += [op.body.annotation for op in api.operations if op.body and op.body.annotation]
-    annotations += [op.return_annotation for op in api.operations]
-    words = set(_WORD.findall(" ".join(annotations)))
-    typing_names = {n for n in _TYPING_NAMES if n in words}
-    if api.operations:  # every method has Optional/Mapping/Union in its extra_* arguments
-        typing_names |= {"Mapping", "Optional", "Union"}
-    if any(op.body and op.body.kind == "flattened" for op in api.operations):
-        typing_names.add("Any")  # **extra_body: Any
-    if any(op.return_annotation != "None" for op in api.operations):
-        typing_names.add("cast")
-    model_imports = {n for n in words if n in api.classes}
-    model_imports |= {op.response_type for op in api.operations if op.response_type in api.classes}
-    return render.render(
-        env,
-        "_operations.py.jinja",
-        title=api.title,
-        operations=api.operations,
-        typing_names=sorted(typing_names),
-        model_imports=sorted(model_imports),
-        any_stream=any(op.streams for op in api.operations),
-        optional=_optional,
-        op_docstring=operation_docstring,
-    )
-
-
-def _optional(annotation: str) -> str:
-    if annotation == "Any" or annotation.startswith("Optional["):
-        return annotation
-    return f"Optional[{annotation}]"
-
-
-def operation_docstring(op: ir.Operation, streaming: bool) -> str:
-    """Plain text (escaped later by the `docstring` filter): summary, description, arguments."""
-    parts = [op.summary or f"{op.method} {op.path}"]
-    if op.description and op.description != op.summary:
-        parts.append(op.description)
-    if streaming:
-        parts.append("Streams the response as server-sent events; iterate the returned stream.")
-    documented = [p for p in op.positional + op.keyword_only if p.description]
-    if documented:
-        lines = ["Args:"]
-        for p in documented:
-            text = " ".join(p.description.split())
-            lines.append(f"    {p.python_name}: {text}")
-        parts.append("\n".join(lines))
-    if op.deprecated:
-        parts.append("Deprecated by the API.")
-    return "\n\n".join(parts)
-
-
-def _module_exports(files: dict[str, OutFile], prefix: str) -> list[tuple[str, list[str]]]:
-    """(relative module, __all__) of every overlay module directly under `prefix`."""
-    found = []
-    for rel in sorted(files):
-        f = files[rel]
-        if not f.python or f.text is None or not f.source.startswith("overlays/"):
-            continue
-        directory, _, filename = rel.rpartition("/")
-        if directory != prefix or filename == "__init__.py" or not filename.endswith(".py"):
-            continue
-        if filename.startswith("_mixins"):
-            continue  # client mixins are reached through the clients, not exported
-        declared = features_mod.declared_all_source(f.text, rel)
-        if declared:
-            module = "." + ".".join(p for p in (prefix, filename[:-3]) if p)
-            found.append((module, declared))
-    return found
-
-
-def top_level_exports(files: dict[str, OutFile], feats: features_mod.Features) -> list[tuple[str, list[str]]]:
-    """(module, names) the package __init__ re-exports (features.top_level_names decides which);
-    a name is exported once (first wins)."""
-    groups: list[tuple[str, list[str]]] = [
-        ("._client", ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]),
-        (".models", list(feats.model_exports)),
-    ]
-    for target in [""] + [g.target for g in feats.overlays if g.target]:
-        groups += [
-            (module, features_mod.top_level_names(target, module, names))
-            for module, names in _module_exports(files, target)
-        ]
-    seen: set[str] = set()
-    result = []
-    for module, names in groups:
-        fresh = sorted({n for n in names if n not in seen})
-        seen.update(fresh)
-        if fresh:
-            result.append((module, fresh))
-    return sorted(result, key=lambda item: item[0].lower())
-
-
-def subpackage_init(env: jinja2.Environment, group: features_mod.OverlayGroup, files: dict[str, OutFile]) -> str:
-    """`__init__.py` for an overlay subpackage that has none: lazy re-exports of its modules."""
-    exports = sorted(
-        (module.replace("." + group.target, "", 1), names)
-        for module, names in _module_exports(files, group.target)
-    )
-    submodules = ["models"] if f"{group.target}/models.py" in files else []
-    return render.render(
-        env,
-        "_subpackage.py.jinja",
-        doc=f"Overlay package from overlays/{group.source.name} (feature modules, imported lazily).",
-        imports=exports,
-        all_names=sorted(n for _, names in exports for n in names),
-        submodules=submodules,
-    )
-
-
-_STDLIB = {"typing", "enum", "datetime", "decimal", "uuid", "ipaddress", "pathlib", "collections", "re"}
-
-
-def fix_import_block(source: str) -> str:
-    """Group datamodel-code-generator's leading imports (future / stdlib / third party), sorted."""
-    lines = source.split("\n")
-    imports: list[str] = []
-    index = 0
-    while index < len(lines) and (
-        lines[index].startswith(("from ", "import ")) or not lines[index].strip()
-    ):
-        if lines[index].strip():
-            if lines[index].rstrip().endswith("("):  # multi-line import: keep it whole
-                block = [lines[index]]
-                while not lines[index].strip().startswith(")"):
-                    index += 1
-                    block.append(lines[index])
-                imports.append(" ".join(x.strip() for x in block).replace("( ", "(").replace(", )", ")"))
-            else:
-                imports.append(lines[index])
-        index += 1
-    rest = "\n".join(lines[index:])
-
-    def module_of(line: str) -> str:
-        return line.split()[1]
-
-    def normalise(line: str) -> str:
-        if not line.startswith("from "):
-            return line
-        module, _, names_text = line[len("from ") :].partition(" import ")
-        names_text = names_text.strip().strip("()")
-        names = sorted({n.strip() for n in names_text.split(",") if n.strip()}, key=render.isort_key)
-        return f"from {module} import {', '.join(names)}"
-
-    groups: list[list[str]] = [[], [], []]
-    for line in imports:
-        module = module_of(line).split(".")[0]
-        bucket = 0 if module == "__future__" else 1 if module in _STDLIB else 2
-        groups[bucket].append(normalise(line))
-    blocks = ["\n".join(sorted(g, key=lambda line: (line.startswith("from "), module_of(line)))) for g in groups if g]
-    return "\n\n".join(blocks) + "\n\n\n" + rest.lstrip("\n")

@@ -1,4 +1,5 @@
-"""Jinja2 environment for Python source: no HTML autoescaping, explicit literal filters.
+"""Rendering: the Jinja2 environment for Python source (no HTML autoescaping, explicit literal
+filters), the modules rendered from the IR, the export policy's modules and the import sorter.
 
 Spec text only ever enters templates as data through `pyrepr` (a Python literal), `docstring`
 (escaped for a triple-quoted string) or `comment` (one sanitised line), so a description cannot
@@ -15,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+
+from . import features as features_mod
+from . import ir, pytypes
+from .write import OutFile
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _QUOTE_RUN = re.compile(r'"{3,}')
@@ -101,3 +106,147 @@ def make_environment(templates: Path) -> jinja2.Environment:
 
 def render(env: jinja2.Environment, template: str, **context: Any) -> str:
     return env.get_template(template).render(**context)
+
+
+def render_operations(env: jinja2.Environment, api: ir.API) -> str:
+    """The `_operations.py` module; imports exactly the names its annotations list."""
+    imported = {item for op in api.operations for t in op.types() for item in t.imports()}
+    typing_names = {name for module, name in imported if module == "typing"}
+    if api.operations:  # every method has Optional/Mapping/Union in its extra_* arguments
+        typing_names |= {"Mapping", "Optional", "Union"}
+    if any(op.body and op.body.kind == "flattened" for op in api.operations):
+        typing_names.add("Any")  # **extra_body: Any
+    if any(op.return_type != pytypes.NONE for op in api.operations):
+        typing_names.add("cast")
+    model_imports = {name for module, name in imported if module == pytypes.MODELS}
+    return render(
+        env,
+        "_operations.py.jinja",
+        title=api.title,
+        base_path=api.base_path,
+        operations=api.operations,
+        typing_names=sorted(typing_names),
+        model_imports=sorted(model_imports),
+        any_stream=any(op.streams for op in api.operations),
+        op_docstring=operation_docstring,
+    )
+
+
+def operation_docstring(op: ir.Operation, streaming: bool) -> str:
+    """Plain text (escaped later by the `docstring` filter): summary, description, arguments."""
+    parts = [op.summary or f"{op.method} {op.path}"]
+    if op.description and op.description != op.summary:
+        parts.append(op.description)
+    if streaming:
+        parts.append("Streams the response as server-sent events; iterate the returned stream.")
+    documented = [p for p in op.positional + op.keyword_only if p.description]
+    if documented:
+        lines = ["Args:"]
+        for p in documented:
+            text = " ".join(p.description.split())
+            lines.append(f"    {p.python_name}: {text}")
+        parts.append("\n".join(lines))
+    if op.deprecated:
+        parts.append("Deprecated by the API.")
+    return "\n\n".join(parts)
+
+
+def _module_exports(files: dict[str, OutFile], prefix: str) -> list[tuple[str, list[str]]]:
+    """(relative module, __all__) of every overlay module directly under `prefix`."""
+    found = []
+    for rel in sorted(files):
+        f = files[rel]
+        if not f.python or f.text is None or not f.source.startswith("overlays/"):
+            continue
+        directory, _, filename = rel.rpartition("/")
+        if directory != prefix or filename == "__init__.py" or not filename.endswith(".py"):
+            continue
+        if filename.startswith("_mixins"):
+            continue  # client mixins are reached through the clients, not exported
+        declared = features_mod.declared_all_source(f.text, rel)
+        if declared:
+            module = "." + ".".join(p for p in (prefix, filename[:-3]) if p)
+            found.append((module, declared))
+    return found
+
+
+def top_level_exports(files: dict[str, OutFile], feats: features_mod.Features) -> list[tuple[str, list[str]]]:
+    """(module, names) the package __init__ re-exports (features.top_level_names decides which);
+    a name is exported once (first wins)."""
+    groups: list[tuple[str, list[str]]] = [
+        ("._client", ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]),
+        (".models", list(feats.model_exports)),
+    ]
+    for target in [""] + [g.target for g in feats.overlays if g.target]:
+        groups += [
+            (module, features_mod.top_level_names(target, module, names))
+            for module, names in _module_exports(files, target)
+        ]
+    seen: set[str] = set()
+    result = []
+    for module, names in groups:
+        fresh = sorted({n for n in names if n not in seen})
+        seen.update(fresh)
+        if fresh:
+            result.append((module, fresh))
+    return sorted(result, key=lambda item: item[0].lower())
+
+
+def subpackage_init(env: jinja2.Environment, group: features_mod.OverlayGroup, files: dict[str, OutFile]) -> str:
+    """`__init__.py` for an overlay subpackage that has none: lazy re-exports of its modules."""
+    exports = sorted(
+        (module.replace("." + group.target, "", 1), names)
+        for module, names in _module_exports(files, group.target)
+    )
+    submodules = ["models"] if f"{group.target}/models.py" in files else []
+    return render(
+        env,
+        "_subpackage.py.jinja",
+        doc=f"Overlay package from overlays/{group.source.name} (feature modules, imported lazily).",
+        imports=exports,
+        all_names=sorted(n for _, names in exports for n in names),
+        submodules=submodules,
+    )
+
+
+_STDLIB = {"typing", "enum", "datetime", "decimal", "uuid", "ipaddress", "pathlib", "collections", "re"}
+
+
+def fix_import_block(source: str) -> str:
+    """Group datamodel-code-generator's leading imports (future / stdlib / third party), sorted."""
+    lines = source.split("\n")
+    imports: list[str] = []
+    index = 0
+    while index < len(lines) and (
+        lines[index].startswith(("from ", "import ")) or not lines[index].strip()
+    ):
+        if lines[index].strip():
+            if lines[index].rstrip().endswith("("):  # multi-line import: keep it whole
+                block = [lines[index]]
+                while not lines[index].strip().startswith(")"):
+                    index += 1
+                    block.append(lines[index])
+                imports.append(" ".join(x.strip() for x in block).replace("( ", "(").replace(", )", ")"))
+            else:
+                imports.append(lines[index])
+        index += 1
+    rest = "\n".join(lines[index:])
+
+    def module_of(line: str) -> str:
+        return line.split()[1]
+
+    def normalise(line: str) -> str:
+        if not line.startswith("from "):
+            return line
+        module, _, names_text = line[len("from ") :].partition(" import ")
+        names_text = names_text.strip().strip("()")
+        names = sorted({n.strip() for n in names_text.split(",") if n.strip()}, key=isort_key)
+        return f"from {module} import {', '.join(names)}"
+
+    groups: list[list[str]] = [[], [], []]
+    for line in imports:
+        module = module_of(line).split(".")[0]
+        bucket = 0 if module == "__future__" else 1 if module in _STDLIB else 2
+        groups[bucket].append(normalise(line))
+    blocks = ["\n".join(sorted(g, key=lambda line: (line.startswith("from "), module_of(line)))) for g in groups if g]
+    return "\n\n".join(blocks) + "\n\n\n" + rest.lstrip("\n")

@@ -97,7 +97,6 @@ BASE_URL_ENV = "INFERENCE_GATEWAY_URL"
 TOKEN_ENV = "INFERENCE_GATEWAY_API_KEY"
 USER_AGENT = "inference-gateway-python"
 
-_VERSION_SUFFIX = re.compile(r"/v\d+$")
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
 _PRIMITIVES = (str, int, float, bool, type(None))
 _OPTION_NAMES = frozenset(
@@ -301,10 +300,18 @@ def _json_bytes(op: Operation, body: Any, extra_body: Optional[Mapping[str, Any]
     return jsonlib.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def gateway_root(base_url: str) -> str:
-    """The gateway root the spec's absolute paths hang from: the base URL minus ``/v<digits>``."""
+def origin_root(base_url: str, base_path: str) -> str:
+    """What the operations' paths hang from: the base URL minus the spec's base path.
+
+    ``base_url`` stands for the spec's primary server (``http://host:8080/v1``); every
+    operation's path already starts with its own server's path (``/v1/models``, ``/health``),
+    so the base path is removed when the base URL ends with it, and kept otherwise (a base URL
+    that names only the origin works too).
+    """
     url = base_url.rstrip("/")
-    return _VERSION_SUFFIX.sub("", url)
+    if base_path and url.endswith(base_path):
+        return url[: -len(base_path)]
+    return url
 
 
 def _display_url(request: httpx.Request) -> str:
@@ -356,6 +363,9 @@ class _Pool(Generic[ClientT]):
 class _BaseClient(Generic[ClientT]):
     _pool: _Pool[ClientT]
     _owns_pool: bool
+    # The path the base URL ends with when it names the spec's primary server (``/v1``); the
+    # generated operations classes set it from the spec's servers.
+    _base_path: str = ""
 
     def __init__(
         self,
@@ -408,7 +418,7 @@ class _BaseClient(Generic[ClientT]):
         """Derive everything a call needs once, so calls only read attributes."""
         self._settings = settings
         self.base_url: str = settings["base_url"].rstrip("/")
-        self._root = gateway_root(self.base_url)
+        self._root = origin_root(self.base_url, self._base_path)
         self._token: Optional[str] = settings["token"]
         self.timeout: Timeout = settings["timeout"]
         self._default_timeout = self._http_timeout(self.timeout)

@@ -112,6 +112,8 @@ _OP_HEALTH_CHECK = Operation(
 class SyncOperations(SyncAPIClient):
     """Blocking methods, one per operation of the spec."""
 
+    _base_path = "/v1"
+
     def list_models(
         self,
         *,
@@ -501,6 +503,8 @@ class SyncOperations(SyncAPIClient):
 
 class AsyncOperations(AsyncAPIClient):
     """Asyncio methods, one per operation of the spec."""
+
+    _base_path = "/v1"
 
     async def list_models(
         self,

@@ -109,12 +109,12 @@ def test_new_operation_id_renames_the_derived_method(tmp_path: Path) -> None:
     assert not any(c.kind in ("method.added", "method.removed") for c in changes)
 
 
-def test_moved_path_keeps_the_method(tmp_path: Path) -> None:
+def test_moved_path_keeps_the_method_and_breaks_its_url(tmp_path: Path) -> None:
     def edit(s: Spec) -> None:
         s["paths"]["/v2/models"] = s["paths"].pop(MODELS)
 
     change = only(diff(tmp_path, edit), "method.route")
-    assert not change.breaking
+    assert change.breaking  # same call, but a server that only has the old URL answers 404
     assert (change.old, change.new) == ("GET /v1/models", "GET /v2/models")
 
 
@@ -188,7 +188,7 @@ def test_path_parameter_order_is_breaking(tmp_path: Path) -> None:
     changes = diff(tmp_path, edit)
     change = only(changes, "argument.order")
     assert change.breaking and change.new == ["item_id", "org"]
-    assert only(changes, "method.route").breaking is False
+    assert only(changes, "method.route").breaking is True
 
 
 # --------------------------------------------------------------------------- request bodies
@@ -591,3 +591,144 @@ def test_seed003_to_bundled_spec() -> None:
         c.kind == "method.added" and c.subject == "method list_tools" for c in changelog.changes
     )
     assert all(c.location.split(":")[0].endswith(".yaml") for c in changelog.changes)
+
+
+# --------------------------------------------------------------------------- slips of the parallel model
+
+
+def diff_pair(tmp_path: Path, edit_old: Callable[[Spec], None], edit_new: Callable[[Spec], None]) -> List[Change]:
+    old, new = base(), base()
+    edit_old(old)
+    edit_new(new)
+    return diff_files(write(tmp_path / "old.yaml", old), write(tmp_path / "new.yaml", new)).changes
+
+
+def test_a_202_event_stream_response_adds_the_stream_method(tmp_path: Path) -> None:
+    def edit(s: Spec) -> None:
+        op(s, MODELS, "get")["responses"]["202"] = {
+            "description": "accepted, progress as events",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        }
+
+    change = only(diff(tmp_path, edit), "stream.added")
+    assert change.added_methods == ("list_models_stream",)
+
+
+def test_an_arriving_operation_id_renames_the_stream_twin_and_brings_the_overlay_helpers() -> None:
+    changelog = diff_files(ROOT / "tests/specs/seed003_openapi.yaml", ROOT / "specs/openapi.yaml")
+    renamed = only(changelog.changes, "method.renamed")
+    assert set(renamed.removed_methods) == {"post_v1_chat_completions", "post_v1_chat_completions_stream"}
+    assert set(renamed.added_methods) == {"create_chat_completion", "create_chat_completion_stream"}
+    assert "`create_chat_completion_stream`" in renamed.detail
+    helpers = {c.subject: c for c in changelog.changes if "helper" in c.detail}
+    assert {"method stream_chat_completion", "method run_tools", "method proxy_request"} <= set(helpers)
+    assert all(c.kind == "method.added" and not c.breaking for c in helpers.values())
+
+
+def test_a_request_only_enum_widened_to_str_is_not_breaking(tmp_path: Path) -> None:
+    def field(values: Any) -> Callable[[Spec], None]:
+        def edit(s: Spec) -> None:
+            prop: Dict[str, Any] = {"type": "string"}
+            if values:
+                prop["enum"] = values
+            schema(s, "ChatRequest")["properties"]["format"] = prop
+
+        return edit
+
+    changes = diff_pair(tmp_path, field(["text", "json"]), field(None))
+    assert {c.kind for c in changes} == {"enum.widened"}
+    assert not any(c.breaking for c in changes)  # the argument and the model field alike
+    # The same change on a response field is breaking: readers may meet any string.
+    def response(values: Any) -> Callable[[Spec], None]:
+        def edit(s: Spec) -> None:
+            prop: Dict[str, Any] = {"type": "string", **({"enum": values} if values else {})}
+            schema(s, "ChatResponse")["properties"]["format"] = prop
+
+        return edit
+
+    assert only(diff_pair(tmp_path, response(["a"]), response(None)), "enum.widened").breaking
+
+
+def test_a_field_becoming_base64_is_reported(tmp_path: Path) -> None:
+    def edit(s: Spec) -> None:
+        schema(s, "ChatResponse")["properties"]["id"] = {"type": "string", "format": "byte"}
+
+    change = only(diff(tmp_path, edit), "type.changed", "model ChatResponse")
+    assert change.breaking and (change.old, change.new) == ("str", "Base64Str")
+
+
+def test_a_dropped_discriminator_is_not_a_removed_variant(tmp_path: Path) -> None:
+    changes = diff(tmp_path, lambda s: schema(s, "Part").pop("discriminator"))
+    change = only(changes, "discriminator.dropped", "model Part")
+    assert not change.breaking and change.old == "type"
+    assert not [c for c in changes if c.kind == "discriminator.removed"]
+
+
+def test_now_required_is_judged_alike_on_twin_response_models(tmp_path: Path) -> None:
+    """Choice is returned by a method; StreamChoice only arrives in stream events (no method
+    names it): both are read by the SDK, never sent, so both judge `required` the same way."""
+
+    def twins(required: List[str]) -> Callable[[Spec], None]:
+        def edit(s: Spec) -> None:
+            s["components"]["schemas"]["StreamChoice"] = {
+                "type": "object",
+                "required": list(required),
+                "properties": {"index": {"type": "integer"}, "finish_reason": {"type": "string"}},
+            }
+            schema(s, "Choice")["required"] = ["index", "message", *required]
+            schema(s, "Choice")["properties"]["finish_reason"] = {"type": "string"}
+
+        return edit
+
+    changes = diff_pair(tmp_path, twins([]), twins(["finish_reason"]))
+    choice = only(changes, "required.added", "model Choice")
+    stream = only(changes, "required.added", "model StreamChoice")
+    assert choice.breaking is stream.breaking is False
+
+
+def test_no_default_is_reported_on_a_required_field(tmp_path: Path) -> None:
+    # `id` is required: the generated field has no default, whatever the spec says.
+    changes = diff(tmp_path, lambda s: schema(s, "ChatResponse")["properties"]["id"].update(default="x"))
+    assert changes == []
+
+
+def test_a_changed_server_path_moves_every_url(tmp_path: Path) -> None:
+    def servers(url: str) -> Callable[[Spec], None]:
+        return lambda s: s.update(servers=[{"url": url}])
+
+    changes = diff_pair(tmp_path, servers("http://localhost:8080"), servers("http://localhost:8080/api"))
+    routes = [c for c in changes if c.kind == "method.route"]
+    assert len(routes) == 5 and all(c.breaking for c in routes)
+    assert ("GET /v1/models", "GET /api/v1/models") in {(c.old, c.new) for c in routes}
+    base_path = only(changes, "client.base_path")
+    assert base_path.breaking and (base_path.old, base_path.new) == ("/v1", "/api")
+
+
+def test_fields_of_an_inline_object_inside_a_model(tmp_path: Path) -> None:
+    """An inline object becomes a nested class: its fields are compared, its type is not a dict."""
+
+    def usage(props: Dict[str, Any]) -> Callable[[Spec], None]:
+        def edit(s: Spec) -> None:
+            schema(s, "ChatResponse")["properties"]["usage"] = {"type": "object", "properties": props}
+
+        return edit
+
+    changes = diff_pair(
+        tmp_path, usage({"total": {"type": "integer"}}), usage({"total": {"type": "number"}, "cached": {"type": "integer"}})
+    )
+    assert only(changes, "type.changed", "model ChatResponse").detail == (
+        "type of field `usage.total` is now float (was int)"
+    )
+    assert "new optional field `usage.cached` (int)" in only(changes, "field.added").detail
+    added = only(diff(tmp_path, usage({"total": {"type": "integer"}})), "field.added")
+    assert added.detail == "new optional field `usage` (<inline model>)"
+
+
+def test_a_dangling_reference_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = base()
+    op(spec, MODELS, "get")["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/Nowhere"
+    }
+    assert main([str(BASE), str(write(tmp_path / "bad.yaml", spec))]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml:" in err and "Nowhere" in err and "#/components/schemas/Nowhere" in err

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from generator import ir, models, pipeline
+from generator import ir, pipeline
 from generator.load import Spec
 
 from .helpers import MAIN_SPEC
@@ -17,9 +17,7 @@ from .helpers import MAIN_SPEC
 @pytest.fixture(scope="module")
 def api() -> ir.API:
     spec = pipeline.load_spec(MAIN_SPEC)
-    prepared = ir.prepare(spec)
-    classes = models.generate_models(prepared.model_spec, source_name=spec.display).classes
-    return ir.build(prepared, classes)
+    return ir.build(ir.prepare(spec))
 
 
 def _methods(op: ir.Operation) -> List[str]:
@@ -128,7 +126,7 @@ def _sentinel(path: str, op_id: str, op_ext: Dict[str, Any], media_ext: Dict[str
         **op_ext,
     }
     data = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {path: {"post": op}}}
-    api = ir.build(ir.prepare(Spec(path=Path("t.yaml"), display="t.yaml", data=data)), {})
+    api = ir.build(ir.prepare(Spec(path=Path("t.yaml"), display="t.yaml", data=data)))
     (operation,) = api.operations
     return operation.stream_done_sentinel
 

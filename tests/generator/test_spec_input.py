@@ -262,7 +262,7 @@ def test_lenient_is_listed_in_the_help_of_each_command() -> None:
 def test_diff_lenient_names_what_a_lenient_generation_produces(tmp_path: Path) -> None:
     """Fixing the repeated operationId by hand changes nothing a lenient generation produces
     (the repaired operation was already named from its method and path), and diff --lenient
-    agrees; without --lenient, diff names a method no generation makes (`get_item_2`)."""
+    agrees; without --lenient, diff refuses the defective spec as generation does (exit 2, located)."""
     old = _write(tmp_path, "old.yaml", DEFECTS)
     repeated = 'operationId: getItem\n      responses:\n        "200":\n          description: all items'
     assert repeated in old.read_text()
@@ -273,7 +273,8 @@ def test_diff_lenient_names_what_a_lenient_generation_produces(tmp_path: Path) -
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 2 * len(EXPECTED_WARNINGS) - 1, result.stderr  # fixed.yaml: one defect less
     strict = run_cli(["diff", str(old), str(fixed)])
-    assert "get_item_2" in strict.stdout
+    assert strict.returncode == 2, strict.stdout + strict.stderr
+    assert "old.yaml:" in strict.stderr and "undeclared parameter" in strict.stderr, strict.stderr
 
 
 def test_lenient_twin_defaults_and_shared_responses(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from inference_gateway import (
     Message,
     Provider,
 )
-from inference_gateway._base_client import Operation, _to_jsonable, gateway_root
+from inference_gateway._base_client import Operation, _to_jsonable, origin_root
 
 from tests.bundled.sdk._helpers import resolve
 from tests.fakegw import FakeGateway
@@ -35,12 +35,13 @@ def test_path_parameters_are_encoded() -> None:
         op.format_path({"first": "x"})
 
 
-def test_gateway_root() -> None:
-    assert gateway_root("http://h:8080/v1") == "http://h:8080"
-    assert gateway_root("http://h:8080/v1/") == "http://h:8080"
-    assert gateway_root("http://h/prefix/v2") == "http://h/prefix"
-    assert gateway_root("http://h/v1beta") == "http://h/v1beta"
-    assert gateway_root("http://h") == "http://h"
+def test_origin_root() -> None:
+    assert origin_root("http://h:8080/v1", "/v1") == "http://h:8080"
+    assert origin_root("http://h:8080/v1/", "/v1") == "http://h:8080"
+    assert origin_root("http://h/prefix/v2", "/v2") == "http://h/prefix"
+    assert origin_root("http://h/v1beta", "/v1") == "http://h/v1beta"
+    assert origin_root("http://h:8080", "/v1") == "http://h:8080"  # the origin itself
+    assert origin_root("http://h/v1", "") == "http://h/v1"  # a spec without a base path
 
 
 def test_to_jsonable() -> None:
