@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import pipeline, write
+from . import models, pipeline, write
 from .cache import Cache
 from .load import SpecError
 
@@ -30,6 +30,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--package-name", default=write.DEFAULT_PACKAGE, help="package to generate")
     parser.add_argument("--templates", type=Path, default=pipeline.DEFAULT_TEMPLATES)
     parser.add_argument("--overlays", type=Path, default=pipeline.DEFAULT_OVERLAYS)
+    parser.add_argument(
+        "--response-required",
+        choices=models.RESPONSE_REQUIRED_MODES,
+        default="lenient",
+        help="lenient: fields of received-only models may be missing or null (default); strict: as the spec says",
+    )
     parser.add_argument(
         "--no-cache",
         action="store_true",
@@ -64,6 +70,7 @@ def _options(args: argparse.Namespace) -> pipeline.Options:
         package=args.package_name,
         templates=args.templates,
         overlays=args.overlays,
+        response_required=args.response_required,
         cache=Cache.default(enabled=not args.no_cache),
     )
 

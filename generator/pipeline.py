@@ -40,6 +40,7 @@ class Options:
     package: str = write.DEFAULT_PACKAGE
     templates: Path = DEFAULT_TEMPLATES
     overlays: Path = DEFAULT_OVERLAYS
+    response_required: models.ResponseRequired = "lenient"
     cache: Cache = field(default_factory=lambda: Cache(None))
 
 
@@ -153,11 +154,12 @@ def _build_files(
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     spec = specs[0]
     prepared = ir.prepare(spec)
+    model_spec = models.main_model_spec(prepared, options.response_required)
     a2a_prepared = ir.prepare(specs[1]) if len(specs) > 1 else None
     a2a_job: Background[models.ModelsModule] | None = None
     if (
         a2a_prepared is not None
-        and models.needs_tool(prepared.model_spec, options.cache)
+        and models.needs_tool(model_spec, options.cache)
         and models.needs_tool(a2a_prepared.model_spec, options.cache)
     ):
         # Both specs need datamodel-code-generator: import it once, then a child generates the
@@ -167,7 +169,9 @@ def _build_files(
             models.generate_in_child, a2a_prepared.model_spec, specs[1].display, options.cache
         )
     try:
-        return _assemble(options, specs, formatter, overlay_files, prepared, a2a_prepared, a2a_job)
+        return _assemble(
+            options, specs, formatter, overlay_files, prepared, model_spec, a2a_prepared, a2a_job
+        )
     except BaseException:
         if a2a_job is not None:
             a2a_job.wait()  # reaped; no-op when its result was taken
@@ -180,13 +184,12 @@ def _assemble(
     formatter: write.Formatter,
     overlay_files: dict[str, dict[str, OutFile]],
     prepared: ir.Prepared,
+    model_spec: dict[str, Any],
     a2a_prepared: ir.Prepared | None,
     a2a_job: Background[models.ModelsModule] | None,
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     spec = specs[0]
-    models_module = models.generate_models(
-        prepared.model_spec, source_name=spec.display, cache=options.cache
-    )
+    models_module = models.generate_models(model_spec, source_name=spec.display, cache=options.cache)
     api = ir.build(prepared, models_module.classes)
     a2a_available = options.a2a_spec is not None
     feats = features_mod.select(api, options.overlays, a2a_available=a2a_available)
