@@ -37,6 +37,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="lenient: fields of received-only models may be missing or null (default); strict: as the spec says",
     )
     parser.add_argument(
+        "--client-name",
+        default=None,
+        help="client class name (its async twin gets an Async prefix); default: from the spec's info.title",
+    )
+    parser.add_argument(
         "--no-cache",
         action="store_true",
         help="recompute every step (the cache never changes the output, only the time)",
@@ -71,6 +76,7 @@ def _options(args: argparse.Namespace) -> pipeline.Options:
         templates=args.templates,
         overlays=args.overlays,
         response_required=args.response_required,
+        client_name=args.client_name,
         cache=Cache.default(enabled=not args.no_cache),
     )
 
@@ -95,6 +101,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         f"({result.methods} sync + {result.methods} async methods), "
         f"{len(result.contents)} files, features: {', '.join(result.features)}, in {total:.2f}s"
     )
+    for note in result.left_out:
+        print(f"  {note}")
     return 0
 
 
@@ -114,6 +122,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     differing, missing, extra = compare(result.contents, committed)
     if not (differing or missing or extra):
         print(f"{committed_dir}: up to date ({len(committed)} files, {result.seconds:.2f}s)")
+        for note in result.left_out:
+            print(f"  {note}")
         return 0
     print(f"{committed_dir} differs from a fresh generation from {options.spec}:")
     for name in differing:

@@ -41,6 +41,7 @@ class Options:
     templates: Path = DEFAULT_TEMPLATES
     overlays: Path = DEFAULT_OVERLAYS
     response_required: models.ResponseRequired = "lenient"
+    client_name: str | None = None
     cache: Cache = field(default_factory=lambda: Cache(None))
 
 
@@ -52,6 +53,7 @@ class Result:
     methods: int  # per client (sync and async have the same count)
     features: list[str]
     seconds: float
+    left_out: list[str] = field(default_factory=list)  # overlay modules the spec cannot support
     extra: dict[str, int] = field(default_factory=dict)
 
 
@@ -191,8 +193,13 @@ def _assemble(
     spec = specs[0]
     models_module = models.generate_models(model_spec, source_name=spec.display, cache=options.cache)
     api = ir.build(prepared, models_module.classes)
-    a2a_available = options.a2a_spec is not None
-    feats = features_mod.select(api, options.overlays, a2a_available=a2a_available)
+    feats = features_mod.select(
+        api,
+        options.overlays,
+        overlay_files,
+        a2a_classes=None if a2a_prepared is None else a2a_prepared.schema_names.values(),
+        client=features_mod.client_identity(prepared.data, api.title, options.client_name),
+    )
     env = render.make_environment(options.templates)
     spec_label = label(options.spec)
 
@@ -207,14 +214,20 @@ def _assemble(
     formatter.start("_operations.py", files["_operations.py"])
     files["_client.py"] = OutFile(
         text=render.render(
-            env, "_client.py.jinja", title=api.title, mixins=feats.mixins, features=feats.names
+            env,
+            "_client.py.jinja",
+            title=api.title,
+            mixins=feats.mixins,
+            features=feats.names,
+            client=feats.client,
         ),
         source=f"{spec_label} with templates/_client.py.jinja",
         python=True,
     )
     for group in feats.overlays:
         for rel, overlay in overlay_files.get(group.source.name, {}).items():
-            files["/".join(p for p in (group.target, rel) if p)] = overlay
+            if rel in group.files:
+                files["/".join(p for p in (group.target, rel) if p)] = overlay
     if feats.a2a and options.a2a_spec is not None:
         assert a2a_prepared is not None  # loaded exactly when the A2A feature applies
         a2a_models = (
@@ -257,6 +270,7 @@ def _assemble(
         "operations": len(api.operations),
         "methods": api.method_count,
         "features": feats.names,
+        "left_out": feats.left_out,
     }
     return contents, summary
 
@@ -361,7 +375,7 @@ def top_level_exports(files: dict[str, OutFile], feats: features_mod.Features) -
     """(module, names) the package __init__ re-exports (features.top_level_names decides which);
     a name is exported once (first wins)."""
     groups: list[tuple[str, list[str]]] = [
-        ("._client", ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]),
+        ("._client", [feats.client.async_name, feats.client.sync_name]),
         (".models", list(feats.model_exports)),
     ]
     for target in [""] + [g.target for g in feats.overlays if g.target]:
