@@ -1,16 +1,16 @@
 """Which overlay modules, client mixins and top-level exports apply to a spec, and what the
 clients are called.
 
-Each overlay module says what it needs from the generated code in a module-level literal read
-here with `ast` (never imported):
+An overlay module's needs are read with `ast` (it is never imported): the models it imports from
+the models module (`..models`, the main spec; for a group with a spec of its own, such as `a2a`,
+that spec's `.models`), at module level or inside functions, and what its module-level literal
+declares besides, chiefly the generated client methods it calls:
 
-    __requires__ = {"models": ["ImageContentPart"], "operations": ["create_chat_completion"]}
+    __requires__ = {"operations": ["create_chat_completion"], "models": [...]}
 
-`models` are classes of the models module the overlay imports (`..models`, the main spec; for
-a group with a spec of its own, such as `a2a`, that spec's `.models`); `operations` are method
-names of the generated clients. A module is laid in when the spec provides all of that and every
-overlay module it imports (at any depth, lazily or not) is laid in too; otherwise it is left out
-with its exports and mixins, and the summary says why. A group with a spec of its own is one
+A module is laid in when the spec provides all of that and every overlay module it imports (at
+any depth, lazily or not) is laid in too; otherwise it is left out with its exports and mixins,
+and the summary says why. A group with a spec of its own is one
 feature: all of its modules or none. So the same generator builds the gateway SDK and a client
 of its own for an unrelated spec, and no accepted spec yields a package that fails to import.
 """
@@ -228,8 +228,8 @@ class _Module:
 
 
 def _overlay_modules(overlay_files: Mapping[str, Mapping[str, OutFile]]) -> dict[str, _Module]:
-    """Every Python overlay module of the known groups, with its requirements and imports; a
-    name imported from the models module must be among its declared models."""
+    """Every Python overlay module of the known groups, with its requirements (declared, and
+    the names it imports from the models module) and the overlay modules it imports."""
     found: dict[str, _Module] = {}
     for group, files in overlay_files.items():
         if group not in GROUP_TARGETS:
@@ -245,12 +245,7 @@ def _overlay_modules(overlay_files: Mapping[str, Mapping[str, OutFile]]) -> dict
             models_module = "a2a.models" if group in GROUPS_WITH_SPEC else "models"
             for module, imported in _relative_imports(file.text, file.source, package):
                 if module == models_module:
-                    undeclared = sorted(set(imported) - models)
-                    if undeclared:
-                        raise WriteError(
-                            f"{file.source}: imports {', '.join(undeclared)} from the models "
-                            "module but does not list it in __requires__['models']"
-                        )
+                    models |= set(imported)
                 imports.append(module)
             found[dotted] = _Module(group, rel, dotted, models, operations, imports)
     return found

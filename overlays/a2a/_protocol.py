@@ -42,20 +42,6 @@ from .models import (
 )
 
 __all__ = ["PROTOCOL_VERSIONS", "TERMINAL_STATES", "A2AEvent", "part_text"]
-__requires__ = {
-    "models": [
-        "AgentCard",
-        "AuthenticationInfo",
-        "ListTaskPushNotificationConfigsResponse",
-        "ListTasksResponse",
-        "Message",
-        "Part",
-        "Task",
-        "TaskArtifactUpdateEvent",
-        "TaskPushNotificationConfig",
-        "TaskStatusUpdateEvent",
-    ]
-}
 
 T = TypeVar("T")
 

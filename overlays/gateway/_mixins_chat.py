@@ -13,10 +13,7 @@ if TYPE_CHECKING:  # the helpers load on first use: `import` of the package stay
     from .tools import ToolRunResult, ToolSpec
 
 __all__ = ["AsyncChatHelpers", "ChatHelpers"]
-__requires__ = {
-    "models": ["CreateChatCompletionStreamResponse"],
-    "operations": ["create_chat_completion", "create_chat_completion_stream"],
-}
+__requires__ = {"operations": ["create_chat_completion", "create_chat_completion_stream"]}
 
 
 def _tool_definitions(tools: Optional[Sequence[Any]]) -> Optional[List[Any]]:

@@ -48,16 +48,6 @@ __all__ = [
     "ChatCompletionStream",
     "StreamCallbacks",
 ]
-__requires__ = {
-    "models": [
-        "ChatCompletionMessageToolCall",
-        "ChatCompletionStreamChoice",
-        "ChatCompletionStreamResponseDelta",
-        "CompletionUsage",
-        "CreateChatCompletionResponse",
-        "CreateChatCompletionStreamResponse",
-    ]
-}
 
 _COMPACT_AT = 256  # text pieces kept before they are joined into one block
 

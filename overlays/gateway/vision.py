@@ -10,7 +10,6 @@ from typing import Dict, Optional, Union
 from ..models import ImageContentPart
 
 __all__ = ["detect_image_mime", "image_data_url", "image_part_from_bytes", "image_part_from_file"]
-__requires__ = {"models": ["ImageContentPart"]}
 
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),

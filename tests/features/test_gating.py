@@ -139,22 +139,29 @@ def test_a_spec_without_servers_asks_for_a_base_url(tmp_path: Path) -> None:
     ]
 
 
-def test_an_overlay_importing_a_model_it_does_not_declare_is_refused(tmp_path: Path) -> None:
+def test_an_overlay_is_gated_by_the_models_it_imports_and_what_it_declares(tmp_path: Path) -> None:
     overlays = tmp_path / "overlays"
     shutil.copytree(REPO / "overlays", overlays, ignore=shutil.ignore_patterns("__pycache__"))
-    vision = overlays / "gateway" / "vision.py"
-    text = vision.read_text(encoding="utf-8")
-    assert '__requires__ = {"models": ["ImageContentPart"]}' in text
-    vision.write_text(
-        text.replace('"models": ["ImageContentPart"]', '"models": []'), encoding="utf-8"
+    extra = overlays / "gateway" / "extra.py"
+    extra.write_text(
+        '"""A helper for a model the spec does not have."""\n\n'
+        "from __future__ import annotations\n\n"
+        '__all__ = ["make"]\n'
+        '__requires__ = {"operations": ["list_models"]}\n\n\n'
+        "def make() -> object:\n"
+        "    from ..models import NoSuchModel  # lazy imports count too\n\n"
+        "    return NoSuchModel()\n",
+        encoding="utf-8",
     )
     result = run_cli(["generate", "--output", str(tmp_path / "out"), "--overlays", str(overlays)])
+    assert result.returncode == 0, result.stderr
+    assert "  lib/extra.py left out: the spec has no NoSuchModel" in result.stdout
+    assert not (tmp_path / "out" / "inference_gateway" / "lib" / "extra.py").exists()
+
+    extra.write_text('__all__ = ["x"]\n__requires__ = {"operations": sorted(["x"])}\nx = 1\n')
+    result = run_cli(["generate", "--output", str(tmp_path / "out"), "--overlays", str(overlays)])
     assert result.returncode == 1
-    assert (
-        "overlays/gateway/vision.py: imports ImageContentPart from the models module but does not "
-        "list it in __requires__['models']" in result.stderr
-    )
-    assert not (tmp_path / "out").exists()
+    assert "overlays/gateway/extra.py:2: __requires__ must be a literal" in result.stderr
 
 
 @pytest.mark.parametrize("flavour", ["sync", "async"])

@@ -82,23 +82,7 @@ __all__ = [
     "TaskStatusUpdateEvent",
 ]
 # The A2A client comes with gateways that list agents (`from_gateway` calls `get_agent`).
-__requires__ = {
-    "models": [
-        "AgentCard",
-        "Artifact",
-        "AuthenticationInfo",
-        "ListTaskPushNotificationConfigsResponse",
-        "ListTasksResponse",
-        "Message",
-        "Part",
-        "Task",
-        "TaskArtifactUpdateEvent",
-        "TaskPushNotificationConfig",
-        "TaskStatus",
-        "TaskStatusUpdateEvent",
-    ],
-    "operations": ["get_agent"],
-}
+__requires__ = {"operations": ["get_agent"]}
 
 T = TypeVar("T")
 

@@ -57,14 +57,6 @@ __all__ = [
     "tool_from_function",
     "tool_from_model",
 ]
-__requires__ = {
-    "models": [
-        "ChatCompletionMessageToolCall",
-        "ChatCompletionTool",
-        "CreateChatCompletionResponse",
-        "Message",
-    ]
-}
 
 T = TypeVar("T")
 ToolSpec = Union[Callable[..., Any], Tuple[Any, Callable[..., Any]]]
