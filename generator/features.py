@@ -10,9 +10,9 @@ declares besides, chiefly the generated client methods it calls:
 
 A module is laid in when the spec provides all of that and every overlay module it imports (at
 any depth, lazily or not) is laid in too; otherwise it is left out with its exports and mixins,
-and the summary says why. A group with a spec of its own is one
-feature: all of its modules or none. So the same generator builds the gateway SDK and a client
-of its own for an unrelated spec, and no accepted spec yields a package that fails to import.
+and the summary says why. A group with a spec of its own is one feature: all of its modules or
+none. So the same generator builds the gateway SDK and a client of its own for an unrelated
+spec, and no accepted spec yields a package that fails to import.
 """
 
 from __future__ import annotations
@@ -131,9 +131,6 @@ def top_level_names(target: str, module: str, declared: list[str]) -> list[str]:
     return [n for n in declared if n not in hidden]
 
 
-_ALL_ASSIGNMENT = re.compile(r"^__all__\s*(?::[^=\n]*)?=", re.MULTILINE)
-
-
 def declared_all_source(source: str, filename: str) -> list[str]:
     """The literal `__all__` of module source, or [] when it has none."""
     return list(_declared_all(source, filename))
@@ -141,80 +138,88 @@ def declared_all_source(source: str, filename: str) -> list[str]:
 
 @functools.cache
 def _declared_all(source: str, filename: str) -> tuple[str, ...]:
-    """Only the assignment statement is parsed when a line starts with `__all__ =` (parsing
-    whole overlay modules was a visible share of a cold generation); otherwise the module is."""
-    match = _ALL_ASSIGNMENT.search(source)
-    if match is not None:
-        lines = source[match.start() :].split("\n")
-        for end in range(1, min(len(lines), 400) + 1):
-            try:
-                tree = ast.parse("\n".join(lines[:end]), filename=filename)
-            except SyntaxError:
-                continue
-            found = _literal_all(tree)
-            if found is not None:
-                return tuple(found)
-            break
-    return tuple(_literal_all(ast.parse(source, filename=filename)) or [])
-
-
-def _literal_all(tree: ast.Module) -> list[str] | None:
-    for node in tree.body:
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-            value = node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets = [node.target]
-            value = node.value
-        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-            literal = ast.literal_eval(value)
-            return [str(n) for n in literal]
-    return None
+    found = _literal_assignment(source, filename, "__all__")
+    if found is None:  # not a plain `__all__ = [...]` line: read the whole module
+        found = _literal_of(ast.parse(source, filename=filename).body, "__all__")
+    return tuple(str(n) for n in found[0]) if found is not None else ()
 
 
 def declared_requires(source: str, filename: str) -> tuple[frozenset[str], frozenset[str]]:
     """(models, operations) of a module's literal `__requires__`; empty when it has none."""
-    tree = ast.parse(source, filename=filename)
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "__requires__" for t in node.targets)
-        ) or (
-            isinstance(node, ast.AnnAssign)
-            and isinstance(node.target, ast.Name)
-            and node.target.id == "__requires__"
-            and node.value is not None
-        ):
-            assert node.value is not None
+    found = _literal_assignment(source, filename, "__requires__")
+    if found is None:
+        return frozenset(), frozenset()
+    value, line = found
+    if not isinstance(value, dict) or set(value) - {"models", "operations"}:
+        raise WriteError(
+            f'{filename}:{line}: __requires__ must be a dict with keys "models" and/or "operations"'
+        )
+    return frozenset(value.get("models", ())), frozenset(value.get("operations", ()))
+
+
+def _literal_assignment(source: str, filename: str, name: str) -> tuple[Any, int] | None:
+    """(value, line) of a top-level `name = <literal>` statement. Only that statement is parsed
+    (parsing whole overlay modules was a visible share of a cold generation)."""
+    match = re.search(rf"^{name}\s*(?::[^=\n]*)?=", source, re.MULTILINE)
+    if match is None:
+        return None
+    line = source.count("\n", 0, match.start()) + 1
+    lines = source[match.start() :].split("\n")
+    for end in range(1, min(len(lines), 400) + 1):
+        try:
+            tree = ast.parse("\n".join(lines[:end]), filename=filename)
+        except SyntaxError:
+            continue
+        found = _literal_of(tree.body, name, filename, line)
+        return found if found is None else (found[0], line)
+    return None
+
+
+def _literal_of(
+    body: list[ast.stmt], name: str, filename: str = "", line: int = 0
+) -> tuple[Any, int] | None:
+    for node in body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
             try:
-                value = ast.literal_eval(node.value)
+                return ast.literal_eval(value), node.lineno
             except ValueError as exc:
-                raise WriteError(f"{filename}:{node.lineno}: __requires__ must be a literal") from exc
-            if not isinstance(value, dict) or set(value) - {"models", "operations"}:
-                raise WriteError(
-                    f"{filename}:{node.lineno}: __requires__ must be a dict with keys "
-                    '"models" and/or "operations"'
-                )
-            return frozenset(value.get("models", ())), frozenset(value.get("operations", ()))
-    return frozenset(), frozenset()
+                at = line or node.lineno
+                raise WriteError(f"{filename}:{at}: {name} must be a literal") from exc
+    return None
+
+
+# A relative import statement at the start of a line (any indentation: lazy imports count).
+_RELATIVE_IMPORT = re.compile(
+    r"^[ \t]*(from[ \t]+\.[\w.]*[ \t]+import[ \t]+(?:\([^)]*\)|[^\n]*))", re.MULTILINE
+)
 
 
 def _relative_imports(source: str, filename: str, package: str) -> Iterator[tuple[str, list[str]]]:
     """(absolute module inside the generated package, imported names) of every relative import
-    anywhere in the module (function-level ones too); `package` is the module's own package."""
-    for node in ast.walk(ast.parse(source, filename=filename)):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            parts = package.split(".") if package else []
-            if node.level > 1:
-                parts = parts[: len(parts) - (node.level - 1)]
-            base = ".".join(parts + ([node.module] if node.module else []))
-            imported = [alias.name for alias in node.names]
-            if node.module:
-                yield base, imported
-            else:  # `from . import x`: x may be a module
-                for name in imported:
-                    yield ".".join(p for p in (base, name) if p), []
+    in the module, function-level ones too; `package` is the module's own package. The import
+    statements are parsed alone, not the module (see `_literal_assignment`)."""
+    for match in _RELATIVE_IMPORT.finditer(source):
+        try:
+            statement = ast.parse(match.group(1), filename=filename).body[0]
+        except SyntaxError:
+            continue  # text in a string that looks like an import
+        assert isinstance(statement, ast.ImportFrom)
+        parts = package.split(".") if package else []
+        if statement.level > 1:
+            parts = parts[: len(parts) - (statement.level - 1)]
+        base = ".".join(parts + ([statement.module] if statement.module else []))
+        imported = [alias.name for alias in statement.names]
+        if statement.module:
+            yield base, imported
+        else:  # `from . import x`: x may be a module
+            for name in imported:
+                yield ".".join(p for p in (base, name) if p), []
 
 
 @dataclass
@@ -329,7 +334,7 @@ def _mixin(module: str, source: str, filename: str) -> Mixin:
     """The client mixin pair a `_mixins_*` module declares in `__all__`: `X` and `AsyncX`."""
     declared = declared_all_source(source, filename)
     sync = [n for n in declared if not n.startswith("Async")]
-    defined = defined_classes_source(source, filename)
+    defined = defined_classes_source(source)
     if len(sync) != 1 or f"Async{sync[0]}" not in declared or not set(declared) <= defined:
         raise WriteError(
             f"{filename}: a client mixin module must define and list in __all__ exactly two "
@@ -338,10 +343,9 @@ def _mixin(module: str, source: str, filename: str) -> Mixin:
     return Mixin(module, sync[0], f"Async{sync[0]}")
 
 
-def defined_classes_source(source: str, filename: str) -> set[str]:
-    """Top-level class names of Python source (parsed, never imported)."""
-    tree = ast.parse(source, filename=filename)
-    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+def defined_classes_source(source: str) -> set[str]:
+    """Names of the classes a module defines at top level (a line starting with `class`)."""
+    return set(re.findall(r"^class[ \t]+(\w+)", source, re.MULTILINE))
 
 
 def uses_a2a(overlays: Path, *, a2a_available: bool) -> bool:

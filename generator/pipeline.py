@@ -241,6 +241,8 @@ def _assemble(
             text=fix_import_block(a2a_models.source), source=label(options.a2a_spec), python=True
         )
         formatter.start("a2a/models.py", files["a2a/models.py"])
+    elif a2a_job is not None:
+        a2a_job.wait()  # the A2A group was left out: its models are not needed
     exports = top_level_exports(files, feats)
     for group in feats.overlays:
         if group.target and f"{group.target}/__init__.py" not in files:
