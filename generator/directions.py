@@ -22,8 +22,9 @@ _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tr
 class Directions:
     """Component schema names by the side(s) of the wire that use them."""
 
-    sent: frozenset[str]
-    received: frozenset[str]
+    sent: frozenset[str]  # reached from a request body or a parameter
+    received: frozenset[str]  # reached from a response
+    in_bodies: frozenset[str]  # reached from a request body: what request models are made of
 
     def received_only(self, schemas: Mapping[str, Any]) -> frozenset[str]:
         """Schemas the SDK only ever parses: tolerant models are safe for these."""
@@ -32,14 +33,22 @@ class Directions:
 
 def analyse(data: Mapping[str, Any]) -> Directions:
     """Follow every operation's request and response schemas through the spec's `$ref`s."""
-    sent: set[str] = set()
+    in_bodies: set[str] = set()
+    in_parameters: set[str] = set()
     received: set[str] = set()
     for operation in _operations(data):
-        for root in _request_roots(data, operation):
-            _collect(data, root, sent)
+        _collect(data, _content_schemas(_deref(data, operation.get("requestBody"))), in_bodies)
+        for parameter in operation.get("parameters") or []:
+            resolved = _deref(data, parameter)
+            if isinstance(resolved, dict):
+                _collect(data, [resolved.get("schema"), _content_schemas(resolved)], in_parameters)
         for response in (operation.get("responses") or {}).values():
             _collect(data, _content_schemas(_deref(data, response)), received)
-    return Directions(sent=frozenset(sent), received=frozenset(received))
+    return Directions(
+        sent=frozenset(in_bodies | in_parameters),
+        received=frozenset(received),
+        in_bodies=frozenset(in_bodies),
+    )
 
 
 def _operations(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -51,15 +60,6 @@ def _operations(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
             op = item.get(method)
             if isinstance(op, dict):
                 yield {**op, "parameters": shared + list(op.get("parameters") or [])}
-
-
-def _request_roots(data: Mapping[str, Any], operation: Mapping[str, Any]) -> list[Any]:
-    roots: list[Any] = [_content_schemas(_deref(data, operation.get("requestBody")))]
-    for parameter in operation.get("parameters") or []:
-        resolved = _deref(data, parameter)
-        if isinstance(resolved, dict):
-            roots += [resolved.get("schema"), _content_schemas(resolved)]
-    return roots
 
 
 def _content_schemas(holder: Any) -> list[Any]:

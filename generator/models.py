@@ -57,7 +57,10 @@ def tolerant_spec(
     `message` sent another shape, and the error naming the field is the useful answer (it also
     keeps `resp.choices[0].message` typed without a None check). Tags stay required and closed:
     a property that is a `const` or a one-value enum, or that a discriminator names, selects a
-    union member and must keep doing so.
+    union member and must keep doing so. A named string enum that responses carry and requests
+    only use as a parameter (`Provider`) is opened in lenient mode too: a value newer than the
+    SDK must not fail a whole response, and the argument takes any string anyway; one that
+    request bodies use stays closed, as request models do.
     """
     schemas = model_spec.get("components", {}).get("schemas") or {}
     if directions is None or not schemas:
@@ -66,9 +69,19 @@ def tolerant_spec(
     tags = set(_discriminator_properties(schemas))
     result = copy.deepcopy(model_spec)
     relaxed = result["components"]["schemas"]
-    for name in received:
-        if isinstance(relaxed.get(name), dict):
-            relaxed[name] = _Relaxer(schemas, mode, tags).relax(relaxed[name])
+    relaxer = _Relaxer(schemas, mode, tags)
+    for name, schema in schemas.items():
+        if not isinstance(schema, dict):
+            continue
+        if name in received:
+            relaxed[name] = relaxer.relax(schema)
+        elif (
+            mode == "lenient"
+            and name in directions.received
+            and name not in directions.in_bodies
+            and _is_open_able_enum(schema)
+        ):
+            relaxed[name] = relaxer.relax(schema)  # a named enum requests send as a parameter
     return result
 
 

@@ -336,6 +336,29 @@ async def test_upstream_contract_parses_a_real_anthropic_message_stream(
     assert delta.delta.stop_reason == "end_turn" and delta.delta.stop_sequence is None
 
 
+async def test_upstream_contract_takes_a_provider_newer_than_the_sdk(
+    upstream_sdk: ModuleType, gateway: FakeGateway
+) -> None:
+    """`Provider` is a closed enum in the contract, sent only as a query parameter: it is opened,
+    so a gateway that serves a newer provider does not fail `list_models`; request-body enums
+    (`MessageRole`) stay closed."""
+    model = {
+        "id": "newco/m1",
+        "object": "model",
+        "created": 1,
+        "owned_by": "newco",
+        "served_by": "newco",
+    }
+    for prefix in ("", "/v1"):
+        gateway.enqueue("GET", prefix + "/models", json={"object": "list", "data": [model]})
+    with upstream_sdk.InferenceGatewayClient(base_url=gateway.base_url) as sdk:
+        listed = sdk.list_models(provider="newco")
+    assert _value(listed.data[0].served_by) == "newco"
+    assert gateway.last.query == {"provider": "newco"}
+    with pytest.raises(pydantic.ValidationError):
+        upstream_sdk.models.MessageRole.model_validate("narrator")
+
+
 def test_strict_mode_and_request_models_keep_the_contract(
     upstream_sdk: ModuleType, strict_upstream: ModuleType
 ) -> None:
