@@ -374,3 +374,25 @@ def test_strict_mode_and_request_models_keep_the_contract(
             models.CreateChatCompletionRequest.model_validate(
                 {"messages": [{"role": "user", "content": "hi"}]}
             )
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+async def test_chat_helpers_on_the_upstream_contract(
+    upstream_sdk: ModuleType, gateway: FakeGateway, flavour: str
+) -> None:
+    """The chat mixin calls the generated method by keyword, whatever order the spec gives
+    the required body fields, and types the chunks with the spec's own stream model."""
+    _both_layouts(gateway, "/chat/completions", OPENAI_STREAM)
+    messages = [{"role": "user", "content": "hi"}]
+    if flavour == "sync":
+        with upstream_sdk.InferenceGatewayClient(base_url=gateway.base_url) as sdk:
+            with sdk.stream_chat_completion(model="gpt-4o", messages=messages) as stream:
+                text = "".join(stream.text_stream)
+    else:
+        async with upstream_sdk.AsyncInferenceGatewayClient(base_url=gateway.base_url) as asdk:
+            async with asdk.stream_chat_completion(model="gpt-4o", messages=messages) as astream:
+                text = "".join([t async for t in astream.text_stream])
+    sent = json.loads(gateway.last.raw)
+    assert text == "Hello"
+    assert sent["model"] == "gpt-4o" and sent["stream"] is True
+    assert sent["stream_options"] == {"include_usage": True}
