@@ -385,13 +385,13 @@ async def test_chat_helpers_on_the_upstream_contract(
     _both_layouts(gateway, "/chat/completions", OPENAI_STREAM)
     messages = [{"role": "user", "content": "hi"}]
     if flavour == "sync":
-        with upstream_sdk.InferenceGatewayClient(base_url=gateway.base_url) as sdk:
-            with sdk.stream_chat_completion(model="gpt-4o", messages=messages) as stream:
-                text = "".join(stream.text_stream)
+        sdk = upstream_sdk.InferenceGatewayClient(base_url=gateway.base_url)
+        with sdk, sdk.stream_chat_completion(model="gpt-4o", messages=messages) as stream:
+            text = "".join(stream.text_stream)
     else:
-        async with upstream_sdk.AsyncInferenceGatewayClient(base_url=gateway.base_url) as asdk:
-            async with asdk.stream_chat_completion(model="gpt-4o", messages=messages) as astream:
-                text = "".join([t async for t in astream.text_stream])
+        asdk = upstream_sdk.AsyncInferenceGatewayClient(base_url=gateway.base_url)
+        async with asdk, asdk.stream_chat_completion(model="gpt-4o", messages=messages) as astream:
+            text = "".join([t async for t in astream.text_stream])
     sent = json.loads(gateway.last.raw)
     assert text == "Hello"
     assert sent["model"] == "gpt-4o" and sent["stream"] is True
