@@ -310,10 +310,8 @@ def _gate(
     while changed:  # a module that imports a left-out module is left out too
         changed = False
         for dotted, module in modules.items():
-            if dotted in out:
-                continue
             gone = next((m for m in module.imports if m in out and m in modules), None)
-            if gone is not None:
+            if dotted not in out and gone is not None:
                 out[dotted] = f"it needs {_path(modules[gone])}, left out"
                 changed = True
     for group in GROUPS_WITH_SPEC:  # all or nothing
@@ -430,15 +428,18 @@ _VERSION = re.compile(r"^/v\d+(?=/|$)")
 
 
 def default_base_url(data: Mapping[str, Any]) -> str | None:
-    """The URL a client uses when none is given: the first absolute server URL (variables at
-    their defaults) that ends in an API version (`.../v1`, what gateway users pass); else the
-    first absolute server URL plus the `/v<N>` prefix most operation paths share (the runtime
-    serves paths outside it from the root); else that server URL; None without one."""
+    """The URL a client uses when none is given, from the first absolute server URL (variables
+    at their defaults): a URL of the same origin that ends in an API version when the spec lists
+    one (`http://localhost:8080` and `http://localhost:8080/v1`: the latter, what gateway users
+    pass); else the first URL plus the `/v<N>` prefix most operation paths share (the runtime
+    serves paths outside it from the root); else the first URL; None without one."""
     urls = [u for u in (_server_url(s) for s in data.get("servers") or []) if u is not None]
     if not urls:
         return None
+    origin = urlsplit(urls[0])[:2]
     for url in urls:
-        if _VERSION.search("/" + urlsplit(url).path.rstrip("/").rpartition("/")[2]):
+        parts = urlsplit(url)
+        if parts[:2] == origin and _VERSION.search("/" + parts.path.rpartition("/")[2]):
             return url
     prefixes = [
         match.group(0)

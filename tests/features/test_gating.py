@@ -12,6 +12,7 @@ from typing import Any, List
 
 import pytest
 
+from generator import features
 from tests.fakegw import FakeGateway
 from tests.generator.helpers import MAIN_SPEC, REPO, SEED003, generate, run_cli, run_python
 
@@ -194,3 +195,42 @@ def test_proxy_request_rejects_a_body_on_get(upstream_sdk: ModuleType) -> None:
             upstream.proxy_request("openai", "v1/models", json_data={"x": 1})
         with pytest.raises(ValueError, match="method must be one of GET, POST, PUT, PATCH, DELETE"):
             upstream.proxy_request("openai", "v1/models", "TRACE")
+
+
+@pytest.mark.parametrize(
+    ("servers", "paths", "expected"),
+    [
+        # the gateway's contract: the root for /health and /proxy, the versioned API beside it
+        (
+            ["http://localhost:8080", "http://localhost:8080/v1"],
+            ["/models", "/health"],
+            "http://localhost:8080/v1",
+        ),
+        # the bundled spec: one root server, versioned paths
+        (
+            ["http://localhost:8080"],
+            ["/v1/models", "/v1/chat/completions", "/health"],
+            "http://localhost:8080/v1",
+        ),
+        # another origin's versioned URL is a different server, not the API's version
+        (
+            ["https://api.example.test", "https://sandbox.example.test/v2"],
+            ["/items"],
+            "https://api.example.test",
+        ),
+        (["https://{region}.example.test/api/"], ["/items"], "https://eu.example.test/api"),
+        (["/relative", "{scheme}://host"], ["/items"], None),
+        ([], ["/items"], None),
+    ],
+)
+def test_the_default_base_url_comes_from_the_servers(
+    servers: List[str], paths: List[str], expected: Any
+) -> None:
+    data = {
+        "servers": [
+            {"url": url, "variables": {"region": {"default": "eu"}, "scheme": {"default": "ftp"}}}
+            for url in servers
+        ],
+        "paths": {path: {} for path in paths},
+    }
+    assert features.default_base_url(data) == expected
