@@ -431,7 +431,7 @@ def default_base_url(data: Mapping[str, Any]) -> str | None:
     """The URL a client uses when none is given, from the first absolute server URL (variables
     at their defaults): a URL of the same origin that ends in an API version when the spec lists
     one (`http://localhost:8080` and `http://localhost:8080/v1`: the latter, what gateway users
-    pass); else the first URL plus the `/v<N>` prefix most operation paths share (the runtime
+    pass); else the first URL plus the `/v<N>` prefix at least half the paths share (the runtime
     serves paths outside it from the root); else the first URL; None without one."""
     urls = [u for u in (_server_url(s) for s in data.get("servers") or []) if u is not None]
     if not urls:
@@ -447,7 +447,7 @@ def default_base_url(data: Mapping[str, Any]) -> str | None:
         if isinstance(path, str) and (match := _VERSION.match(path)) is not None
     ]
     base = urls[0]
-    if prefixes and len(prefixes) * 2 > len(data.get("paths") or {}):
+    if prefixes and len(prefixes) * 2 >= len(data.get("paths") or {}):
         common = max(set(prefixes), key=prefixes.count)
         return base + common
     return base

@@ -212,6 +212,17 @@ def test_proxy_request_rejects_a_body_on_get(upstream_sdk: ModuleType) -> None:
             ["/v1/models", "/v1/chat/completions", "/health"],
             "http://localhost:8080/v1",
         ),
+        # seed 003: half the paths versioned, /proxy and /health at the root
+        (
+            ["http://localhost:8080"],
+            ["/v1/models", "/v1/chat", "/proxy/{p}", "/health"],
+            "http://localhost:8080/v1",
+        ),
+        (
+            ["http://localhost:8080"],
+            ["/v1/models", "/proxy/{p}", "/health"],
+            "http://localhost:8080",
+        ),
         # another origin's versioned URL is a different server, not the API's version
         (
             ["https://api.example.test", "https://sandbox.example.test/v2"],
