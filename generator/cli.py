@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import pipeline, write
+from . import models, pipeline, write
 from .cache import Cache
 from .load import SpecError, SpecWarning
 
@@ -40,6 +40,17 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--package-name", default=write.DEFAULT_PACKAGE, help="package to generate")
     parser.add_argument("--templates", type=Path, default=pipeline.DEFAULT_TEMPLATES)
     parser.add_argument("--overlays", type=Path, default=pipeline.DEFAULT_OVERLAYS)
+    parser.add_argument(
+        "--response-required",
+        choices=models.RESPONSE_REQUIRED_MODES,
+        default="lenient",
+        help="lenient: fields of received-only models may be missing or null (default); strict: as the spec says",
+    )
+    parser.add_argument(
+        "--client-name",
+        default=None,
+        help="client class name (its async twin gets an Async prefix); default: from the spec's info.title",
+    )
     parser.add_argument(
         "--no-cache",
         action="store_true",
@@ -76,6 +87,8 @@ def _options(args: argparse.Namespace) -> pipeline.Options:
         package=args.package_name,
         templates=args.templates,
         overlays=args.overlays,
+        response_required=args.response_required,
+        client_name=args.client_name,
         cache=Cache.default(enabled=not args.no_cache),
         lenient=args.lenient,
     )
@@ -109,6 +122,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         f"({result.methods} sync + {result.methods} async methods), "
         f"{len(result.contents)} files, features: {', '.join(result.features)}, in {total:.2f}s"
     )
+    for note in result.left_out:
+        print(f"  {note}")
     return 0
 
 
@@ -129,6 +144,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     differing, missing, extra = compare(result.contents, committed)
     if not (differing or missing or extra):
         print(f"{committed_dir}: up to date ({len(committed)} files, {result.seconds:.2f}s)")
+        for note in result.left_out:
+            print(f"  {note}")
         return EXIT_OK
     print(f"{committed_dir} differs from a fresh generation from {options.spec}:")
     for name in differing:

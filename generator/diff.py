@@ -33,7 +33,11 @@ from typing import Any, Literal
 
 from . import features, ir, pytypes
 from .load import Spec, SpecError, SpecErrors, load, ref_errors, validate
+from .pipeline import read_overlays
 from .pytypes import Type
+from .write import OutFile
+
+OverlayFiles = dict[str, dict[str, OutFile]]
 
 __all__ = ["Change", "Changelog", "SpecError", "diff_files", "diff_specs", "main"]
 
@@ -125,15 +129,18 @@ def _subject_order(subject: str) -> tuple[int, str]:
 class Surface:
     """One spec as the SDK shows it: the IR, the overlay helpers, which way each model flows."""
 
-    def __init__(self, spec: Spec, overlays: Path) -> None:
+    def __init__(self, spec: Spec, overlays: Path, overlay_files: OverlayFiles) -> None:
         self.spec = spec
         dangling = ref_errors(spec)  # a located error, not a crash of the IR
         if dangling:
             raise SpecErrors(dangling)
-        self.api = ir.build(ir.prepare(spec))
+        prepared = ir.prepare(spec)
+        self.api = ir.build(prepared)
         self.operations = {op.python_name: op for op in self.api.operations}
         self.schemas = self.api.schemas
-        self.helpers = _helper_methods(features.select(self.api, overlays, a2a_available=False))
+        self.client = features.client_identity(prepared.data, self.api.title, None)
+        feats = features.select(self.api, overlays, overlay_files, a2a_classes=None, client=self.client)
+        self.helpers = _helper_methods(feats)
         self.methods = {m for op in self.api.operations for m in op.methods} | set(self.helpers)
         inputs = self._reach(t for op in self.api.operations for t in op.argument_types())
         outputs = self._reach(op.return_type for op in self.api.operations)
@@ -265,6 +272,19 @@ class _Differ:
     # -- the client and its methods
 
     def client(self) -> None:
+        old_client, new_client = self.old.client, self.new.client
+        old_name, new_name = old_client.sync_name, new_client.sync_name
+        if old_name != new_name:
+            self.add(
+                "client.name",
+                True,
+                "client",
+                f"the clients are now `{new_name}` / `{new_client.async_name}` (were `{old_name}` "
+                f"/ `{old_client.async_name}`): the spec's title names them",
+                "/info/title",
+                old=old_name,
+                new=new_name,
+            )
         before, after = self.old.api.base_path, self.new.api.base_path
         if before != after:
             self.add(
@@ -812,7 +832,8 @@ def _values(values: Iterable[Any]) -> str:
 
 def diff_specs(old: Spec, new: Spec, overlays: Path = OVERLAYS) -> Changelog:
     """Compare two loaded specs; breaking changes first, methods before models."""
-    differ = _Differ(Surface(old, overlays), Surface(new, overlays))
+    overlay_files = read_overlays(overlays)
+    differ = _Differ(Surface(old, overlays, overlay_files), Surface(new, overlays, overlay_files))
     differ.client()
     differ.operations()
     differ.helpers()

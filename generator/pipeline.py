@@ -31,6 +31,8 @@ class Options:
     package: str = write.DEFAULT_PACKAGE
     templates: Path = DEFAULT_TEMPLATES
     overlays: Path = DEFAULT_OVERLAYS
+    response_required: models.ResponseRequired = "lenient"
+    client_name: str | None = None
     cache: Cache = field(default_factory=lambda: Cache(None))
     lenient: bool = False  # spec defects load.LENIENT lists become warnings
 
@@ -44,6 +46,7 @@ class Result:
     features: list[str]
     seconds: float
     warnings: list[load.SpecWarning] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # overlay modules the spec cannot support
 
 
 def label(path: Path) -> str:
@@ -106,12 +109,18 @@ def _assemble(
 ) -> tuple[dict[str, OutFile], dict[str, Any]]:
     """Every file of the package, unformatted, and the numbers of the summary line."""
     prepared = ir.prepare(spec)
-    models_module = models.generate_models(
-        prepared.model_spec, source_name=spec.display, cache=options.cache
-    )
+    model_spec = models.main_model_spec(prepared, options.response_required)
+    models_module = models.generate_models(model_spec, source_name=spec.display, cache=options.cache)
     api = ir.build(prepared)
     ir.check_models(api, models_module.source, spec)
-    feats = features_mod.select(api, options.overlays, a2a_available=options.a2a_spec is not None)
+    a2a_prepared = None if a2a_spec is None else ir.prepare(a2a_spec)
+    feats = features_mod.select(
+        api,
+        options.overlays,
+        overlay_files,
+        a2a_classes=None if a2a_prepared is None else a2a_prepared.schema_names.values(),
+        client=features_mod.client_identity(prepared.data, api.title, options.client_name),
+    )
     env = render.make_environment(options.templates)
     spec_label = label(options.spec)
 
@@ -124,16 +133,21 @@ def _assemble(
     )
     files["_client.py"] = OutFile(
         text=render.render(
-            env, "_client.py.jinja", title=api.title, mixins=feats.mixins, features=feats.names
+            env,
+            "_client.py.jinja",
+            title=api.title,
+            mixins=feats.mixins,
+            features=feats.names,
+            client=feats.client,
         ),
         source=f"{spec_label} with templates/_client.py.jinja",
         python=True,
     )
     for group in feats.overlays:
         for rel, overlay in overlay_files.get(group.source.name, {}).items():
-            files["/".join(p for p in (group.target, rel) if p)] = overlay
-    if feats.a2a and a2a_spec is not None and options.a2a_spec is not None:
-        a2a_prepared = ir.prepare(a2a_spec)
+            if rel in group.files:
+                files["/".join(p for p in (group.target, rel) if p)] = overlay
+    if feats.a2a and a2a_spec is not None and a2a_prepared is not None and options.a2a_spec is not None:
         a2a_models = models.generate_models(
             a2a_prepared.model_spec, source_name=a2a_spec.display, cache=options.cache
         )
@@ -168,6 +182,7 @@ def _assemble(
         "operations": len(api.operations),
         "methods": api.method_count,
         "features": feats.names,
+        "left_out": feats.left_out,
     }
     return files, summary
 

@@ -174,7 +174,7 @@ def top_level_exports(files: dict[str, OutFile], feats: features_mod.Features) -
     """(module, names) the package __init__ re-exports (features.top_level_names decides which);
     a name is exported once (first wins)."""
     groups: list[tuple[str, list[str]]] = [
-        ("._client", ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]),
+        ("._client", [feats.client.async_name, feats.client.sync_name]),
         (".models", list(feats.model_exports)),
     ]
     for target in [""] + [g.target for g in feats.overlays if g.target]:

@@ -47,7 +47,7 @@ NOT_SDK = re.compile(
     r"^\s*(from|import)\s+(generator|bench)\b|[\"']-m[\"'],\s*[\"']generator[\"']", re.M
 )
 # Directories of the generator's own tooling tests (they run the generator in a subprocess).
-TOOLING = ("generator", "diff", "evolution", "vendoring")
+TOOLING = ("generator", "diff", "evolution", "vendoring", "features")
 PEERS = re.compile(r"^\s*(from|import)\s+tests\.peers\b|peer_python\(", re.M)
 
 

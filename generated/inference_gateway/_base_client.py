@@ -25,6 +25,7 @@ from typing import (
     Any,
     AsyncIterator,
     Callable,
+    ClassVar,
     Dict,
     Generic,
     Iterator,
@@ -366,6 +367,8 @@ class _BaseClient(Generic[ClientT]):
     # The path the base URL ends with when it names the spec's primary server (``/v1``); the
     # generated operations classes set it from the spec's servers.
     _base_path: str = ""
+    # The generated clients set the URL their API description names (None: it names none).
+    default_base_url: ClassVar[Optional[str]] = DEFAULT_BASE_URL
 
     def __init__(
         self,
@@ -384,7 +387,8 @@ class _BaseClient(Generic[ClientT]):
     ) -> None:
         """Create a client.
 
-        ``base_url`` defaults to ``$INFERENCE_GATEWAY_URL``, else ``http://localhost:8080/v1``;
+        ``base_url`` defaults to ``$INFERENCE_GATEWAY_URL``, else the client's
+        ``default_base_url`` (the spec's server; ``http://localhost:8080/v1`` for the gateway);
         ``token`` to ``$INFERENCE_GATEWAY_API_KEY`` (sent as ``Authorization: Bearer``).
         ``timeout`` is per request, in seconds (or an ``httpx.Timeout``). ``use_httpx`` is
         accepted for compatibility with the older SDK: httpx is the only transport.
@@ -398,7 +402,12 @@ class _BaseClient(Generic[ClientT]):
         else:
             assert isinstance(max_retries, int)
             retry = (retry or RetryConfig()).with_max_retries(max_retries)
-        resolved_url = base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        resolved_url = base_url or os.environ.get(BASE_URL_ENV) or self.default_base_url
+        if not resolved_url:
+            raise ValueError(
+                f"{type(self).__name__} needs base_url (or ${BASE_URL_ENV}): "
+                "its API description names no server"
+            )
         if token is None:
             token = os.environ.get(TOKEN_ENV) or None
         self._configure(

@@ -5,20 +5,30 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Optional
+
 from ._operations import AsyncOperations, SyncOperations
 from .lib._mixins_chat import AsyncChatHelpers, ChatHelpers
-from .lib._mixins_gateway import AsyncGatewayHelpers, GatewayHelpers
+from .lib._mixins_health import AsyncHealthHelpers, HealthHelpers
+from .lib._mixins_proxy import AsyncProxyHelpers, ProxyHelpers
 
 __all__ = ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]
 
 
-class InferenceGatewayClient(GatewayHelpers, ChatHelpers, SyncOperations):
+class InferenceGatewayClient(ChatHelpers, HealthHelpers, ProxyHelpers, SyncOperations):
     """Synchronous client for Inference Gateway API.
 
     `InferenceGatewayClient(base_url=None, token=None, timeout=30.0)`; use it as a context
     manager (or call `close()`) to release its connection pool.
+    `base_url` defaults to `http://localhost:8080/v1` (from the API description).
     """
 
+    default_base_url: ClassVar[Optional[str]] = "http://localhost:8080/v1"
 
-class AsyncInferenceGatewayClient(AsyncGatewayHelpers, AsyncChatHelpers, AsyncOperations):
+
+class AsyncInferenceGatewayClient(
+    AsyncChatHelpers, AsyncHealthHelpers, AsyncProxyHelpers, AsyncOperations
+):
     """Asyncio client for Inference Gateway API; every operation method is a coroutine."""
+
+    default_base_url: ClassVar[Optional[str]] = "http://localhost:8080/v1"

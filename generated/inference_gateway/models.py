@@ -42,7 +42,7 @@ class A2AAgentCard(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    name: str
+    name: Optional[str] = None
     """
     Agent name.
     """
@@ -86,11 +86,11 @@ class A2AAgentSkill(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    id: str
+    id: Optional[str] = None
     """
     Unique skill id within the agent.
     """
-    name: str
+    name: Optional[str] = None
     """
     Human-readable skill name.
     """
@@ -117,7 +117,7 @@ class ChatCompletionChoice(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    index: int
+    index: Optional[int] = None
     """
     Position of the choice in `choices`.
     """
@@ -181,7 +181,7 @@ class ChatCompletionMessageToolCallChunk(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    index: int
+    index: Optional[int] = None
     """
     Position of the tool call in the message's tool calls.
     """
@@ -252,7 +252,7 @@ class ChatCompletionStreamChoice(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    index: int
+    index: Optional[int] = None
     """
     Position of the choice in `choices`.
     """
@@ -347,11 +347,11 @@ class ChatCompletionTokenLogprob(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    token: str
+    token: Optional[str] = None
     """
     The token.
     """
-    logprob: float
+    logprob: Optional[float] = None
     """
     Log probability of the token (-9999.0 when very unlikely).
     """
@@ -374,11 +374,11 @@ class ChatCompletionTokenLogprobTopLogprobsItem(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    token: str
+    token: Optional[str] = None
     """
     The token.
     """
-    logprob: float
+    logprob: Optional[float] = None
     """
     Log probability of the token.
     """
@@ -417,15 +417,15 @@ class CompletionUsage(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    prompt_tokens: int
+    prompt_tokens: Optional[int] = None
     """
     Tokens in the prompt.
     """
-    completion_tokens: int
+    completion_tokens: Optional[int] = None
     """
     Tokens in the generated completion.
     """
-    total_tokens: int
+    total_tokens: Optional[int] = None
     """
     Prompt plus completion tokens.
     """
@@ -486,19 +486,19 @@ class CreateChatCompletionResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    id: str
+    id: Optional[str] = None
     """
     Unique identifier of the completion.
     """
-    object: str
+    object: Optional[str] = None
     """
     Always `chat.completion`.
     """
-    created: int
+    created: Optional[int] = None
     """
     Unix timestamp (seconds) of creation.
     """
-    model: str
+    model: Optional[str] = None
     """
     The model that generated the completion.
     """
@@ -525,19 +525,19 @@ class CreateChatCompletionStreamResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    id: str
+    id: Optional[str] = None
     """
     Unique identifier of the completion; the same in every chunk.
     """
-    object: str
+    object: Optional[str] = None
     """
     Always `chat.completion.chunk`.
     """
-    created: int
+    created: Optional[int] = None
     """
     Unix timestamp (seconds); the same in every chunk.
     """
-    model: str
+    model: Optional[str] = None
     """
     The model that generates the completion.
     """
@@ -733,7 +733,7 @@ class ListModelsResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    object: str
+    object: Optional[str] = None
     """
     Always `list`.
     """
@@ -775,7 +775,7 @@ class MCPTool(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    name: str
+    name: Optional[str] = None
     """
     Unique tool name.
     """
@@ -841,19 +841,19 @@ class Model(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    id: str
+    id: Optional[str] = None
     """
     Model identifier, e.g. `gpt-4`.
     """
-    object: str
+    object: Optional[str] = None
     """
     Always `model`.
     """
-    created: int
+    created: Optional[int] = None
     """
     Unix timestamp (seconds) of the model's creation.
     """
-    owned_by: str
+    owned_by: Optional[str] = None
     """
     Organisation that owns the model.
     """
@@ -904,8 +904,8 @@ class Provider(
     """
 
 
-class ProviderAuthType(RootModel[Literal["bearer", "x-header", "none"]]):
-    root: Literal["bearer", "x-header", "none"]
+class ProviderAuthType(RootModel[Union[Literal["bearer", "x-header", "none"], str]]):
+    root: Union[Literal["bearer", "x-header", "none"], str]
     """
     How the gateway authenticates to a provider: `bearer` (Authorization header),
     `x-header` (a provider-specific header such as x-api-key) or `none`.
@@ -947,14 +947,17 @@ class SSEvent(BaseModel):
         populate_by_name=True,
     )
     event: Optional[
-        Literal[
-            "message-start",
-            "stream-start",
-            "content-start",
-            "content-delta",
-            "content-end",
-            "message-end",
-            "stream-end",
+        Union[
+            Literal[
+                "message-start",
+                "stream-start",
+                "content-start",
+                "content-delta",
+                "content-end",
+                "message-end",
+                "stream-end",
+            ],
+            str,
         ]
     ] = None
     """

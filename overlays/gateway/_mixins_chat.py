@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # the helpers load on first use: `import` of the package stay
     from .tools import ToolRunResult, ToolSpec
 
 __all__ = ["AsyncChatHelpers", "ChatHelpers"]
+__requires__ = {"operations": ["create_chat_completion", "create_chat_completion_stream"]}
 
 
 def _tool_definitions(tools: Optional[Sequence[Any]]) -> Optional[List[Any]]:
@@ -96,7 +97,9 @@ class _StreamChat(Generic[_S]):
             {"include_usage": True} if stream_options is None else stream_options
         )
         opened = None if on_open is None else (lambda _response: on_open())
-        events = self.create_chat_completion_stream(model, messages, **kwargs)  # type: ignore[attr-defined]
+        events = self.create_chat_completion_stream(  # type: ignore[attr-defined]
+            model=model, messages=messages, **kwargs  # by name: the spec decides their order
+        )
         stream = events.typed(CreateChatCompletionStreamResponse, on_open=opened)
         return self._chat_stream_class()(stream, tools=definitions, callbacks=callbacks)
 

@@ -67,6 +67,20 @@ _FIELDS_IN_DICT = all(
 )
 
 
+def _tool_index(tools: Dict[int, _ToolCall], fragment: Any) -> int:
+    """The fragment's tool call slot. Some OpenAI-compatible servers leave out `index`: then a
+    fragment with a new `id` starts the next call and one without continues the last."""
+    if fragment.index is not None:
+        return int(fragment.index)
+    if not tools:
+        return 0
+    last = max(tools)
+    if fragment.id and tools[last].id is not None and fragment.id != tools[last].id:
+        known = [i for i, call in tools.items() if call.id == fragment.id]
+        return known[0] if known else last + 1
+    return last
+
+
 class _Text:
     """Append-only text: pieces are joined in blocks so a 200k-chunk answer is a few hundred
     strings, not 200k."""
@@ -239,7 +253,7 @@ class ChatCompletionAccumulator:
         choices = self._choices
         for choice in fields["choices"]:
             c = choice.__dict__
-            index = c["index"]
+            index = c["index"] or 0  # a provider that sends one choice may leave out its index
             acc = choices.get(index)
             if acc is None:
                 acc = choices[index] = _Choice(index)
@@ -270,9 +284,10 @@ class ChatCompletionAccumulator:
             self.usage = chunk.usage
             self._identify(chunk)
         for choice in chunk.choices:
-            acc = self._choices.get(choice.index)
+            index = choice.index or 0
+            acc = self._choices.get(index)
             if acc is None:
-                acc = self._choices[choice.index] = _Choice(choice.index)
+                acc = self._choices[index] = _Choice(index)
                 self._identify(chunk)
             self._add_delta(acc, choice.delta)
             if choice.finish_reason is not None:
@@ -316,14 +331,15 @@ class ChatCompletionAccumulator:
             if cb.on_content is not None and delta.content:
                 calls.append((cb.on_content, delta.content))
             if choice.finish_reason is not None:
-                self._complete_tools(self._choices[choice.index], calls)
+                self._complete_tools(self._choices[choice.index or 0], calls)
         return calls
 
     def _add_tools(self, acc: _Choice, fragments: List[Any]) -> None:
         for fragment in fragments:
-            call = acc.tools.get(fragment.index)
+            index = _tool_index(acc.tools, fragment)
+            call = acc.tools.get(index)
             if call is None:
-                call = acc.tools[fragment.index] = _ToolCall(fragment.index)
+                call = acc.tools[index] = _ToolCall(index)
             if fragment.id:
                 call.id = fragment.id
             if fragment.type:

@@ -65,7 +65,9 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str
         if package not in made:
             generate(spec, out, package)
             made.add(package)
-        return importlib.import_module(package).InferenceGatewayClient
+        module = importlib.import_module(f"{package}._client")
+        (sync_name,) = [n for n in module.__all__ if not n.startswith("Async")]
+        return getattr(module, sync_name)  # named from the spec's title (DiffTestClient)
 
     yield client
     sys.path.remove(str(out))

@@ -30,7 +30,8 @@ def evolution_sdk(
     def get(version: str) -> ModuleType:
         if version not in cache:
             package = f"evo_{version}"
-            generate(SPECS / f"{version}.yaml", out, package)
+            # The evolving spec is the gateway's: keep its client name across versions.
+            generate(SPECS / f"{version}.yaml", out, package, "--client-name", "InferenceGatewayClient")
             cache[version] = importlib.import_module(package)
         return cache[version]
 

@@ -226,7 +226,7 @@ def test_a_json_spec_without_components_generates(tmp_path: Path) -> None:
     out = run_python(
         """
         import inspect
-        from minimal_pkg import InferenceGatewayClient as C, models
+        from minimal_pkg import MinimalJSONClient as C, models  # named from info.title
         print(list(inspect.signature(C.get_items_by_item_id).parameters)[:3])
         print(inspect.signature(C.get_items_by_item_id).return_annotation)
         print(inspect.signature(C.delete_items_by_item_id).return_annotation)

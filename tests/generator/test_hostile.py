@@ -106,7 +106,7 @@ def test_methods_have_escaped_arguments_and_keep_wire_names(hostile: Generated) 
     run_python(
         """
         import inspect
-        from hostile_pkg import InferenceGatewayClient as C, AsyncInferenceGatewayClient as A
+        from hostile_pkg import HostileAPI77RawClient as C, AsyncHostileAPI77RawClient as A
         from hostile_pkg import _operations as ops
 
         def params(fn):

@@ -49,7 +49,7 @@ def test_hostile_package_round_trips_on_39(py39: str, tmp_path: Path) -> None:
         assert Def.model_validate(wire).model_dump(mode="json", by_alias=True, exclude_unset=True) == wire
         assert Node.model_validate({"children": [{"name": "x"}]}).children[0].name == "x"
         import hostile_pkg
-        hostile_pkg.AsyncInferenceGatewayClient
+        hostile_pkg.AsyncHostileAPI77RawClient
         """,
         tmp_path,
         python=py39,

@@ -81,6 +81,8 @@ __all__ = [
     "TaskStatus",
     "TaskStatusUpdateEvent",
 ]
+# The A2A client comes with gateways that list agents (`from_gateway` calls `get_agent`).
+__requires__ = {"operations": ["get_agent"]}
 
 T = TypeVar("T")
 

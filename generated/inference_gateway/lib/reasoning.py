@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Iterable, Iterator, List, Tuple
 
 __all__ = ["ThinkTagSplitter", "split_think_tags", "iter_split_think_tags"]
+# think tags are what reasoning models put in chat completion text
+__requires__ = {"operations": ["create_chat_completion"]}
 
 
 class ThinkTagSplitter:

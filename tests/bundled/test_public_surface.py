@@ -3,7 +3,7 @@ names stay in their modules and subpackages."""
 
 from __future__ import annotations
 
-from .helpers import REPO, run_python
+from tests.generator.helpers import REPO, run_python
 
 PUBLIC = {
     "InferenceGatewayClient", "AsyncInferenceGatewayClient",

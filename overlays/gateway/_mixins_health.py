@@ -1,0 +1,52 @@
+"""``health_check()`` as the SDK guide documents it: a bool, never an exception (a liveness
+probe: one attempt, no retries), on top of the generated ``health_check`` operation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # Typed against the generated operations; at runtime the mixins are plain classes put
+    # before the operations in the client's MRO.
+    from .._operations import AsyncOperations as _AsyncBase
+    from .._operations import SyncOperations as _SyncBase
+else:
+    _SyncBase = _AsyncBase = object
+
+__all__ = ["AsyncHealthHelpers", "HealthHelpers"]
+__requires__ = {"operations": ["health_check"]}
+
+
+def _health_failed(exc: Exception) -> bool:
+    import logging  # only when a probe fails: keeps it out of the package import
+
+    logging.getLogger(__name__.split(".")[0]).debug(
+        "health check failed: %s: %s", type(exc).__name__, exc
+    )
+    return False
+
+
+class HealthHelpers(_SyncBase):
+    """Mixin for the sync client (comes before the generated operations in the MRO)."""
+
+    def health_check(self, **kwargs: Any) -> bool:  # type: ignore[override]
+        """``True`` when ``GET /health`` answers 2xx; ``False`` on any error (never raises)."""
+        try:
+            probe = self.with_options(max_retries=0)
+            super(HealthHelpers, probe).health_check(**kwargs)
+        except Exception as exc:  # the documented contract: a probe reports, it does not raise
+            return _health_failed(exc)
+        return True
+
+
+class AsyncHealthHelpers(_AsyncBase):
+    """Mixin for the async client: the same probe as a coroutine."""
+
+    async def health_check(self, **kwargs: Any) -> bool:  # type: ignore[override]
+        """``True`` when ``GET /health`` answers 2xx; ``False`` on any error (never raises)."""
+        try:
+            probe = self.with_options(max_retries=0)
+            await super(AsyncHealthHelpers, probe).health_check(**kwargs)
+        except Exception as exc:  # the documented contract: a probe reports, it does not raise
+            return _health_failed(exc)
+        return True

@@ -1,0 +1,117 @@
+"""``proxy_request(provider, path, method="GET", json_data=None)`` as the SDK guide documents it:
+send a request to ``/proxy/{provider}/{path}`` and return the provider's JSON body as a dict.
+
+It goes through the runtime's ``_request`` with the generated proxy operations, so request
+building, errors and retries stay in one place, and the body is sent exactly as given whatever
+the spec says about it (a spec whose proxy body has properties makes the generated
+``proxy_post`` take them as arguments; ``json_data`` is still the whole body).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple
+
+from pydantic import BaseModel
+
+from .._base_client import Operation
+from .._operations import (
+    _OP_PROXY_DELETE,
+    _OP_PROXY_GET,
+    _OP_PROXY_PATCH,
+    _OP_PROXY_POST,
+    _OP_PROXY_PUT,
+)
+
+if TYPE_CHECKING:  # at runtime the mixins are plain classes put before the operations
+    from .._base_client import AsyncAPIClient as _AsyncBase
+    from .._base_client import SyncAPIClient as _SyncBase
+else:
+    _SyncBase = _AsyncBase = object
+
+__all__ = ["AsyncProxyHelpers", "ProxyHelpers"]
+__requires__ = {
+    "operations": ["proxy_get", "proxy_post", "proxy_put", "proxy_patch", "proxy_delete"]
+}
+
+_PROXY_OPERATIONS = {
+    "GET": _OP_PROXY_GET,
+    "POST": _OP_PROXY_POST,
+    "PUT": _OP_PROXY_PUT,
+    "PATCH": _OP_PROXY_PATCH,
+    "DELETE": _OP_PROXY_DELETE,
+}
+
+
+def _proxy_call(
+    provider: Any,
+    path: str,
+    method: str,
+    json_data: Optional[Mapping[str, Any]],
+    options: Dict[str, Any],
+) -> Tuple[Operation, Dict[str, Any]]:
+    """The proxy operation for ``method`` and the keyword arguments of its ``_request``."""
+    verb = method.upper()
+    operation = _PROXY_OPERATIONS.get(verb)
+    if operation is None:
+        raise ValueError(
+            f"proxy_request: method must be one of {', '.join(_PROXY_OPERATIONS)}, got {method!r}"
+        )
+    kwargs: Dict[str, Any] = {"path_params": {"provider": provider, "path": path.lstrip("/")}}
+    # The older SDK passed requests-style `params=` / `headers=` through: map them.
+    for old, new in (("params", "extra_query"), ("headers", "extra_headers")):
+        if old in options:
+            kwargs[new] = options.pop(old)
+    if json_data is not None:
+        if verb in ("GET", "DELETE"):
+            raise ValueError(
+                f"proxy_request: json_data cannot be sent with {verb}; use POST, PUT or PATCH"
+            )
+        kwargs["json"] = json_data
+    elif verb in ("POST", "PUT", "PATCH"):
+        kwargs["json"] = {}
+    kwargs.update(options)
+    return operation, kwargs
+
+
+def _as_dict(result: Any) -> Any:
+    """The proxied body as plain JSON data (a dict for a JSON object)."""
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json", by_alias=True)
+    return result
+
+
+class ProxyHelpers(_SyncBase):
+    """Mixin for the sync client (comes before the generated operations in the MRO)."""
+
+    def proxy_request(
+        self,
+        provider: Any,
+        path: str,
+        method: str = "GET",
+        json_data: Optional[Mapping[str, Any]] = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Send ``method`` to ``/proxy/{provider}/{path}``; return the parsed JSON body.
+
+        ``provider`` is a ``Provider`` or a plain string; ``json_data`` is the body, sent as
+        given; ``kwargs`` are ``extra_headers``, ``extra_query`` and ``timeout`` (the older
+        SDK's ``headers`` and ``params`` are accepted as those).
+        """
+        operation, call_kwargs = _proxy_call(provider, path, method, json_data, kwargs)
+        return _as_dict(self._request(operation, **call_kwargs))
+
+
+class AsyncProxyHelpers(_AsyncBase):
+    """Mixin for the async client: the same helper as a coroutine."""
+
+    async def proxy_request(
+        self,
+        provider: Any,
+        path: str,
+        method: str = "GET",
+        json_data: Optional[Mapping[str, Any]] = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Send ``method`` to ``/proxy/{provider}/{path}``; return the parsed JSON body."""
+        operation, call_kwargs = _proxy_call(provider, path, method, json_data, kwargs)
+        return _as_dict(await self._request(operation, **call_kwargs))
