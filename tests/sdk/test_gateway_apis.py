@@ -31,7 +31,7 @@ from inference_gateway.models import (
 
 from tests.fakegw import FakeGateway, UploadedFile
 from tests.fakegw.payloads import PNG_1X1, THINKING, THINKING_SIGNATURE, sse_event
-from tests.sdk._helpers import collect, resolve
+from tests.sdk._helpers import collect, collect_into, resolve
 
 GPT = "openai/gpt-4o"
 CLAUDE = "anthropic/claude-opus-4-8"
@@ -222,7 +222,7 @@ async def test_messages_error_event_raises_after_the_events_before_it(
     gateway.enqueue("POST", "/v1/messages", chunks=[sse_event("message_start", start), sse_event("error", error)])
     seen: List[Any] = []
     with pytest.raises(InferenceGatewayAPIError) as info:
-        await for_each(client.create_message_stream(CLAUDE, [{"role": "user", "content": "hi"}], 10), seen)
+        await collect_into(client.create_message_stream(CLAUDE, [{"role": "user", "content": "hi"}], 10), seen)
     assert [e.event for e in seen] == ["message_start"]
     assert "Overloaded" in info.value.message
     parsed = MessagesStreamEvent.model_validate(error)  # the error frame itself is a valid event
@@ -347,12 +347,3 @@ async def test_a2a_listing_is_deprecated(any_client: Callable[..., Any], gateway
     assert result is not None and gateway.last.path.startswith("/v1/a2a/agents")
     assert caught[0].filename == __file__  # attributed to the caller's line
 
-
-async def for_each(stream: Any, seen: List[Any]) -> None:
-    """Append every item of a sync or async stream to `seen` (so items before an error are kept)."""
-    if hasattr(stream, "__aiter__"):
-        async for item in stream:
-            seen.append(item)
-    else:
-        for item in stream:
-            seen.append(item)
