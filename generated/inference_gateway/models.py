@@ -460,19 +460,19 @@ class CompletionTokensDetails(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    accepted_prediction_tokens: int = 0
+    accepted_prediction_tokens: Optional[int] = 0
     """
     Tokens of a predicted output that the completion used.
     """
-    audio_tokens: int = 0
+    audio_tokens: Optional[int] = 0
     """
     Audio tokens the model generated.
     """
-    reasoning_tokens: int = 0
+    reasoning_tokens: Optional[int] = 0
     """
     Tokens the model spent reasoning.
     """
-    rejected_prediction_tokens: int = 0
+    rejected_prediction_tokens: Optional[int] = 0
     """
     Tokens of a predicted output that the completion did not use (still billed
     and counted against the limits).
@@ -1261,7 +1261,7 @@ class InputTokensDetails(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    cached_tokens: int = 0
+    cached_tokens: Optional[int] = 0
     """
     Input tokens served from the provider's cache.
     """
@@ -2004,7 +2004,7 @@ class OutputTokensDetails(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    reasoning_tokens: int = 0
+    reasoning_tokens: Optional[int] = 0
     """
     Tokens the model spent reasoning.
     """
@@ -2062,11 +2062,11 @@ class PromptTokensDetails(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    audio_tokens: int = 0
+    audio_tokens: Optional[int] = 0
     """
     Audio tokens in the prompt.
     """
-    cached_tokens: int = 0
+    cached_tokens: Optional[int] = 0
     """
     Prompt tokens served from the provider's cache.
     """
