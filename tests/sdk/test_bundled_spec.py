@@ -35,6 +35,8 @@ OUR_SCHEMAS = {
     "ChatCompletionTokenLogprobTopLogprobsItem",
     "ChatCompletionMessageToolCallChunkFunction",
 }
+# Proxy bodies stay any JSON object (`ProviderRequest`); the contract shows a chat body there.
+FREE_FORM_BODIES = {"proxyPost", "proxyPut", "proxyPatch"}
 # The contract's gateway-configuration description (only `x-config`): not part of the HTTP API.
 LEFT_OUT_SCHEMAS = {"Config"}
 # (schema, property) the contract requires and we do not: servers really leave them out.
@@ -64,6 +66,15 @@ OUR_PROPERTIES = {
     ("FunctionParameters", "properties"),
     ("FunctionParameters", "required"),
 }
+
+# (schema, property) whose type differs on purpose: base64 `data` is plain text on the wire,
+# stream chunks carry pieces of a tool call, and an `error` event holds the inner error.
+OUR_TYPES = {
+    ("SSEvent", "data"),
+    ("ChatCompletionMessageToolCallChunk", "function"),
+    ("MessagesStreamEvent", "error"),
+}
+_FACT_KEYS = ("format", "minimum", "maximum", "minItems", "maxItems")
 
 
 def _load(path: Path) -> Dict[str, Any]:
@@ -147,6 +158,20 @@ def test_every_parameter_and_body_media_type(ours: Dict[str, Any], contract: Dic
         their_body = resolve(contract, op.get("requestBody")) or {}
         our_body = resolve(ours, ours_op.get("requestBody")) or {}
         assert list(our_body.get("content") or {}) == list(their_body.get("content") or {}), op_id
+        for media, their_media in (their_body.get("content") or {}).items():
+            if op_id in FREE_FORM_BODIES:
+                continue
+            their_schema = resolve(contract, their_media["schema"])
+            our_schema = resolve(ours, our_body["content"][media]["schema"])
+            assert set(our_schema.get("required") or []) == set(their_schema.get("required") or []), op_id
+            their_props = their_schema.get("properties") or {}
+            assert set(our_schema.get("properties") or {}) == set(their_props), (op_id, media)
+            for prop, schema in their_props.items():
+                ours_prop = our_schema["properties"][prop]
+                assert (_type_facts(ours, ours_prop), _enum_values(ours, ours_prop)) == (
+                    _type_facts(contract, schema),
+                    _enum_values(contract, schema),
+                ), (op_id, media, prop)
         assert bool(our_body.get("required")) == bool(their_body.get("required")), op_id
         for code, response in (op.get("responses") or {}).items():
             if str(code).startswith("2"):
@@ -232,6 +257,48 @@ def test_every_schema_property_and_enum_value(ours: Dict[str, Any], contract: Di
     assert extra_properties == OUR_PROPERTIES
 
 
+def _type_facts(spec: Mapping[str, Any], node: Any, default: Any = None) -> Tuple[Any, ...]:
+    """What a property schema says about values, nullability aside: type (or the named schema),
+    format, bounds, default, items. Open enums (`anyOf` of a string enum and a string) are
+    strings; `additionalProperties: true` is what an object allows anyway."""
+    node = _named_copy(spec, node)
+    if not isinstance(node, dict):
+        return ()
+    if isinstance(node.get("$ref"), str):
+        return ("ref", node["$ref"].rsplit("/", 1)[-1])
+    default = node.get("default", default)
+    variants = node.get("anyOf") or node.get("oneOf")
+    if variants:
+        kinds = []
+        for variant in variants:
+            fact = _type_facts(spec, variant, default)
+            if fact != ("null",) and fact not in kinds:
+                kinds.append(fact)
+        return kinds[0] if len(kinds) == 1 else ("union", *sorted(map(str, kinds)))
+    kind = node.get("type")
+    if kind == "null":
+        return ("null",)
+    if isinstance(kind, list):
+        kind = "|".join(k for k in kind if k != "null")
+    items = _type_facts(spec, node["items"]) if "items" in node else None
+    extra = node.get("additionalProperties")
+    extra_fact = None if extra in (None, True) else _type_facts(spec, extra)
+    return (kind, *(node.get(k) for k in _FACT_KEYS), default, items, extra_fact)
+
+
+def test_every_property_has_the_contracts_type(ours: Dict[str, Any], contract: Dict[str, Any]) -> None:
+    mine, theirs = _all_schemas(ours), _all_schemas(contract)
+    differ = set()
+    for name, schema in theirs.items():
+        if name not in mine:
+            continue
+        for prop, their_schema in (schema.get("properties") or {}).items():
+            our_schema = mine[name]["properties"][prop]
+            if _type_facts(contract, their_schema) != _type_facts(ours, our_schema):
+                differ.add((name, prop))
+    assert differ == OUR_TYPES
+
+
 def test_required_fields_differ_only_where_servers_omit_them(ours: Dict[str, Any], contract: Dict[str, Any]) -> None:
     mine, theirs = _all_schemas(ours), _all_schemas(contract)
     relaxed, stricter = set(), set()
@@ -247,7 +314,8 @@ def test_required_fields_differ_only_where_servers_omit_them(ours: Dict[str, Any
 
 def test_every_difference_is_listed_in_spec_bumps() -> None:
     listed = (ROOT / "docs" / "spec-bumps.md").read_text(encoding="utf-8")
-    names = {name.split(".")[0] for name, _ in NOT_REQUIRED | OUR_PROPERTIES} | OUR_SCHEMAS | LEFT_OUT_SCHEMAS
+    differences = NOT_REQUIRED | OUR_PROPERTIES | OUR_TYPES
+    names = {name.split(".")[0] for name, _ in differences} | OUR_SCHEMAS | LEFT_OUT_SCHEMAS
     names |= {"list_agents", "get_agent", "Provider", "FinishReason"}
     missing = sorted(n for n in names if f"`{n}" not in listed)
     assert not missing, f"docs/spec-bumps.md does not mention {missing}"
