@@ -462,7 +462,7 @@ class SyncOperations(SyncAPIClient):
         **extra_body: Any,
     ) -> Response:
         """
-        Create a model response
+        Generate a response (Responses API)
 
         OpenAI's Responses API through the gateway: `input` is a prompt or a list of input
         items, the answer a Response with its output items. With `stream: true` the answer
@@ -549,7 +549,7 @@ class SyncOperations(SyncAPIClient):
         **extra_body: Any,
     ) -> EventStream:
         """
-        Create a model response
+        Generate a response (Responses API)
 
         OpenAI's Responses API through the gateway: `input` is a prompt or a list of input
         items, the answer a Response with its output items. With `stream: true` the answer
@@ -633,7 +633,7 @@ class SyncOperations(SyncAPIClient):
         **extra_body: Any,
     ) -> MessagesResponse:
         """
-        Create a message
+        Generate a message (Messages API)
 
         Anthropic's Messages API through the gateway: `model`, `max_tokens` and `messages`
         (plus an optional `system` prompt, tools and sampling settings) in, a message of
@@ -711,7 +711,7 @@ class SyncOperations(SyncAPIClient):
         **extra_body: Any,
     ) -> EventStream:
         """
-        Create a message
+        Generate a message (Messages API)
 
         Anthropic's Messages API through the gateway: `model`, `max_tokens` and `messages`
         (plus an optional `system` prompt, tools and sampling settings) in, a message of
@@ -796,7 +796,7 @@ class SyncOperations(SyncAPIClient):
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
     ) -> Dict[str, Any]:
         """
-        Push metrics to the gateway (OTLP/HTTP)
+        Send OTLP metrics to the gateway
 
         Receives an OTLP ExportMetricsServiceRequest, as protobuf or as JSON, and answers an
         ExportMetricsServiceResponse in the same encoding (it may report a partial
@@ -1044,7 +1044,7 @@ class SyncOperations(SyncAPIClient):
         **extra_body: Any,
     ) -> ImagesResponse:
         """
-        Create an image
+        Generate images from a prompt
 
         Generates one or more images from a text prompt (OpenAI's Images API), returned as
         URLs or as base64 data. Providers without an Images API answer 400.
@@ -1460,7 +1460,7 @@ class AsyncOperations(AsyncAPIClient):
         **extra_body: Any,
     ) -> Response:
         """
-        Create a model response
+        Generate a response (Responses API)
 
         OpenAI's Responses API through the gateway: `input` is a prompt or a list of input
         items, the answer a Response with its output items. With `stream: true` the answer
@@ -1547,7 +1547,7 @@ class AsyncOperations(AsyncAPIClient):
         **extra_body: Any,
     ) -> AsyncEventStream:
         """
-        Create a model response
+        Generate a response (Responses API)
 
         OpenAI's Responses API through the gateway: `input` is a prompt or a list of input
         items, the answer a Response with its output items. With `stream: true` the answer
@@ -1631,7 +1631,7 @@ class AsyncOperations(AsyncAPIClient):
         **extra_body: Any,
     ) -> MessagesResponse:
         """
-        Create a message
+        Generate a message (Messages API)
 
         Anthropic's Messages API through the gateway: `model`, `max_tokens` and `messages`
         (plus an optional `system` prompt, tools and sampling settings) in, a message of
@@ -1709,7 +1709,7 @@ class AsyncOperations(AsyncAPIClient):
         **extra_body: Any,
     ) -> AsyncEventStream:
         """
-        Create a message
+        Generate a message (Messages API)
 
         Anthropic's Messages API through the gateway: `model`, `max_tokens` and `messages`
         (plus an optional `system` prompt, tools and sampling settings) in, a message of
@@ -1794,7 +1794,7 @@ class AsyncOperations(AsyncAPIClient):
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
     ) -> Dict[str, Any]:
         """
-        Push metrics to the gateway (OTLP/HTTP)
+        Send OTLP metrics to the gateway
 
         Receives an OTLP ExportMetricsServiceRequest, as protobuf or as JSON, and answers an
         ExportMetricsServiceResponse in the same encoding (it may report a partial
@@ -2042,7 +2042,7 @@ class AsyncOperations(AsyncAPIClient):
         **extra_body: Any,
     ) -> ImagesResponse:
         """
-        Create an image
+        Generate images from a prompt
 
         Generates one or more images from a text prompt (OpenAI's Images API), returned as
         URLs or as base64 data. Providers without an Images API answer 400.
