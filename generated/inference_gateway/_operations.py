@@ -5,22 +5,44 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Union, cast
 
 from ._base_client import AsyncAPIClient, Operation, SyncAPIClient
 from ._types import NOT_GIVEN, NotGiven
 from .models import (
     A2AAgentCard,
+    ChatCompletionNamedToolChoice,
     ChatCompletionStreamOptions,
     ChatCompletionTool,
+    ChatCompletionToolChoiceOption,
     CreateChatCompletionResponse,
+    ImageSize,
+    ImagesResponse,
     ListAgentsResponse,
     ListModelsResponse,
     ListToolsResponse,
     Message,
+    MessagesMessage,
+    MessagesMetadata,
+    MessagesOutputConfig,
+    MessagesResponse,
+    MessagesTextBlock,
+    MessagesTool,
+    MessagesToolChoice,
     Provider,
     ProviderRequest,
     ProviderSpecificResponse,
+    Response,
+    ResponseFormatJsonObject,
+    ResponseFormatJsonSchema,
+    ResponseFormatText,
+    ResponseInput,
+    ResponseInputItem,
+    ResponseReasoning,
+    ResponseTextConfig,
+    ResponseTool,
+    ResponseToolChoice,
 )
 
 if TYPE_CHECKING:  # annotations only: httpx and the stream classes load on first use
@@ -44,11 +66,32 @@ _OP_CREATE_CHAT_COMPLETION = Operation(
     response_type=CreateChatCompletionResponse,
     stream_done_sentinel="[DONE]",
 )
+_OP_CREATE_RESPONSE = Operation(
+    name="createResponse",
+    method="POST",
+    path="/v1/responses",
+    response_type=Response,
+    stream_done_sentinel=None,
+)
+_OP_CREATE_MESSAGE = Operation(
+    name="createMessage",
+    method="POST",
+    path="/v1/messages",
+    response_type=MessagesResponse,
+    stream_done_sentinel=None,
+)
 _OP_LIST_TOOLS = Operation(
     name="listTools",
     method="GET",
     path="/v1/mcp/tools",
     response_type=ListToolsResponse,
+    stream_done_sentinel=None,
+)
+_OP_PUSH_METRICS = Operation(
+    name="pushMetrics",
+    method="POST",
+    path="/v1/metrics",
+    response_type=dict,
     stream_done_sentinel=None,
 )
 _OP_LIST_AGENTS = Operation(
@@ -100,6 +143,27 @@ _OP_PROXY_PATCH = Operation(
     response_type=ProviderSpecificResponse,
     stream_done_sentinel=None,
 )
+_OP_CREATE_IMAGE = Operation(
+    name="createImage",
+    method="POST",
+    path="/v1/images/generations",
+    response_type=ImagesResponse,
+    stream_done_sentinel=None,
+)
+_OP_CREATE_IMAGE_EDIT = Operation(
+    name="createImageEdit",
+    method="POST",
+    path="/v1/images/edits",
+    response_type=ImagesResponse,
+    stream_done_sentinel=None,
+)
+_OP_CREATE_IMAGE_VARIATION = Operation(
+    name="createImageVariation",
+    method="POST",
+    path="/v1/images/variations",
+    response_type=ImagesResponse,
+    stream_done_sentinel=None,
+)
 _OP_HEALTH_CHECK = Operation(
     name="healthCheck",
     method="GET",
@@ -118,6 +182,7 @@ class SyncOperations(SyncAPIClient):
         self,
         *,
         provider: Optional[Union[Provider, str]] = None,
+        include: Optional[Sequence[Literal["context_window", "modalities", "pricing"]]] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
@@ -126,16 +191,17 @@ class SyncOperations(SyncAPIClient):
         List available models
 
         Lists the models of every configured provider, or of one provider when `provider`
-        is given.
+        is given. `include` adds optional metadata to each model.
 
         Args:
             provider: Only list the models of this provider.
+            include: Metadata to add to every model, sent comma-separated: `pricing`, `context_window`, `modalities`. Without it the listing has the plain shape.
         """
         return cast(
             ListModelsResponse,
             self._request(
                 _OP_LIST_MODELS,
-                query={"provider": provider},
+                query={"provider": provider, "include": include},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -148,12 +214,40 @@ class SyncOperations(SyncAPIClient):
         messages: Sequence[Union[Message, Dict[str, Any]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
         max_tokens: Optional[int] = None,
+        max_completion_tokens: Optional[int] = None,
         temperature: Optional[float] = None,
         top_p: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[float] = None,
+        n: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        logprobs: Optional[bool] = None,
+        top_logprobs: Optional[int] = None,
+        response_format: Optional[
+            Union[
+                ResponseFormatText,
+                Dict[str, Any],
+                ResponseFormatJsonSchema,
+                ResponseFormatJsonObject,
+            ]
+        ] = None,
+        logit_bias: Optional[Mapping[str, int]] = None,
+        user: Optional[str] = None,
+        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
         tools: Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]] = None,
-        reasoning_format: Optional[Literal["raw", "parsed"]] = None,
+        tool_choice: Optional[
+            Union[
+                ChatCompletionToolChoiceOption,
+                Literal["none", "auto", "required"],
+                ChatCompletionNamedToolChoice,
+                Dict[str, Any],
+            ]
+        ] = None,
+        parallel_tool_calls: Optional[bool] = None,
+        reasoning_format: Optional[str] = None,
+        reasoning_effort: Optional[Literal["minimal", "low", "medium", "high"]] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
@@ -168,15 +262,29 @@ class SyncOperations(SyncAPIClient):
         literal `data: [DONE]`.
 
         Args:
-            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4`.
+            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             messages: The conversation so far.
             provider: Provider to use; by default the gateway infers it from the model prefix.
+            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series models reject it.
+            max_completion_tokens: Upper bound on generated tokens, reasoning tokens included.
+            temperature: Sampling temperature (0-2); higher is more random.
+            top_p: Nucleus sampling probability mass; an alternative to `temperature`.
+            frequency_penalty: -2 to 2; positive values make tokens less likely the more often they already appeared, so the model repeats itself less.
+            presence_penalty: -2 to 2; positive values make tokens that already appeared less likely, so the model moves on to new topics.
+            n: How many choices to generate.
+            stop: One stop sequence, or up to four; generation ends before any of them.
+            seed: Ask for reproducible sampling: the same seed and settings should give the same answer (best effort; compare `system_fingerprint`).
+            logprobs: Return the log probability of every generated token.
+            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per position.
+            response_format: The output format: plain text, JSON (`json_object`) or JSON that follows a schema (`json_schema`, structured outputs).
+            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's logit before sampling.
+            user: A stable id of your end user, for abuse monitoring.
             stream_options: Options for a streamed completion; only set them when streaming.
-            max_tokens: Upper bound on generated tokens, reasoning tokens included.
-            temperature: Sampling temperature; higher is more random.
-            top_p: Nucleus sampling probability mass.
-            tools: Tools the model may call.
+            tools: Tools (functions) the model may call; at most 128.
+            tool_choice: Whether and which tools the model calls: `none` (answer with a message), `auto` (its choice; the default when tools are given), `required` (at least one tool), or a named function it must call.
+            parallel_tool_calls: Let the model call several tools in one turn.
             reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
+            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends fewer reasoning tokens.
         """
         return cast(
             CreateChatCompletionResponse,
@@ -186,12 +294,26 @@ class SyncOperations(SyncAPIClient):
                 json={
                     "model": model,
                     "messages": messages,
-                    "stream_options": stream_options,
                     "max_tokens": max_tokens,
+                    "max_completion_tokens": max_completion_tokens,
                     "temperature": temperature,
                     "top_p": top_p,
+                    "frequency_penalty": frequency_penalty,
+                    "presence_penalty": presence_penalty,
+                    "n": n,
+                    "stop": stop,
+                    "seed": seed,
+                    "logprobs": logprobs,
+                    "top_logprobs": top_logprobs,
+                    "response_format": response_format,
+                    "logit_bias": logit_bias,
+                    "user": user,
+                    "stream_options": stream_options,
                     "tools": tools,
+                    "tool_choice": tool_choice,
+                    "parallel_tool_calls": parallel_tool_calls,
                     "reasoning_format": reasoning_format,
+                    "reasoning_effort": reasoning_effort,
                 },
                 extra_body=extra_body,
                 extra_headers=extra_headers,
@@ -206,12 +328,40 @@ class SyncOperations(SyncAPIClient):
         messages: Sequence[Union[Message, Dict[str, Any]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
         max_tokens: Optional[int] = None,
+        max_completion_tokens: Optional[int] = None,
         temperature: Optional[float] = None,
         top_p: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[float] = None,
+        n: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        logprobs: Optional[bool] = None,
+        top_logprobs: Optional[int] = None,
+        response_format: Optional[
+            Union[
+                ResponseFormatText,
+                Dict[str, Any],
+                ResponseFormatJsonSchema,
+                ResponseFormatJsonObject,
+            ]
+        ] = None,
+        logit_bias: Optional[Mapping[str, int]] = None,
+        user: Optional[str] = None,
+        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
         tools: Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]] = None,
-        reasoning_format: Optional[Literal["raw", "parsed"]] = None,
+        tool_choice: Optional[
+            Union[
+                ChatCompletionToolChoiceOption,
+                Literal["none", "auto", "required"],
+                ChatCompletionNamedToolChoice,
+                Dict[str, Any],
+            ]
+        ] = None,
+        parallel_tool_calls: Optional[bool] = None,
+        reasoning_format: Optional[str] = None,
+        reasoning_effort: Optional[Literal["minimal", "low", "medium", "high"]] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
@@ -228,15 +378,29 @@ class SyncOperations(SyncAPIClient):
         Streams the response as server-sent events; iterate the returned stream.
 
         Args:
-            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4`.
+            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             messages: The conversation so far.
             provider: Provider to use; by default the gateway infers it from the model prefix.
+            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series models reject it.
+            max_completion_tokens: Upper bound on generated tokens, reasoning tokens included.
+            temperature: Sampling temperature (0-2); higher is more random.
+            top_p: Nucleus sampling probability mass; an alternative to `temperature`.
+            frequency_penalty: -2 to 2; positive values make tokens less likely the more often they already appeared, so the model repeats itself less.
+            presence_penalty: -2 to 2; positive values make tokens that already appeared less likely, so the model moves on to new topics.
+            n: How many choices to generate.
+            stop: One stop sequence, or up to four; generation ends before any of them.
+            seed: Ask for reproducible sampling: the same seed and settings should give the same answer (best effort; compare `system_fingerprint`).
+            logprobs: Return the log probability of every generated token.
+            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per position.
+            response_format: The output format: plain text, JSON (`json_object`) or JSON that follows a schema (`json_schema`, structured outputs).
+            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's logit before sampling.
+            user: A stable id of your end user, for abuse monitoring.
             stream_options: Options for a streamed completion; only set them when streaming.
-            max_tokens: Upper bound on generated tokens, reasoning tokens included.
-            temperature: Sampling temperature; higher is more random.
-            top_p: Nucleus sampling probability mass.
-            tools: Tools the model may call.
+            tools: Tools (functions) the model may call; at most 128.
+            tool_choice: Whether and which tools the model calls: `none` (answer with a message), `auto` (its choice; the default when tools are given), `required` (at least one tool), or a named function it must call.
+            parallel_tool_calls: Let the model call several tools in one turn.
             reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
+            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends fewer reasoning tokens.
         """
         return self._stream(
             _OP_CREATE_CHAT_COMPLETION,
@@ -244,12 +408,356 @@ class SyncOperations(SyncAPIClient):
             json={
                 "model": model,
                 "messages": messages,
-                "stream_options": stream_options,
                 "max_tokens": max_tokens,
+                "max_completion_tokens": max_completion_tokens,
+                "temperature": temperature,
+                "top_p": top_p,
+                "frequency_penalty": frequency_penalty,
+                "presence_penalty": presence_penalty,
+                "n": n,
+                "stop": stop,
+                "seed": seed,
+                "logprobs": logprobs,
+                "top_logprobs": top_logprobs,
+                "response_format": response_format,
+                "logit_bias": logit_bias,
+                "user": user,
+                "stream_options": stream_options,
+                "tools": tools,
+                "tool_choice": tool_choice,
+                "parallel_tool_calls": parallel_tool_calls,
+                "reasoning_format": reasoning_format,
+                "reasoning_effort": reasoning_effort,
+                "stream": True,
+            },
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+    def create_response(
+        self,
+        model: str,
+        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        instructions: Optional[str] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        tools: Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]] = None,
+        tool_choice: Optional[
+            Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
+        ] = None,
+        reasoning: Optional[Union[ResponseReasoning, Dict[str, Any]]] = None,
+        text: Optional[Union[ResponseTextConfig, Dict[str, Any]]] = None,
+        previous_response_id: Optional[str] = None,
+        store: Optional[bool] = None,
+        background: Optional[bool] = None,
+        parallel_tool_calls: Optional[bool] = None,
+        metadata: Optional[Mapping[str, str]] = None,
+        user: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+        **extra_body: Any,
+    ) -> Response:
+        """
+        Generate a response (Responses API)
+
+        OpenAI's Responses API through the gateway: `input` is a prompt or a list of input
+        items, the answer a Response with its output items. With `stream: true` the answer
+        arrives as Server-Sent Events named by their `event:` line (`response.created`,
+        `response.output_text.delta`, ..., `response.completed`); each `data` is one
+        ResponseStreamEvent whose `type` repeats the event name. There is no `[DONE]` line:
+        the stream ends after its terminal event. Providers without a Responses API answer
+        400; use chat completions for them.
+
+        Args:
+            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
+            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+            instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
+            max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
+            temperature: Sampling temperature (0-2); higher is more random.
+            top_p: Nucleus sampling probability mass; an alternative to `temperature`.
+            tools: Tools the model may call.
+            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`, `required`) or a function it must call.
+            reasoning: Settings of a reasoning model.
+            text: The form of the text output, plain or JSON.
+            previous_response_id: Continue the conversation of this earlier response.
+            store: Keep the response so it can be fetched or continued later.
+            background: Run the response in the background (long or batched work).
+            parallel_tool_calls: Let the model call several tools in one turn.
+            metadata: Up to 16 string pairs stored with the response and returned with it.
+            user: A stable id of your end user, for abuse monitoring.
+        """
+        return cast(
+            Response,
+            self._request(
+                _OP_CREATE_RESPONSE,
+                query={"provider": provider},
+                json={
+                    "model": model,
+                    "input": input_,
+                    "instructions": instructions,
+                    "max_output_tokens": max_output_tokens,
+                    "temperature": temperature,
+                    "top_p": top_p,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "reasoning": reasoning,
+                    "text": text,
+                    "previous_response_id": previous_response_id,
+                    "store": store,
+                    "background": background,
+                    "parallel_tool_calls": parallel_tool_calls,
+                    "metadata": metadata,
+                    "user": user,
+                },
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    def create_response_stream(
+        self,
+        model: str,
+        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        instructions: Optional[str] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        tools: Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]] = None,
+        tool_choice: Optional[
+            Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
+        ] = None,
+        reasoning: Optional[Union[ResponseReasoning, Dict[str, Any]]] = None,
+        text: Optional[Union[ResponseTextConfig, Dict[str, Any]]] = None,
+        previous_response_id: Optional[str] = None,
+        store: Optional[bool] = None,
+        background: Optional[bool] = None,
+        parallel_tool_calls: Optional[bool] = None,
+        metadata: Optional[Mapping[str, str]] = None,
+        user: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+        **extra_body: Any,
+    ) -> EventStream:
+        """
+        Generate a response (Responses API)
+
+        OpenAI's Responses API through the gateway: `input` is a prompt or a list of input
+        items, the answer a Response with its output items. With `stream: true` the answer
+        arrives as Server-Sent Events named by their `event:` line (`response.created`,
+        `response.output_text.delta`, ..., `response.completed`); each `data` is one
+        ResponseStreamEvent whose `type` repeats the event name. There is no `[DONE]` line:
+        the stream ends after its terminal event. Providers without a Responses API answer
+        400; use chat completions for them.
+
+        Streams the response as server-sent events; iterate the returned stream.
+
+        Args:
+            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
+            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+            instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
+            max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
+            temperature: Sampling temperature (0-2); higher is more random.
+            top_p: Nucleus sampling probability mass; an alternative to `temperature`.
+            tools: Tools the model may call.
+            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`, `required`) or a function it must call.
+            reasoning: Settings of a reasoning model.
+            text: The form of the text output, plain or JSON.
+            previous_response_id: Continue the conversation of this earlier response.
+            store: Keep the response so it can be fetched or continued later.
+            background: Run the response in the background (long or batched work).
+            parallel_tool_calls: Let the model call several tools in one turn.
+            metadata: Up to 16 string pairs stored with the response and returned with it.
+            user: A stable id of your end user, for abuse monitoring.
+        """
+        return self._stream(
+            _OP_CREATE_RESPONSE,
+            query={"provider": provider},
+            json={
+                "model": model,
+                "input": input_,
+                "instructions": instructions,
+                "max_output_tokens": max_output_tokens,
                 "temperature": temperature,
                 "top_p": top_p,
                 "tools": tools,
-                "reasoning_format": reasoning_format,
+                "tool_choice": tool_choice,
+                "reasoning": reasoning,
+                "text": text,
+                "previous_response_id": previous_response_id,
+                "store": store,
+                "background": background,
+                "parallel_tool_calls": parallel_tool_calls,
+                "metadata": metadata,
+                "user": user,
+                "stream": True,
+            },
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+    def create_message(
+        self,
+        model: str,
+        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        max_tokens: int,
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        system: Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]] = None,
+        tools: Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]] = None,
+        tool_choice: Optional[
+            Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]
+        ] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop_sequences: Optional[Sequence[str]] = None,
+        metadata: Optional[Union[MessagesMetadata, Dict[str, Any]]] = None,
+        thinking: Optional[Mapping[str, Any]] = None,
+        output_config: Optional[Union[MessagesOutputConfig, Dict[str, Any]]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+        **extra_body: Any,
+    ) -> MessagesResponse:
+        """
+        Generate a message (Messages API)
+
+        Anthropic's Messages API through the gateway: `model`, `max_tokens` and `messages`
+        (plus an optional `system` prompt, tools and sampling settings) in, a message of
+        content blocks out. With `stream: true` the answer arrives as Server-Sent Events
+        named by their `event:` line (`message_start`, `content_block_start`,
+        `content_block_delta`, `content_block_stop`, `message_delta`, `message_stop`, `ping`,
+        `error`); each `data` is one MessagesStreamEvent. There is no `[DONE]` line.
+        Providers without a Messages API answer 400 in Anthropic's error shape.
+
+        Args:
+            model: Model id, optionally prefixed with its provider.
+            messages: The conversation, alternating `user` and `assistant` messages.
+            max_tokens: The most tokens to generate before stopping.
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+            system: The system prompt, as text or as text blocks (to cache parts of it).
+            tools: Tools the model may call; each may set `cache_control`.
+            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at least one tool), or a named tool it must call.
+            temperature: Randomness from 0 to 1; low for analysis, high for creative work.
+            top_p: Nucleus sampling probability mass.
+            top_k: Sample only from the K most likely tokens.
+            stop_sequences: Texts that end the generation when the model writes them.
+            metadata: Data about the request.
+            thinking: Turns on extended thinking with a token budget.
+            output_config: Settings of the model's output.
+        """
+        return cast(
+            MessagesResponse,
+            self._request(
+                _OP_CREATE_MESSAGE,
+                query={"provider": provider},
+                json={
+                    "model": model,
+                    "messages": messages,
+                    "max_tokens": max_tokens,
+                    "system": system,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "temperature": temperature,
+                    "top_p": top_p,
+                    "top_k": top_k,
+                    "stop_sequences": stop_sequences,
+                    "metadata": metadata,
+                    "thinking": thinking,
+                    "output_config": output_config,
+                },
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    def create_message_stream(
+        self,
+        model: str,
+        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        max_tokens: int,
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        system: Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]] = None,
+        tools: Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]] = None,
+        tool_choice: Optional[
+            Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]
+        ] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop_sequences: Optional[Sequence[str]] = None,
+        metadata: Optional[Union[MessagesMetadata, Dict[str, Any]]] = None,
+        thinking: Optional[Mapping[str, Any]] = None,
+        output_config: Optional[Union[MessagesOutputConfig, Dict[str, Any]]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+        **extra_body: Any,
+    ) -> EventStream:
+        """
+        Generate a message (Messages API)
+
+        Anthropic's Messages API through the gateway: `model`, `max_tokens` and `messages`
+        (plus an optional `system` prompt, tools and sampling settings) in, a message of
+        content blocks out. With `stream: true` the answer arrives as Server-Sent Events
+        named by their `event:` line (`message_start`, `content_block_start`,
+        `content_block_delta`, `content_block_stop`, `message_delta`, `message_stop`, `ping`,
+        `error`); each `data` is one MessagesStreamEvent. There is no `[DONE]` line.
+        Providers without a Messages API answer 400 in Anthropic's error shape.
+
+        Streams the response as server-sent events; iterate the returned stream.
+
+        Args:
+            model: Model id, optionally prefixed with its provider.
+            messages: The conversation, alternating `user` and `assistant` messages.
+            max_tokens: The most tokens to generate before stopping.
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+            system: The system prompt, as text or as text blocks (to cache parts of it).
+            tools: Tools the model may call; each may set `cache_control`.
+            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at least one tool), or a named tool it must call.
+            temperature: Randomness from 0 to 1; low for analysis, high for creative work.
+            top_p: Nucleus sampling probability mass.
+            top_k: Sample only from the K most likely tokens.
+            stop_sequences: Texts that end the generation when the model writes them.
+            metadata: Data about the request.
+            thinking: Turns on extended thinking with a token budget.
+            output_config: Settings of the model's output.
+        """
+        return self._stream(
+            _OP_CREATE_MESSAGE,
+            query={"provider": provider},
+            json={
+                "model": model,
+                "messages": messages,
+                "max_tokens": max_tokens,
+                "system": system,
+                "tools": tools,
+                "tool_choice": tool_choice,
+                "temperature": temperature,
+                "top_p": top_p,
+                "top_k": top_k,
+                "stop_sequences": stop_sequences,
+                "metadata": metadata,
+                "thinking": thinking,
+                "output_config": output_config,
                 "stream": True,
             },
             extra_body=extra_body,
@@ -269,12 +777,39 @@ class SyncOperations(SyncAPIClient):
         List MCP tools
 
         Lists the tools discovered from the gateway's MCP servers. Only available when the
-        gateway runs with MCP_ENABLE=true and MCP_EXPOSE=true; otherwise it answers 403.
+        gateway exposes them (EXPOSE_MCP=true); otherwise it answers 403.
         """
         return cast(
             ListToolsResponse,
             self._request(
                 _OP_LIST_TOOLS,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    def push_metrics(
+        self,
+        body: Mapping[str, Any],
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+    ) -> Dict[str, Any]:
+        """
+        Send OTLP metrics to the gateway
+
+        Receives an OTLP ExportMetricsServiceRequest, as protobuf or as JSON, and answers an
+        ExportMetricsServiceResponse in the same encoding (it may report a partial
+        success). Only enabled when the gateway runs with TELEMETRY_ENABLED and
+        TELEMETRY_METRICS_PUSH_ENABLED; otherwise it answers 403.
+        """
+        return cast(
+            Dict[str, Any],
+            self._request(
+                _OP_PUSH_METRICS,
+                json=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -292,7 +827,14 @@ class SyncOperations(SyncAPIClient):
         List A2A agents
 
         Lists the agent cards of the A2A agents the gateway knows.
+
+        Deprecated by the API.
         """
+        warnings.warn(
+            "list_agents() is deprecated: the API no longer lists GET /v1/a2a/agents",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return cast(
             ListAgentsResponse,
             self._request(
@@ -318,7 +860,14 @@ class SyncOperations(SyncAPIClient):
 
         Args:
             id_: The agent's identifier.
+
+        Deprecated by the API.
         """
+        warnings.warn(
+            "get_agent() is deprecated: the API no longer lists GET /v1/a2a/agents/{id}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return cast(
             A2AAgentCard,
             self._request(
@@ -481,6 +1030,129 @@ class SyncOperations(SyncAPIClient):
             ),
         )
 
+    def create_image(
+        self,
+        prompt: str,
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        model: Optional[str] = None,
+        n: Optional[int] = None,
+        size: Optional[Union[ImageSize, str]] = None,
+        quality: Optional[Literal["auto", "standard", "hd", "low", "medium", "high"]] = None,
+        response_format: Optional[Literal["url", "b64_json"]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+        **extra_body: Any,
+    ) -> ImagesResponse:
+        """
+        Generate images from a prompt
+
+        Generates one or more images from a text prompt (OpenAI's Images API), returned as
+        URLs or as base64 data. Providers without an Images API answer 400.
+
+        Args:
+            prompt: What the image should show.
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+            model: The image model to use.
+            n: How many images to make (1-10).
+            size: Size of the images to make. The GPT image models take `1024x1024`, `1536x1024`, `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or `1024x1024`; dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
+            quality: Output quality: `auto` lets the model decide; the GPT image models take `low`, `medium` or `high`, dall-e-3 `standard` or `hd`, dall-e-2 only `standard`.
+            response_format: Return the images as URLs (default) or as base64 data.
+        """
+        return cast(
+            ImagesResponse,
+            self._request(
+                _OP_CREATE_IMAGE,
+                query={"provider": provider},
+                json={
+                    "prompt": prompt,
+                    "model": model,
+                    "n": n,
+                    "size": size,
+                    "quality": quality,
+                    "response_format": response_format,
+                },
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    def create_image_edit(
+        self,
+        body: Mapping[str, Any],
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+    ) -> ImagesResponse:
+        """
+        Edit or extend an image
+
+        Changes an uploaded image as a prompt describes, optionally only where a mask is
+        transparent. Sent as `multipart/form-data` with the image as a file part. Providers
+        without an Images API answer 400.
+
+        Args:
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+        """
+        return cast(
+            ImagesResponse,
+            self._request(
+                _OP_CREATE_IMAGE_EDIT,
+                query={"provider": provider},
+                files={
+                    k: v
+                    for k, v in (body or {}).items()
+                    if k in {"image", "mask"} and v is not None
+                },
+                data={
+                    k: v
+                    for k, v in (body or {}).items()
+                    if k not in {"image", "mask"} and v is not None
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    def create_image_variation(
+        self,
+        body: Mapping[str, Any],
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+    ) -> ImagesResponse:
+        """
+        Create variations of an image
+
+        Makes new images in the manner of an uploaded one. Sent as `multipart/form-data`
+        with the image as a file part. Providers without an Images API answer 400.
+
+        Args:
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+        """
+        return cast(
+            ImagesResponse,
+            self._request(
+                _OP_CREATE_IMAGE_VARIATION,
+                query={"provider": provider},
+                files={k: v for k, v in (body or {}).items() if k in {"image"} and v is not None},
+                data={
+                    k: v for k, v in (body or {}).items() if k not in {"image"} and v is not None
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
     def health_check(
         self,
         *,
@@ -510,6 +1182,7 @@ class AsyncOperations(AsyncAPIClient):
         self,
         *,
         provider: Optional[Union[Provider, str]] = None,
+        include: Optional[Sequence[Literal["context_window", "modalities", "pricing"]]] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
@@ -518,16 +1191,17 @@ class AsyncOperations(AsyncAPIClient):
         List available models
 
         Lists the models of every configured provider, or of one provider when `provider`
-        is given.
+        is given. `include` adds optional metadata to each model.
 
         Args:
             provider: Only list the models of this provider.
+            include: Metadata to add to every model, sent comma-separated: `pricing`, `context_window`, `modalities`. Without it the listing has the plain shape.
         """
         return cast(
             ListModelsResponse,
             await self._request(
                 _OP_LIST_MODELS,
-                query={"provider": provider},
+                query={"provider": provider, "include": include},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -540,12 +1214,40 @@ class AsyncOperations(AsyncAPIClient):
         messages: Sequence[Union[Message, Dict[str, Any]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
         max_tokens: Optional[int] = None,
+        max_completion_tokens: Optional[int] = None,
         temperature: Optional[float] = None,
         top_p: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[float] = None,
+        n: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        logprobs: Optional[bool] = None,
+        top_logprobs: Optional[int] = None,
+        response_format: Optional[
+            Union[
+                ResponseFormatText,
+                Dict[str, Any],
+                ResponseFormatJsonSchema,
+                ResponseFormatJsonObject,
+            ]
+        ] = None,
+        logit_bias: Optional[Mapping[str, int]] = None,
+        user: Optional[str] = None,
+        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
         tools: Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]] = None,
-        reasoning_format: Optional[Literal["raw", "parsed"]] = None,
+        tool_choice: Optional[
+            Union[
+                ChatCompletionToolChoiceOption,
+                Literal["none", "auto", "required"],
+                ChatCompletionNamedToolChoice,
+                Dict[str, Any],
+            ]
+        ] = None,
+        parallel_tool_calls: Optional[bool] = None,
+        reasoning_format: Optional[str] = None,
+        reasoning_effort: Optional[Literal["minimal", "low", "medium", "high"]] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
@@ -560,15 +1262,29 @@ class AsyncOperations(AsyncAPIClient):
         literal `data: [DONE]`.
 
         Args:
-            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4`.
+            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             messages: The conversation so far.
             provider: Provider to use; by default the gateway infers it from the model prefix.
+            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series models reject it.
+            max_completion_tokens: Upper bound on generated tokens, reasoning tokens included.
+            temperature: Sampling temperature (0-2); higher is more random.
+            top_p: Nucleus sampling probability mass; an alternative to `temperature`.
+            frequency_penalty: -2 to 2; positive values make tokens less likely the more often they already appeared, so the model repeats itself less.
+            presence_penalty: -2 to 2; positive values make tokens that already appeared less likely, so the model moves on to new topics.
+            n: How many choices to generate.
+            stop: One stop sequence, or up to four; generation ends before any of them.
+            seed: Ask for reproducible sampling: the same seed and settings should give the same answer (best effort; compare `system_fingerprint`).
+            logprobs: Return the log probability of every generated token.
+            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per position.
+            response_format: The output format: plain text, JSON (`json_object`) or JSON that follows a schema (`json_schema`, structured outputs).
+            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's logit before sampling.
+            user: A stable id of your end user, for abuse monitoring.
             stream_options: Options for a streamed completion; only set them when streaming.
-            max_tokens: Upper bound on generated tokens, reasoning tokens included.
-            temperature: Sampling temperature; higher is more random.
-            top_p: Nucleus sampling probability mass.
-            tools: Tools the model may call.
+            tools: Tools (functions) the model may call; at most 128.
+            tool_choice: Whether and which tools the model calls: `none` (answer with a message), `auto` (its choice; the default when tools are given), `required` (at least one tool), or a named function it must call.
+            parallel_tool_calls: Let the model call several tools in one turn.
             reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
+            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends fewer reasoning tokens.
         """
         return cast(
             CreateChatCompletionResponse,
@@ -578,12 +1294,26 @@ class AsyncOperations(AsyncAPIClient):
                 json={
                     "model": model,
                     "messages": messages,
-                    "stream_options": stream_options,
                     "max_tokens": max_tokens,
+                    "max_completion_tokens": max_completion_tokens,
                     "temperature": temperature,
                     "top_p": top_p,
+                    "frequency_penalty": frequency_penalty,
+                    "presence_penalty": presence_penalty,
+                    "n": n,
+                    "stop": stop,
+                    "seed": seed,
+                    "logprobs": logprobs,
+                    "top_logprobs": top_logprobs,
+                    "response_format": response_format,
+                    "logit_bias": logit_bias,
+                    "user": user,
+                    "stream_options": stream_options,
                     "tools": tools,
+                    "tool_choice": tool_choice,
+                    "parallel_tool_calls": parallel_tool_calls,
                     "reasoning_format": reasoning_format,
+                    "reasoning_effort": reasoning_effort,
                 },
                 extra_body=extra_body,
                 extra_headers=extra_headers,
@@ -598,12 +1328,40 @@ class AsyncOperations(AsyncAPIClient):
         messages: Sequence[Union[Message, Dict[str, Any]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
         max_tokens: Optional[int] = None,
+        max_completion_tokens: Optional[int] = None,
         temperature: Optional[float] = None,
         top_p: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        presence_penalty: Optional[float] = None,
+        n: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        logprobs: Optional[bool] = None,
+        top_logprobs: Optional[int] = None,
+        response_format: Optional[
+            Union[
+                ResponseFormatText,
+                Dict[str, Any],
+                ResponseFormatJsonSchema,
+                ResponseFormatJsonObject,
+            ]
+        ] = None,
+        logit_bias: Optional[Mapping[str, int]] = None,
+        user: Optional[str] = None,
+        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
         tools: Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]] = None,
-        reasoning_format: Optional[Literal["raw", "parsed"]] = None,
+        tool_choice: Optional[
+            Union[
+                ChatCompletionToolChoiceOption,
+                Literal["none", "auto", "required"],
+                ChatCompletionNamedToolChoice,
+                Dict[str, Any],
+            ]
+        ] = None,
+        parallel_tool_calls: Optional[bool] = None,
+        reasoning_format: Optional[str] = None,
+        reasoning_effort: Optional[Literal["minimal", "low", "medium", "high"]] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
@@ -620,15 +1378,29 @@ class AsyncOperations(AsyncAPIClient):
         Streams the response as server-sent events; iterate the returned stream.
 
         Args:
-            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4`.
+            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             messages: The conversation so far.
             provider: Provider to use; by default the gateway infers it from the model prefix.
+            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series models reject it.
+            max_completion_tokens: Upper bound on generated tokens, reasoning tokens included.
+            temperature: Sampling temperature (0-2); higher is more random.
+            top_p: Nucleus sampling probability mass; an alternative to `temperature`.
+            frequency_penalty: -2 to 2; positive values make tokens less likely the more often they already appeared, so the model repeats itself less.
+            presence_penalty: -2 to 2; positive values make tokens that already appeared less likely, so the model moves on to new topics.
+            n: How many choices to generate.
+            stop: One stop sequence, or up to four; generation ends before any of them.
+            seed: Ask for reproducible sampling: the same seed and settings should give the same answer (best effort; compare `system_fingerprint`).
+            logprobs: Return the log probability of every generated token.
+            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per position.
+            response_format: The output format: plain text, JSON (`json_object`) or JSON that follows a schema (`json_schema`, structured outputs).
+            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's logit before sampling.
+            user: A stable id of your end user, for abuse monitoring.
             stream_options: Options for a streamed completion; only set them when streaming.
-            max_tokens: Upper bound on generated tokens, reasoning tokens included.
-            temperature: Sampling temperature; higher is more random.
-            top_p: Nucleus sampling probability mass.
-            tools: Tools the model may call.
+            tools: Tools (functions) the model may call; at most 128.
+            tool_choice: Whether and which tools the model calls: `none` (answer with a message), `auto` (its choice; the default when tools are given), `required` (at least one tool), or a named function it must call.
+            parallel_tool_calls: Let the model call several tools in one turn.
             reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
+            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends fewer reasoning tokens.
         """
         return self._stream(
             _OP_CREATE_CHAT_COMPLETION,
@@ -636,12 +1408,356 @@ class AsyncOperations(AsyncAPIClient):
             json={
                 "model": model,
                 "messages": messages,
-                "stream_options": stream_options,
                 "max_tokens": max_tokens,
+                "max_completion_tokens": max_completion_tokens,
+                "temperature": temperature,
+                "top_p": top_p,
+                "frequency_penalty": frequency_penalty,
+                "presence_penalty": presence_penalty,
+                "n": n,
+                "stop": stop,
+                "seed": seed,
+                "logprobs": logprobs,
+                "top_logprobs": top_logprobs,
+                "response_format": response_format,
+                "logit_bias": logit_bias,
+                "user": user,
+                "stream_options": stream_options,
+                "tools": tools,
+                "tool_choice": tool_choice,
+                "parallel_tool_calls": parallel_tool_calls,
+                "reasoning_format": reasoning_format,
+                "reasoning_effort": reasoning_effort,
+                "stream": True,
+            },
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+    async def create_response(
+        self,
+        model: str,
+        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        instructions: Optional[str] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        tools: Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]] = None,
+        tool_choice: Optional[
+            Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
+        ] = None,
+        reasoning: Optional[Union[ResponseReasoning, Dict[str, Any]]] = None,
+        text: Optional[Union[ResponseTextConfig, Dict[str, Any]]] = None,
+        previous_response_id: Optional[str] = None,
+        store: Optional[bool] = None,
+        background: Optional[bool] = None,
+        parallel_tool_calls: Optional[bool] = None,
+        metadata: Optional[Mapping[str, str]] = None,
+        user: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+        **extra_body: Any,
+    ) -> Response:
+        """
+        Generate a response (Responses API)
+
+        OpenAI's Responses API through the gateway: `input` is a prompt or a list of input
+        items, the answer a Response with its output items. With `stream: true` the answer
+        arrives as Server-Sent Events named by their `event:` line (`response.created`,
+        `response.output_text.delta`, ..., `response.completed`); each `data` is one
+        ResponseStreamEvent whose `type` repeats the event name. There is no `[DONE]` line:
+        the stream ends after its terminal event. Providers without a Responses API answer
+        400; use chat completions for them.
+
+        Args:
+            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
+            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+            instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
+            max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
+            temperature: Sampling temperature (0-2); higher is more random.
+            top_p: Nucleus sampling probability mass; an alternative to `temperature`.
+            tools: Tools the model may call.
+            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`, `required`) or a function it must call.
+            reasoning: Settings of a reasoning model.
+            text: The form of the text output, plain or JSON.
+            previous_response_id: Continue the conversation of this earlier response.
+            store: Keep the response so it can be fetched or continued later.
+            background: Run the response in the background (long or batched work).
+            parallel_tool_calls: Let the model call several tools in one turn.
+            metadata: Up to 16 string pairs stored with the response and returned with it.
+            user: A stable id of your end user, for abuse monitoring.
+        """
+        return cast(
+            Response,
+            await self._request(
+                _OP_CREATE_RESPONSE,
+                query={"provider": provider},
+                json={
+                    "model": model,
+                    "input": input_,
+                    "instructions": instructions,
+                    "max_output_tokens": max_output_tokens,
+                    "temperature": temperature,
+                    "top_p": top_p,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "reasoning": reasoning,
+                    "text": text,
+                    "previous_response_id": previous_response_id,
+                    "store": store,
+                    "background": background,
+                    "parallel_tool_calls": parallel_tool_calls,
+                    "metadata": metadata,
+                    "user": user,
+                },
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    def create_response_stream(
+        self,
+        model: str,
+        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        instructions: Optional[str] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        tools: Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]] = None,
+        tool_choice: Optional[
+            Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
+        ] = None,
+        reasoning: Optional[Union[ResponseReasoning, Dict[str, Any]]] = None,
+        text: Optional[Union[ResponseTextConfig, Dict[str, Any]]] = None,
+        previous_response_id: Optional[str] = None,
+        store: Optional[bool] = None,
+        background: Optional[bool] = None,
+        parallel_tool_calls: Optional[bool] = None,
+        metadata: Optional[Mapping[str, str]] = None,
+        user: Optional[str] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+        **extra_body: Any,
+    ) -> AsyncEventStream:
+        """
+        Generate a response (Responses API)
+
+        OpenAI's Responses API through the gateway: `input` is a prompt or a list of input
+        items, the answer a Response with its output items. With `stream: true` the answer
+        arrives as Server-Sent Events named by their `event:` line (`response.created`,
+        `response.output_text.delta`, ..., `response.completed`); each `data` is one
+        ResponseStreamEvent whose `type` repeats the event name. There is no `[DONE]` line:
+        the stream ends after its terminal event. Providers without a Responses API answer
+        400; use chat completions for them.
+
+        Streams the response as server-sent events; iterate the returned stream.
+
+        Args:
+            model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
+            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+            instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
+            max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
+            temperature: Sampling temperature (0-2); higher is more random.
+            top_p: Nucleus sampling probability mass; an alternative to `temperature`.
+            tools: Tools the model may call.
+            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`, `required`) or a function it must call.
+            reasoning: Settings of a reasoning model.
+            text: The form of the text output, plain or JSON.
+            previous_response_id: Continue the conversation of this earlier response.
+            store: Keep the response so it can be fetched or continued later.
+            background: Run the response in the background (long or batched work).
+            parallel_tool_calls: Let the model call several tools in one turn.
+            metadata: Up to 16 string pairs stored with the response and returned with it.
+            user: A stable id of your end user, for abuse monitoring.
+        """
+        return self._stream(
+            _OP_CREATE_RESPONSE,
+            query={"provider": provider},
+            json={
+                "model": model,
+                "input": input_,
+                "instructions": instructions,
+                "max_output_tokens": max_output_tokens,
                 "temperature": temperature,
                 "top_p": top_p,
                 "tools": tools,
-                "reasoning_format": reasoning_format,
+                "tool_choice": tool_choice,
+                "reasoning": reasoning,
+                "text": text,
+                "previous_response_id": previous_response_id,
+                "store": store,
+                "background": background,
+                "parallel_tool_calls": parallel_tool_calls,
+                "metadata": metadata,
+                "user": user,
+                "stream": True,
+            },
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
+
+    async def create_message(
+        self,
+        model: str,
+        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        max_tokens: int,
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        system: Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]] = None,
+        tools: Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]] = None,
+        tool_choice: Optional[
+            Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]
+        ] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop_sequences: Optional[Sequence[str]] = None,
+        metadata: Optional[Union[MessagesMetadata, Dict[str, Any]]] = None,
+        thinking: Optional[Mapping[str, Any]] = None,
+        output_config: Optional[Union[MessagesOutputConfig, Dict[str, Any]]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+        **extra_body: Any,
+    ) -> MessagesResponse:
+        """
+        Generate a message (Messages API)
+
+        Anthropic's Messages API through the gateway: `model`, `max_tokens` and `messages`
+        (plus an optional `system` prompt, tools and sampling settings) in, a message of
+        content blocks out. With `stream: true` the answer arrives as Server-Sent Events
+        named by their `event:` line (`message_start`, `content_block_start`,
+        `content_block_delta`, `content_block_stop`, `message_delta`, `message_stop`, `ping`,
+        `error`); each `data` is one MessagesStreamEvent. There is no `[DONE]` line.
+        Providers without a Messages API answer 400 in Anthropic's error shape.
+
+        Args:
+            model: Model id, optionally prefixed with its provider.
+            messages: The conversation, alternating `user` and `assistant` messages.
+            max_tokens: The most tokens to generate before stopping.
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+            system: The system prompt, as text or as text blocks (to cache parts of it).
+            tools: Tools the model may call; each may set `cache_control`.
+            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at least one tool), or a named tool it must call.
+            temperature: Randomness from 0 to 1; low for analysis, high for creative work.
+            top_p: Nucleus sampling probability mass.
+            top_k: Sample only from the K most likely tokens.
+            stop_sequences: Texts that end the generation when the model writes them.
+            metadata: Data about the request.
+            thinking: Turns on extended thinking with a token budget.
+            output_config: Settings of the model's output.
+        """
+        return cast(
+            MessagesResponse,
+            await self._request(
+                _OP_CREATE_MESSAGE,
+                query={"provider": provider},
+                json={
+                    "model": model,
+                    "messages": messages,
+                    "max_tokens": max_tokens,
+                    "system": system,
+                    "tools": tools,
+                    "tool_choice": tool_choice,
+                    "temperature": temperature,
+                    "top_p": top_p,
+                    "top_k": top_k,
+                    "stop_sequences": stop_sequences,
+                    "metadata": metadata,
+                    "thinking": thinking,
+                    "output_config": output_config,
+                },
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    def create_message_stream(
+        self,
+        model: str,
+        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        max_tokens: int,
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        system: Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]] = None,
+        tools: Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]] = None,
+        tool_choice: Optional[
+            Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]
+        ] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop_sequences: Optional[Sequence[str]] = None,
+        metadata: Optional[Union[MessagesMetadata, Dict[str, Any]]] = None,
+        thinking: Optional[Mapping[str, Any]] = None,
+        output_config: Optional[Union[MessagesOutputConfig, Dict[str, Any]]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+        **extra_body: Any,
+    ) -> AsyncEventStream:
+        """
+        Generate a message (Messages API)
+
+        Anthropic's Messages API through the gateway: `model`, `max_tokens` and `messages`
+        (plus an optional `system` prompt, tools and sampling settings) in, a message of
+        content blocks out. With `stream: true` the answer arrives as Server-Sent Events
+        named by their `event:` line (`message_start`, `content_block_start`,
+        `content_block_delta`, `content_block_stop`, `message_delta`, `message_stop`, `ping`,
+        `error`); each `data` is one MessagesStreamEvent. There is no `[DONE]` line.
+        Providers without a Messages API answer 400 in Anthropic's error shape.
+
+        Streams the response as server-sent events; iterate the returned stream.
+
+        Args:
+            model: Model id, optionally prefixed with its provider.
+            messages: The conversation, alternating `user` and `assistant` messages.
+            max_tokens: The most tokens to generate before stopping.
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+            system: The system prompt, as text or as text blocks (to cache parts of it).
+            tools: Tools the model may call; each may set `cache_control`.
+            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at least one tool), or a named tool it must call.
+            temperature: Randomness from 0 to 1; low for analysis, high for creative work.
+            top_p: Nucleus sampling probability mass.
+            top_k: Sample only from the K most likely tokens.
+            stop_sequences: Texts that end the generation when the model writes them.
+            metadata: Data about the request.
+            thinking: Turns on extended thinking with a token budget.
+            output_config: Settings of the model's output.
+        """
+        return self._stream(
+            _OP_CREATE_MESSAGE,
+            query={"provider": provider},
+            json={
+                "model": model,
+                "messages": messages,
+                "max_tokens": max_tokens,
+                "system": system,
+                "tools": tools,
+                "tool_choice": tool_choice,
+                "temperature": temperature,
+                "top_p": top_p,
+                "top_k": top_k,
+                "stop_sequences": stop_sequences,
+                "metadata": metadata,
+                "thinking": thinking,
+                "output_config": output_config,
                 "stream": True,
             },
             extra_body=extra_body,
@@ -661,12 +1777,39 @@ class AsyncOperations(AsyncAPIClient):
         List MCP tools
 
         Lists the tools discovered from the gateway's MCP servers. Only available when the
-        gateway runs with MCP_ENABLE=true and MCP_EXPOSE=true; otherwise it answers 403.
+        gateway exposes them (EXPOSE_MCP=true); otherwise it answers 403.
         """
         return cast(
             ListToolsResponse,
             await self._request(
                 _OP_LIST_TOOLS,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    async def push_metrics(
+        self,
+        body: Mapping[str, Any],
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+    ) -> Dict[str, Any]:
+        """
+        Send OTLP metrics to the gateway
+
+        Receives an OTLP ExportMetricsServiceRequest, as protobuf or as JSON, and answers an
+        ExportMetricsServiceResponse in the same encoding (it may report a partial
+        success). Only enabled when the gateway runs with TELEMETRY_ENABLED and
+        TELEMETRY_METRICS_PUSH_ENABLED; otherwise it answers 403.
+        """
+        return cast(
+            Dict[str, Any],
+            await self._request(
+                _OP_PUSH_METRICS,
+                json=body,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -684,7 +1827,14 @@ class AsyncOperations(AsyncAPIClient):
         List A2A agents
 
         Lists the agent cards of the A2A agents the gateway knows.
+
+        Deprecated by the API.
         """
+        warnings.warn(
+            "list_agents() is deprecated: the API no longer lists GET /v1/a2a/agents",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return cast(
             ListAgentsResponse,
             await self._request(
@@ -710,7 +1860,14 @@ class AsyncOperations(AsyncAPIClient):
 
         Args:
             id_: The agent's identifier.
+
+        Deprecated by the API.
         """
+        warnings.warn(
+            "get_agent() is deprecated: the API no longer lists GET /v1/a2a/agents/{id}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return cast(
             A2AAgentCard,
             await self._request(
@@ -867,6 +2024,129 @@ class AsyncOperations(AsyncAPIClient):
                 _OP_PROXY_PATCH,
                 path_params={"provider": provider, "path": path},
                 json=body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    async def create_image(
+        self,
+        prompt: str,
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        model: Optional[str] = None,
+        n: Optional[int] = None,
+        size: Optional[Union[ImageSize, str]] = None,
+        quality: Optional[Literal["auto", "standard", "hd", "low", "medium", "high"]] = None,
+        response_format: Optional[Literal["url", "b64_json"]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+        **extra_body: Any,
+    ) -> ImagesResponse:
+        """
+        Generate images from a prompt
+
+        Generates one or more images from a text prompt (OpenAI's Images API), returned as
+        URLs or as base64 data. Providers without an Images API answer 400.
+
+        Args:
+            prompt: What the image should show.
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+            model: The image model to use.
+            n: How many images to make (1-10).
+            size: Size of the images to make. The GPT image models take `1024x1024`, `1536x1024`, `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or `1024x1024`; dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
+            quality: Output quality: `auto` lets the model decide; the GPT image models take `low`, `medium` or `high`, dall-e-3 `standard` or `hd`, dall-e-2 only `standard`.
+            response_format: Return the images as URLs (default) or as base64 data.
+        """
+        return cast(
+            ImagesResponse,
+            await self._request(
+                _OP_CREATE_IMAGE,
+                query={"provider": provider},
+                json={
+                    "prompt": prompt,
+                    "model": model,
+                    "n": n,
+                    "size": size,
+                    "quality": quality,
+                    "response_format": response_format,
+                },
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    async def create_image_edit(
+        self,
+        body: Mapping[str, Any],
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+    ) -> ImagesResponse:
+        """
+        Edit or extend an image
+
+        Changes an uploaded image as a prompt describes, optionally only where a mask is
+        transparent. Sent as `multipart/form-data` with the image as a file part. Providers
+        without an Images API answer 400.
+
+        Args:
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+        """
+        return cast(
+            ImagesResponse,
+            await self._request(
+                _OP_CREATE_IMAGE_EDIT,
+                query={"provider": provider},
+                files={
+                    k: v
+                    for k, v in (body or {}).items()
+                    if k in {"image", "mask"} and v is not None
+                },
+                data={
+                    k: v
+                    for k, v in (body or {}).items()
+                    if k not in {"image", "mask"} and v is not None
+                },
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+        )
+
+    async def create_image_variation(
+        self,
+        body: Mapping[str, Any],
+        *,
+        provider: Optional[Union[Provider, str]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, object]] = None,
+        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
+    ) -> ImagesResponse:
+        """
+        Create variations of an image
+
+        Makes new images in the manner of an uploaded one. Sent as `multipart/form-data`
+        with the image as a file part. Providers without an Images API answer 400.
+
+        Args:
+            provider: Provider to use; by default the gateway infers it from the model prefix.
+        """
+        return cast(
+            ImagesResponse,
+            await self._request(
+                _OP_CREATE_IMAGE_VARIATION,
+                query={"provider": provider},
+                files={k: v for k, v in (body or {}).items() if k in {"image"} and v is not None},
+                data={
+                    k: v for k, v in (body or {}).items() if k not in {"image"} and v is not None
+                },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Dict, List, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 
 class A2AAgentCapabilities(BaseModel):
@@ -105,6 +105,21 @@ class A2AAgentSkill(BaseModel):
     examples: Optional[List[str]] = None
     """
     Example prompts the skill handles.
+    """
+
+
+class CacheControl(BaseModel):
+    """
+    Prompt caching for a block; only `ephemeral` exists.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["ephemeral"]
+    """
+    Always `ephemeral`.
     """
 
 
@@ -243,6 +258,22 @@ class ChatCompletionMessageToolCallFunction(BaseModel):
     """
 
 
+class ChatCompletionNamedToolChoice(BaseModel):
+    """
+    Makes the model call this one function.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: ChatCompletionToolType
+    function: Function
+    """
+    The function to call.
+    """
+
+
 class ChatCompletionStreamChoice(BaseModel):
     """
     One choice in a stream chunk.
@@ -295,10 +326,10 @@ class ChatCompletionStreamOptions(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    include_usage: Optional[bool] = None
+    include_usage: bool
     """
     Send one more chunk before `[DONE]` whose `usage` holds the token counts of the
-    whole request and whose `choices` is empty.
+    whole request and whose `choices` is empty (the other chunks carry `usage: null`).
 
     """
 
@@ -401,10 +432,51 @@ class ChatCompletionTool(BaseModel):
     function: FunctionObject
 
 
+class ChatCompletionToolChoiceOption(
+    RootModel[Union[Literal["none", "auto", "required"], ChatCompletionNamedToolChoice]]
+):
+    root: Union[Literal["none", "auto", "required"], ChatCompletionNamedToolChoice]
+    """
+    Whether and which tools the model calls: `none` (answer with a message), `auto` (its
+    choice; the default when tools are given), `required` (at least one tool), or a
+    named function it must call.
+
+    """
+
+
 class ChatCompletionToolType(RootModel[Literal["function"]]):
     root: Literal["function"]
     """
     The type of a tool; only `function` is supported.
+    """
+
+
+class CompletionTokensDetails(BaseModel):
+    """
+    How the completion tokens break down.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    accepted_prediction_tokens: Optional[int] = 0
+    """
+    Tokens of a predicted output that the completion used.
+    """
+    audio_tokens: Optional[int] = 0
+    """
+    Audio tokens the model generated.
+    """
+    reasoning_tokens: Optional[int] = 0
+    """
+    Tokens the model spent reasoning.
+    """
+    rejected_prediction_tokens: Optional[int] = 0
+    """
+    Tokens of a predicted output that the completion did not use (still billed
+    and counted against the limits).
+
     """
 
 
@@ -417,17 +489,46 @@ class CompletionUsage(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    prompt_tokens: Optional[int] = None
-    """
-    Tokens in the prompt.
-    """
-    completion_tokens: Optional[int] = None
+    completion_tokens: int = 0
     """
     Tokens in the generated completion.
     """
-    total_tokens: Optional[int] = None
+    prompt_tokens: int = 0
+    """
+    Tokens in the prompt.
+    """
+    total_tokens: int = 0
     """
     Prompt plus completion tokens.
+    """
+    completion_tokens_details: Optional[CompletionTokensDetails] = None
+    """
+    How the completion tokens break down.
+    """
+    prompt_tokens_details: Optional[PromptTokensDetails] = None
+    """
+    How the prompt tokens break down.
+    """
+
+
+class ContextWindow(BaseModel):
+    """
+    How many tokens a model reads in one request, and who says so.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    tokens: Optional[int] = None
+    """
+    The largest number of tokens one request may hold.
+    """
+    source: Optional[Union[Literal["runtime", "provider", "community"], str]] = None
+    """
+    Where the figure comes from: the running model (`runtime`), the provider's
+    documentation (`provider`) or a community dataset (`community`).
+
     """
 
 
@@ -442,37 +543,106 @@ class CreateChatCompletionRequest(BaseModel):
     )
     model: str
     """
-    Model id, optionally prefixed with its provider, e.g. `openai/gpt-4`.
+    Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
     """
     messages: Annotated[List[Message], Field(min_length=1)]
     """
     The conversation so far.
+    """
+    max_tokens: Annotated[Optional[int], Field(deprecated=True)] = None
+    """
+    Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series
+    models reject it.
+
+    """
+    max_completion_tokens: Optional[int] = None
+    """
+    Upper bound on generated tokens, reasoning tokens included.
+    """
+    temperature: Annotated[float, Field(ge=0.0, le=2.0)] = 1
+    """
+    Sampling temperature (0-2); higher is more random.
+    """
+    top_p: Annotated[float, Field(ge=0.0, le=1.0)] = 1
+    """
+    Nucleus sampling probability mass; an alternative to `temperature`.
+    """
+    frequency_penalty: Annotated[float, Field(ge=-2.0, le=2.0)] = 0
+    """
+    -2 to 2; positive values make tokens less likely the more often they already
+    appeared, so the model repeats itself less.
+
+    """
+    presence_penalty: Annotated[float, Field(ge=-2.0, le=2.0)] = 0
+    """
+    -2 to 2; positive values make tokens that already appeared less likely, so the
+    model moves on to new topics.
+
+    """
+    n: Annotated[int, Field(ge=1, le=128)] = 1
+    """
+    How many choices to generate.
+    """
+    stop: Optional[Union[str, Stop]] = None
+    """
+    One stop sequence, or up to four; generation ends before any of them.
+    """
+    seed: Optional[int] = None
+    """
+    Ask for reproducible sampling: the same seed and settings should give the same
+    answer (best effort; compare `system_fingerprint`).
+
+    """
+    logprobs: bool = False
+    """
+    Return the log probability of every generated token.
+    """
+    top_logprobs: Annotated[Optional[int], Field(ge=0, le=20)] = None
+    """
+    With `logprobs`, also return this many most likely tokens (0-20) per position.
+    """
+    response_format: Optional[
+        Union[ResponseFormatText, ResponseFormatJsonSchema, ResponseFormatJsonObject]
+    ] = None
+    """
+    The output format: plain text, JSON (`json_object`) or JSON that follows a
+    schema (`json_schema`, structured outputs).
+
+    """
+    logit_bias: Optional[Dict[str, int]] = None
+    """
+    Token id (as a string) -> bias from -100 to 100, added to that token's logit
+    before sampling.
+
+    """
+    user: Optional[str] = None
+    """
+    A stable id of your end user, for abuse monitoring.
     """
     stream: bool = False
     """
     Stream the answer as Server-Sent Events.
     """
     stream_options: Optional[ChatCompletionStreamOptions] = None
-    max_tokens: Optional[int] = None
-    """
-    Upper bound on generated tokens, reasoning tokens included.
-    """
-    temperature: Annotated[Optional[float], Field(ge=0.0, le=2.0)] = None
-    """
-    Sampling temperature; higher is more random.
-    """
-    top_p: Annotated[Optional[float], Field(ge=0.0, le=1.0)] = None
-    """
-    Nucleus sampling probability mass.
-    """
     tools: Optional[List[ChatCompletionTool]] = None
     """
-    Tools the model may call.
+    Tools (functions) the model may call; at most 128.
     """
-    reasoning_format: Optional[Literal["raw", "parsed"]] = None
+    tool_choice: Optional[ChatCompletionToolChoiceOption] = None
+    parallel_tool_calls: bool = True
+    """
+    Let the model call several tools in one turn.
+    """
+    reasoning_format: Optional[str] = None
     """
     `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought
     into `reasoning_content` (mirrored on `reasoning`).
+
+    """
+    reasoning_effort: Optional[Literal["minimal", "low", "medium", "high"]] = None
+    """
+    How hard a reasoning model thinks; lower is faster and spends fewer reasoning
+    tokens.
 
     """
 
@@ -553,11 +723,217 @@ class CreateChatCompletionStreamResponse(BaseModel):
     """
     Token counts; only in the final chunk with `include_usage`.
     """
+    reasoning_format: Optional[str] = None
+    """
+    The `reasoning_format` the chunk was produced with (`raw` or `parsed`).
+    """
+
+
+class CreateImageRequest(BaseModel):
+    """
+    The body of POST /v1/images/generations.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    prompt: str
+    """
+    What the image should show.
+    """
+    model: Optional[str] = None
+    """
+    The image model to use.
+    """
+    n: Annotated[int, Field(ge=1, le=10)] = 1
+    """
+    How many images to make (1-10).
+    """
+    size: Optional[ImageSize] = None
+    quality: Optional[Literal["auto", "standard", "hd", "low", "medium", "high"]] = None
+    """
+    Output quality: `auto` lets the model decide; the GPT image models take `low`,
+    `medium` or `high`, dall-e-3 `standard` or `hd`, dall-e-2 only `standard`.
+
+    """
+    response_format: Literal["url", "b64_json"] = "url"
+    """
+    Return the images as URLs (default) or as base64 data.
+    """
+
+
+class CreateMessagesRequest(BaseModel):
+    """
+    The body of POST /v1/messages.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    model: str
+    """
+    Model id, optionally prefixed with its provider.
+    """
+    messages: List[MessagesMessage]
+    """
+    The conversation, alternating `user` and `assistant` messages.
+    """
+    max_tokens: int
+    """
+    The most tokens to generate before stopping.
+    """
+    system: Optional[Union[str, List[MessagesTextBlock]]] = None
+    """
+    The system prompt, as text or as text blocks (to cache parts of it).
+    """
+    tools: Optional[List[MessagesTool]] = None
+    """
+    Tools the model may call; each may set `cache_control`.
+    """
+    tool_choice: Optional[MessagesToolChoice] = None
+    stream: bool = False
+    """
+    Stream the answer as named Server-Sent Events.
+    """
+    temperature: Optional[float] = None
+    """
+    Randomness from 0 to 1; low for analysis, high for creative work.
+    """
+    top_p: Optional[float] = None
+    """
+    Nucleus sampling probability mass.
+    """
+    top_k: Optional[int] = None
+    """
+    Sample only from the K most likely tokens.
+    """
+    stop_sequences: Optional[List[str]] = None
+    """
+    Texts that end the generation when the model writes them.
+    """
+    metadata: Optional[MessagesMetadata] = None
+    thinking: Optional[Thinking] = None
+    """
+    Turns on extended thinking with a token budget.
+    """
+    output_config: Optional[MessagesOutputConfig] = None
+
+
+class CreateResponseRequest(BaseModel):
+    """
+    The body of POST /v1/responses.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    model: str
+    """
+    Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
+    """
+    input: ResponseInput
+    instructions: Optional[str] = None
+    """
+    A system (developer) message put before the input. Not carried over from the
+    response named by `previous_response_id`.
+
+    """
+    max_output_tokens: Optional[int] = None
+    """
+    Upper bound on generated tokens, reasoning tokens included.
+    """
+    stream: bool = False
+    """
+    Stream the answer as named Server-Sent Events.
+    """
+    temperature: Optional[float] = 1
+    """
+    Sampling temperature (0-2); higher is more random.
+    """
+    top_p: Optional[float] = 1
+    """
+    Nucleus sampling probability mass; an alternative to `temperature`.
+    """
+    tools: Optional[List[ResponseTool]] = None
+    """
+    Tools the model may call.
+    """
+    tool_choice: Optional[ResponseToolChoice] = None
+    reasoning: Optional[ResponseReasoning] = None
+    text: Optional[ResponseTextConfig] = None
+    previous_response_id: Optional[str] = None
+    """
+    Continue the conversation of this earlier response.
+    """
+    store: bool = True
+    """
+    Keep the response so it can be fetched or continued later.
+    """
+    background: bool = False
+    """
+    Run the response in the background (long or batched work).
+    """
+    parallel_tool_calls: bool = True
+    """
+    Let the model call several tools in one turn.
+    """
+    metadata: Optional[Dict[str, str]] = None
+    """
+    Up to 16 string pairs stored with the response and returned with it.
+    """
+    user: Optional[str] = None
+    """
+    A stable id of your end user, for abuse monitoring.
+    """
+
+
+class Delta(BaseModel):
+    """
+    What changed (`content_block_delta`, `message_delta`).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Optional[str] = None
+    """
+    The kind of change: `text_delta`, `input_json_delta` (a piece of a tool's
+    input JSON), `thinking_delta` or `signature_delta`.
+
+    """
+    text: Optional[str] = None
+    """
+    The next piece of text (`text_delta`).
+    """
+    partial_json: Optional[str] = None
+    """
+    The next piece of the tool input's JSON (`input_json_delta`).
+    """
+    thinking: Optional[str] = None
+    """
+    The next piece of thinking (`thinking_delta`).
+    """
+    signature: Optional[str] = None
+    """
+    The thinking block's signature (`signature_delta`).
+    """
+    stop_reason: Optional[str] = None
+    """
+    Why the model stopped (`message_delta`).
+    """
+    stop_sequence: Optional[str] = None
+    """
+    The stop sequence that ended it (`message_delta`).
+    """
 
 
 class Endpoints(BaseModel):
     """
-    Provider endpoint paths the gateway uses (from 003's provider configs).
+    The paths of a provider's API that the gateway calls, by purpose.
     """
 
     model_config = ConfigDict(
@@ -571,6 +947,22 @@ class Endpoints(BaseModel):
     chat: Optional[str] = None
     """
     Path of the provider's chat-completions endpoint.
+    """
+    responses: Optional[str] = None
+    """
+    Path of the provider's Responses API, when it has one.
+    """
+    images: Optional[str] = None
+    """
+    Path of the provider's image-generation endpoint, when it has one.
+    """
+    images_edits: Optional[str] = None
+    """
+    Path of the provider's image-edit endpoint, when it has one.
+    """
+    images_variations: Optional[str] = None
+    """
+    Path of the provider's image-variation endpoint, when it has one.
     """
 
 
@@ -589,6 +981,44 @@ class Error(BaseModel):
     """
 
 
+class Error1(BaseModel):
+    """
+    What went wrong.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: str
+    """
+    The error kind, e.g. `invalid_request_error` or `overloaded_error`.
+    """
+    message: Optional[str] = None
+    """
+    What went wrong, for people.
+    """
+
+
+class Error2(BaseModel):
+    """
+    What went wrong (`error`).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: str
+    """
+    The error kind, e.g. `overloaded_error`.
+    """
+    message: Optional[str] = None
+    """
+    What went wrong, for people.
+    """
+
+
 class FinishReason(
     RootModel[
         Union[Literal["stop", "length", "tool_calls", "content_filter", "function_call"], str]
@@ -600,6 +1030,45 @@ class FinishReason(
     reached), `tool_calls` (it called tools), `content_filter` (output filtered),
     `function_call` (legacy function call), or a reason a provider added since.
 
+    """
+
+
+class Format(BaseModel):
+    """
+    The output format.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["text", "json_schema", "json_object"]
+    """
+    Plain text, JSON following `schema`, or any JSON object.
+    """
+    name: Optional[str] = None
+    """
+    Name of the format (with `json_schema`).
+    """
+    schema_: Annotated[Optional[FunctionParameters], Field(alias="schema")] = None
+    strict: bool = False
+    """
+    Follow `schema` exactly.
+    """
+
+
+class Function(BaseModel):
+    """
+    The function to call.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: str
+    """
+    Name of the function.
     """
 
 
@@ -670,6 +1139,29 @@ class Google(BaseModel):
     """
 
 
+class Image(BaseModel):
+    """
+    One generated image, as a URL or as base64 data.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    b64_json: Optional[str] = None
+    """
+    The image as base64, when `response_format` was `b64_json`.
+    """
+    url: Optional[str] = None
+    """
+    Where to download the image, when `response_format` was `url` (the default).
+    """
+    revised_prompt: Optional[str] = None
+    """
+    The prompt the model actually used, when it rewrote yours.
+    """
+
+
 class ImageContentPart(BaseModel):
     """
     An image part of a multimodal message.
@@ -684,6 +1176,38 @@ class ImageContentPart(BaseModel):
     Always `image_url`.
     """
     image_url: ImageURL
+
+
+class ImageSize(
+    RootModel[
+        Literal[
+            "auto",
+            "256x256",
+            "512x512",
+            "1024x1024",
+            "1536x1024",
+            "1024x1536",
+            "1792x1024",
+            "1024x1792",
+        ]
+    ]
+):
+    root: Literal[
+        "auto",
+        "256x256",
+        "512x512",
+        "1024x1024",
+        "1536x1024",
+        "1024x1536",
+        "1792x1024",
+        "1024x1792",
+    ]
+    """
+    Size of the images to make. The GPT image models take `1024x1024`, `1536x1024`,
+    `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or `1024x1024`;
+    dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
+
+    """
 
 
 class ImageURL(BaseModel):
@@ -702,6 +1226,69 @@ class ImageURL(BaseModel):
     detail: Literal["auto", "low", "high"] = "auto"
     """
     Detail level for vision processing.
+    """
+
+
+class ImagesResponse(BaseModel):
+    """
+    The result of an image generation, edit or variation.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    created: Optional[int] = None
+    """
+    Unix timestamp (seconds) of creation.
+    """
+    data: List[Image]
+    """
+    The images.
+    """
+    usage: Optional[Usage] = None
+    """
+    Tokens the request used (GPT image models).
+    """
+
+
+class InputTokensDetails(BaseModel):
+    """
+    How the input tokens break down.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    cached_tokens: Optional[int] = 0
+    """
+    Input tokens served from the provider's cache.
+    """
+
+
+class JsonSchema(BaseModel):
+    """
+    The schema and how strictly to follow it.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    description: Optional[str] = None
+    """
+    What the output is for; the model reads it.
+    """
+    name: str
+    """
+    Name of the format (a-z, A-Z, 0-9, underscores and dashes; at most 64).
+    """
+    schema_: Annotated[Optional[ResponseFormatJsonSchemaSchema], Field(alias="schema")] = None
+    strict: bool = False
+    """
+    Follow `schema` exactly (only a subset of JSON Schema is allowed when true).
+
     """
 
 
@@ -733,17 +1320,17 @@ class ListModelsResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
+    provider: Optional[Provider] = None
+    """
+    The provider the listing was filtered to, when `provider` was given.
+    """
     object: Optional[str] = None
     """
     Always `list`.
     """
-    data: List[Model]
+    data: Annotated[List[Model], Field(validate_default=True)] = []
     """
     The models.
-    """
-    provider: Optional[Provider] = None
-    """
-    The provider the listing was filtered to, when `provider` was given.
     """
 
 
@@ -760,7 +1347,7 @@ class ListToolsResponse(BaseModel):
     """
     Always `list`.
     """
-    data: List[MCPTool]
+    data: Annotated[List[MCPTool], Field(validate_default=True)] = []
     """
     The tools available from the gateway's MCP servers.
     """
@@ -787,9 +1374,13 @@ class MCPTool(BaseModel):
     """
     URL of the MCP server that provides the tool.
     """
-    inputSchema: Optional[Dict[str, Any]] = None
+    input_schema: Optional[Dict[str, Any]] = None
     """
     JSON Schema of the tool's input.
+    """
+    inputSchema: Optional[Dict[str, Any]] = None
+    """
+    The same as `input_schema`, as older gateways spell it.
     """
 
 
@@ -832,6 +1423,514 @@ class MessageRole(RootModel[Literal["system", "user", "assistant", "tool"]]):
     """
 
 
+class MessagesDocumentBlock(BaseModel):
+    """
+    A document (e.g. a PDF) in a request message.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["document"]
+    """
+    Always `document`.
+    """
+    source: MessagesDocumentSource
+    cache_control: Optional[CacheControl] = None
+
+
+class MessagesDocumentSource(BaseModel):
+    """
+    Where a document block's file comes from, base64 data or a URL.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["base64", "url"]
+    """
+    Which of the two.
+    """
+    media_type: Optional[str] = None
+    """
+    The document's media type, e.g. `application/pdf` (with `base64`).
+    """
+    data: Optional[str] = None
+    """
+    The document as base64 (with `base64`).
+    """
+    url: Optional[str] = None
+    """
+    The document's URL (with `url`).
+    """
+
+
+class MessagesError(BaseModel):
+    """
+    An error in Anthropic's shape, `{"type": "error", "error": {...}}`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["error"]
+    """
+    Always `error`.
+    """
+    error: Error1
+    """
+    What went wrong.
+    """
+
+
+class MessagesImageBlock(BaseModel):
+    """
+    An image in a request message.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["image"]
+    """
+    Always `image`.
+    """
+    source: MessagesImageSource
+    cache_control: Optional[CacheControl] = None
+
+
+class MessagesImageSource(BaseModel):
+    """
+    Where an image block's picture comes from, base64 data or a URL.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["base64", "url"]
+    """
+    Which of the two.
+    """
+    media_type: Optional[str] = None
+    """
+    The image's media type, e.g. `image/png` (with `base64`).
+    """
+    data: Optional[str] = None
+    """
+    The image as base64 (with `base64`).
+    """
+    url: Optional[str] = None
+    """
+    The image's URL (with `url`).
+    """
+
+
+class MessagesMessage(BaseModel):
+    """
+    One message of a Messages API conversation.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    role: Literal["user", "assistant"]
+    """
+    Who wrote it.
+    """
+    content: Union[str, List[MessagesRequestContentBlock]]
+    """
+    The message, as text or as content blocks.
+    """
+
+
+class MessagesMetadata(BaseModel):
+    """
+    Data about the request.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    user_id: Optional[str] = None
+    """
+    An opaque id of your end user.
+    """
+
+
+class MessagesOutputConfig(BaseModel):
+    """
+    Settings of the model's output.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    effort: Optional[Literal["low", "medium", "high", "xhigh", "max"]] = None
+    """
+    How hard the model thinks; lower is faster and spends fewer tokens.
+    """
+
+
+class MessagesRedactedThinkingBlock(BaseModel):
+    """
+    Thinking the provider encrypted for safety; send it back unchanged when the
+    conversation continues.
+
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["redacted_thinking"]
+    """
+    Always `redacted_thinking`.
+    """
+    data: str
+    """
+    The encrypted thinking.
+    """
+
+
+class MessagesResponse(BaseModel):
+    """
+    The model's answer, a message of content blocks.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Optional[str] = None
+    """
+    The message's id.
+    """
+    type: Literal["message"]
+    """
+    Always `message`.
+    """
+    role: Literal["assistant"]
+    """
+    Always `assistant`.
+    """
+    content: List[MessagesResponseContentBlock]
+    """
+    What the model wrote: text, tool calls, thinking.
+    """
+    model: Optional[str] = None
+    """
+    The model that answered.
+    """
+    stop_reason: Optional[
+        Union[
+            Literal["end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal"],
+            str,
+        ]
+    ] = None
+    """
+    Why the model stopped.
+    """
+    stop_sequence: Optional[str] = None
+    """
+    The stop sequence the model wrote, when that is why it stopped.
+    """
+    usage: MessagesUsage
+
+
+class MessagesStreamEvent(BaseModel):
+    """
+    The `data` of one event of a streamed message. `type` names the event (the same
+    name as its `event:` line): `message_start`, `content_block_start`,
+    `content_block_delta`, `content_block_stop`, `message_delta`, `message_stop`, `ping`
+    or `error`; which other fields are set depends on it.
+
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Union[
+        Literal[
+            "message_start",
+            "content_block_start",
+            "content_block_delta",
+            "content_block_stop",
+            "message_delta",
+            "message_stop",
+            "ping",
+            "error",
+        ],
+        str,
+    ]
+    """
+    The event's name.
+    """
+    message: Optional[MessagesResponse] = None
+    """
+    The message so far (`message_start`).
+    """
+    index: Optional[int] = None
+    """
+    Index of the content block (`content_block_*`).
+    """
+    content_block: Optional[MessagesResponseContentBlock] = None
+    """
+    The block being opened (`content_block_start`).
+    """
+    delta: Optional[Delta] = None
+    """
+    What changed (`content_block_delta`, `message_delta`).
+    """
+    usage: Optional[MessagesUsage] = None
+    """
+    Cumulative token counts (`message_delta`, beside `delta`).
+    """
+    error: Optional[Error2] = None
+    """
+    What went wrong (`error`).
+    """
+
+
+class MessagesTextBlock(BaseModel):
+    """
+    A text block, in a request or in the model's answer.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["text"]
+    """
+    Always `text`.
+    """
+    text: str
+    """
+    The text.
+    """
+    cache_control: Optional[CacheControl] = None
+
+
+class MessagesThinkingBlock(BaseModel):
+    """
+    The model's extended thinking.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["thinking"]
+    """
+    Always `thinking`.
+    """
+    thinking: str
+    """
+    The thinking text.
+    """
+    signature: Optional[str] = None
+    """
+    Proof that the thinking is the model's; send the block back unchanged when the
+    conversation continues.
+
+    """
+
+
+class MessagesTool(BaseModel):
+    """
+    A tool the model may call, with its input schema (Anthropic's shape).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: str
+    """
+    Tool name.
+    """
+    description: Optional[str] = None
+    """
+    What the tool does; the model uses it to decide when to call it.
+    """
+    input_schema: FunctionParameters
+    cache_control: Optional[CacheControl] = None
+
+
+class MessagesToolChoice1(BaseModel):
+    """
+    Makes the model call this one tool.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["tool"]
+    """
+    Always `tool`.
+    """
+    name: str
+    """
+    The tool to call.
+    """
+
+
+class MessagesToolChoice(RootModel[Union[Literal["auto", "any"], MessagesToolChoice1]]):
+    root: Union[Literal["auto", "any"], MessagesToolChoice1]
+    """
+    Whether and which tools the model calls: `auto` (its choice), `any` (at least one
+    tool), or a named tool it must call.
+
+    """
+
+
+class MessagesToolResultBlock(BaseModel):
+    """
+    The result of a tool call, sent back in a user message.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["tool_result"]
+    """
+    Always `tool_result`.
+    """
+    tool_use_id: str
+    """
+    The id of the `tool_use` block this answers.
+    """
+    content: Optional[Union[str, List[MessagesTextBlock]]] = None
+    """
+    The result, as text or as text blocks.
+    """
+    is_error: Optional[bool] = None
+    """
+    True when the tool failed and `content` says why.
+    """
+    cache_control: Optional[CacheControl] = None
+
+
+class MessagesToolUseBlock(BaseModel):
+    """
+    A tool call the model made (and, in later requests, its record).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["tool_use"]
+    """
+    Always `tool_use`.
+    """
+    id: str
+    """
+    The call's id; a `tool_result` block answers it.
+    """
+    name: str
+    """
+    The tool to run.
+    """
+    input: Dict[str, Any]
+    """
+    The tool's arguments.
+    """
+
+
+class MessagesRequestContentBlock(
+    RootModel[
+        Union[
+            MessagesTextBlock,
+            MessagesImageBlock,
+            MessagesToolUseBlock,
+            MessagesToolResultBlock,
+            MessagesDocumentBlock,
+            MessagesThinkingBlock,
+            MessagesRedactedThinkingBlock,
+        ]
+    ]
+):
+    root: Union[
+        MessagesTextBlock,
+        MessagesImageBlock,
+        MessagesToolUseBlock,
+        MessagesToolResultBlock,
+        MessagesDocumentBlock,
+        MessagesThinkingBlock,
+        MessagesRedactedThinkingBlock,
+    ]
+    """
+    One block of a request message.
+    """
+
+
+class MessagesResponseContentBlock(
+    RootModel[
+        Union[
+            MessagesTextBlock,
+            MessagesToolUseBlock,
+            MessagesThinkingBlock,
+            MessagesRedactedThinkingBlock,
+        ]
+    ]
+):
+    root: Union[
+        MessagesTextBlock,
+        MessagesToolUseBlock,
+        MessagesThinkingBlock,
+        MessagesRedactedThinkingBlock,
+    ]
+    """
+    One block of the model's answer.
+    """
+
+
+class MessagesUsage(BaseModel):
+    """
+    Token counts of a message, with prompt caching.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    input_tokens: int = 0
+    """
+    Tokens in the input.
+    """
+    output_tokens: int = 0
+    """
+    Tokens generated.
+    """
+    cache_creation_input_tokens: Optional[int] = 0
+    """
+    Input tokens written to the cache.
+    """
+    cache_read_input_tokens: Optional[int] = 0
+    """
+    Input tokens read from the cache.
+    """
+
+
+class Modality(RootModel[Union[Literal["text", "image", "audio", "video"], str]]):
+    root: Union[Literal["text", "image", "audio", "video"], str]
+    """
+    A kind of input or output a model handles.
+    """
+
+
 class Model(BaseModel):
     """
     A model available through the gateway.
@@ -843,7 +1942,7 @@ class Model(BaseModel):
     )
     id: Optional[str] = None
     """
-    Model identifier, e.g. `gpt-4`.
+    Model identifier, e.g. `openai/gpt-4o`.
     """
     object: Optional[str] = None
     """
@@ -861,6 +1960,116 @@ class Model(BaseModel):
     """
     The provider that serves the model.
     """
+    modalities: Optional[ModelModalities] = None
+    """
+    What the model reads and writes (with `include=modalities`).
+    """
+    context_window: Optional[ContextWindow] = None
+    """
+    The model's context window (with `include=context_window`).
+    """
+    pricing: Optional[Pricing] = None
+    """
+    The model's prices (with `include=pricing`).
+    """
+
+
+class ModelModalities(BaseModel):
+    """
+    What a model reads and writes (the models.dev layout). A model with `image` in
+    `output` but no `text` only generates images and cannot chat.
+
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    input: List[Modality]
+    """
+    Kinds of input the model accepts.
+    """
+    output: List[Modality]
+    """
+    Kinds of output the model produces.
+    """
+
+
+class OutputTokensDetails(BaseModel):
+    """
+    How the output tokens break down.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    reasoning_tokens: Optional[int] = 0
+    """
+    Tokens the model spent reasoning.
+    """
+
+
+class Pricing(BaseModel):
+    """
+    What a model costs per token. Prices are decimal strings, so no precision is lost.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    currency: Optional[str] = None
+    """
+    ISO currency code, e.g. `USD`.
+    """
+    input_per_token: Optional[str] = None
+    """
+    Price of one prompt token.
+    """
+    output_per_token: Optional[str] = None
+    """
+    Price of one generated token.
+    """
+    cache_read_per_token: Optional[str] = None
+    """
+    Price of one prompt token read from the provider's cache.
+    """
+    cache_write_per_token: Optional[str] = None
+    """
+    Price of one prompt token written to the provider's cache.
+    """
+    source: Optional[Union[Literal["provider", "community"], str]] = None
+    """
+    Whether the provider or a community dataset published the prices.
+    """
+    updated_at: Optional[AwareDatetime] = None
+    """
+    When the prices were last checked.
+    """
+    subscription: bool = False
+    """
+    True when the model is paid by subscription rather than per token.
+    """
+
+
+class PromptTokensDetails(BaseModel):
+    """
+    How the prompt tokens break down.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    audio_tokens: Optional[int] = 0
+    """
+    Audio tokens in the prompt.
+    """
+    cached_tokens: Optional[int] = 0
+    """
+    Prompt tokens served from the provider's cache.
+    """
 
 
 class Provider(
@@ -868,7 +2077,9 @@ class Provider(
         Union[
             Literal[
                 "ollama",
+                "ollama_cloud",
                 "groq",
+                "llamacpp",
                 "openai",
                 "cloudflare",
                 "cohere",
@@ -876,7 +2087,10 @@ class Provider(
                 "deepseek",
                 "google",
                 "mistral",
+                "minimax",
                 "moonshot",
+                "nvidia",
+                "zai",
             ],
             str,
         ]
@@ -885,7 +2099,9 @@ class Provider(
     root: Union[
         Literal[
             "ollama",
+            "ollama_cloud",
             "groq",
+            "llamacpp",
             "openai",
             "cloudflare",
             "cohere",
@@ -893,7 +2109,10 @@ class Provider(
             "deepseek",
             "google",
             "mistral",
+            "minimax",
             "moonshot",
+            "nvidia",
+            "zai",
         ],
         str,
     ]
@@ -904,11 +2123,12 @@ class Provider(
     """
 
 
-class ProviderAuthType(RootModel[Union[Literal["bearer", "x-header", "none"], str]]):
-    root: Union[Literal["bearer", "x-header", "none"], str]
+class ProviderAuthType(RootModel[Union[Literal["bearer", "xheader", "query", "none"], str]]):
+    root: Union[Literal["bearer", "xheader", "query", "none"], str]
     """
     How the gateway authenticates to a provider: `bearer` (Authorization header),
-    `x-header` (a provider-specific header such as x-api-key) or `none`.
+    `xheader` (a provider-specific header such as x-api-key), `query` (a query
+    parameter) or `none`.
 
     """
 
@@ -935,10 +2155,611 @@ class ProviderSpecificResponse(BaseModel):
     )
 
 
+class Response(BaseModel):
+    """
+    A model response of the Responses API.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Optional[str] = None
+    """
+    The response's id.
+    """
+    object: Optional[str] = None
+    """
+    Always `response`.
+    """
+    created_at: Optional[int] = None
+    """
+    Unix timestamp (seconds) of creation.
+    """
+    status: Optional[ResponseStatus] = None
+    model: Optional[str] = None
+    """
+    The model that answered.
+    """
+    output: List[ResponseOutputItem]
+    """
+    What the model produced, in order.
+    """
+    error: Optional[ResponseError] = None
+    incomplete_details: Optional[ResponseIncompleteDetails] = None
+    instructions: Optional[str] = None
+    """
+    The instructions the response was made with.
+    """
+    max_output_tokens: Optional[int] = None
+    """
+    The output token limit the response was made with.
+    """
+    previous_response_id: Optional[str] = None
+    """
+    The response this one continues, if any.
+    """
+    reasoning: Optional[ResponseReasoning] = None
+    """
+    The reasoning settings the response was made with.
+    """
+    temperature: Optional[float] = None
+    """
+    The sampling temperature the response was made with.
+    """
+    top_p: Optional[float] = None
+    """
+    The nucleus sampling mass the response was made with.
+    """
+    tool_choice: Optional[ResponseToolChoice] = None
+    tools: Optional[List[ResponseTool]] = None
+    """
+    The tools the model could call.
+    """
+    text: Optional[ResponseTextConfig] = None
+    """
+    The text output settings the response was made with.
+    """
+    metadata: Optional[Dict[str, str]] = None
+    """
+    The metadata stored with the response.
+    """
+    usage: Optional[ResponseUsage] = None
+    """
+    Token counts, once the response is complete.
+    """
+
+
+class ResponseError(BaseModel):
+    """
+    Why the model could not produce the response.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Optional[str] = None
+    """
+    Machine-readable error code.
+    """
+    message: Optional[str] = None
+    """
+    What went wrong.
+    """
+
+
+class ResponseFormatJsonObject(BaseModel):
+    """
+    Older JSON mode: the output is some valid JSON object. Tell the model in a message to
+    answer in JSON; prefer `json_schema` where the model supports it.
+
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["json_object"]
+    """
+    Always `json_object`.
+    """
+
+
+class ResponseFormatJsonSchema(BaseModel):
+    """
+    Structured output that follows a given JSON Schema.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["json_schema"]
+    """
+    Always `json_schema`.
+    """
+    json_schema: JsonSchema
+    """
+    The schema and how strictly to follow it.
+    """
+
+
+class ResponseFormatJsonSchemaSchema(BaseModel):
+    """
+    The JSON Schema the output must follow.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+
+
+class ResponseFormatText(BaseModel):
+    """
+    Plain text output (the default).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["text"]
+    """
+    Always `text`.
+    """
+
+
+class ResponseFunctionToolCall(BaseModel):
+    """
+    A function call the model asks you to run.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["function_call"]
+    """
+    Always `function_call`.
+    """
+    id: Optional[str] = None
+    """
+    The output item's id.
+    """
+    call_id: Optional[str] = None
+    """
+    The call's id; send the function's result back with it.
+    """
+    name: Optional[str] = None
+    """
+    The function to run.
+    """
+    arguments: Optional[str] = None
+    """
+    The arguments, as a JSON-encoded string.
+    """
+    status: Optional[Union[Literal["in_progress", "completed", "incomplete"], str]] = None
+    """
+    Whether the call is complete.
+    """
+
+
+class ResponseIncompleteDetails(BaseModel):
+    """
+    Why a response stopped before it was complete.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    reason: Optional[str] = None
+    """
+    The reason, e.g. `max_output_tokens`.
+    """
+
+
+class ResponseInputImage(BaseModel):
+    """
+    An image part of an input message.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["input_image"]
+    """
+    Always `input_image`.
+    """
+    image_url: Optional[str] = None
+    """
+    An HTTPS URL or a base64 `data:` URI of the image.
+    """
+    detail: Literal["auto", "low", "high"] = "auto"
+    """
+    How closely the model looks at the image.
+    """
+
+
+class ResponseInputItem(BaseModel):
+    """
+    One input item; usually a message with a role and content.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: str = "message"
+    """
+    The item kind; `message` when left out.
+    """
+    role: ResponseRole
+    content: ResponseInputMessageContent
+
+
+class ResponseInput(RootModel[Union[str, List[ResponseInputItem]]]):
+    root: Union[str, List[ResponseInputItem]]
+    """
+    What the model reads: one prompt, or a list of input items (a conversation).
+    """
+
+
+class ResponseInputText(BaseModel):
+    """
+    A text part of an input message.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["input_text"]
+    """
+    Always `input_text`.
+    """
+    text: str
+    """
+    The text.
+    """
+
+
+class ResponseInputContentPart(RootModel[Union[ResponseInputText, ResponseInputImage]]):
+    root: Union[ResponseInputText, ResponseInputImage]
+    """
+    One part of an input message.
+    """
+
+
+class ResponseInputMessageContent(RootModel[Union[str, List[ResponseInputContentPart]]]):
+    root: Union[str, List[ResponseInputContentPart]]
+    """
+    An input message's content, as text or as a list of parts.
+    """
+
+
+class ResponseOutputMessage(BaseModel):
+    """
+    A message the model wrote.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["message"]
+    """
+    Always `message`.
+    """
+    id: Optional[str] = None
+    """
+    The message's id.
+    """
+    role: Literal["assistant"]
+    """
+    Always `assistant`.
+    """
+    status: Optional[Union[Literal["in_progress", "completed", "incomplete"], str]] = None
+    """
+    Whether the message is complete.
+    """
+    content: List[ResponseOutputContent]
+    """
+    The message's parts.
+    """
+
+
+class ResponseOutputRefusal(BaseModel):
+    """
+    The model declined to answer.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["refusal"]
+    """
+    Always `refusal`.
+    """
+    refusal: Optional[str] = None
+    """
+    The model's explanation.
+    """
+
+
+class ResponseOutputText(BaseModel):
+    """
+    Text the model wrote.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["output_text"]
+    """
+    Always `output_text`.
+    """
+    text: Optional[str] = None
+    """
+    The text.
+    """
+
+
+class ResponseOutputContent(RootModel[Union[ResponseOutputText, ResponseOutputRefusal]]):
+    root: Union[ResponseOutputText, ResponseOutputRefusal]
+    """
+    One part of an output message: text or a refusal.
+    """
+
+
+class ResponseReasoning(BaseModel):
+    """
+    Settings of a reasoning model.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    effort: Optional[Literal["minimal", "low", "medium", "high"]] = "medium"
+    """
+    How hard the model thinks; lower is faster and spends fewer reasoning tokens.
+    """
+    summary: Optional[Literal["auto", "concise", "detailed"]] = None
+    """
+    Ask for a summary of the model's reasoning, at this length.
+    """
+
+
+class ResponseReasoningItem(BaseModel):
+    """
+    The model's reasoning, as summaries.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["reasoning"]
+    """
+    Always `reasoning`.
+    """
+    id: Optional[str] = None
+    """
+    The item's id.
+    """
+    summary: List[ResponseReasoningSummaryPart]
+    """
+    Summaries of the reasoning.
+    """
+    status: Optional[Union[Literal["in_progress", "completed", "incomplete"], str]] = None
+    """
+    Whether the item is complete.
+    """
+
+
+class ResponseOutputItem(
+    RootModel[Union[ResponseOutputMessage, ResponseFunctionToolCall, ResponseReasoningItem]]
+):
+    root: Union[ResponseOutputMessage, ResponseFunctionToolCall, ResponseReasoningItem]
+    """
+    One output item: a message, a function call or a reasoning item.
+    """
+
+
+class ResponseReasoningSummaryPart(BaseModel):
+    """
+    One summary of the model's reasoning.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["summary_text"]
+    """
+    Always `summary_text`.
+    """
+    text: Optional[str] = None
+    """
+    The summary.
+    """
+
+
+class ResponseRole(RootModel[Literal["user", "assistant", "system", "developer"]]):
+    root: Literal["user", "assistant", "system", "developer"]
+    """
+    Who wrote an input message.
+    """
+
+
+class ResponseStatus(
+    RootModel[
+        Union[
+            Literal["completed", "failed", "in_progress", "cancelled", "queued", "incomplete"], str
+        ]
+    ]
+):
+    root: Union[
+        Literal["completed", "failed", "in_progress", "cancelled", "queued", "incomplete"], str
+    ]
+    """
+    Where the response is in its life.
+    """
+
+
+class ResponseStreamEvent(BaseModel):
+    """
+    The `data` of one event of a streamed response. `type` names the event (the same
+    name as its `event:` line, e.g. `response.output_text.delta`); which other fields
+    are set depends on it. Fields of event types not listed here are kept as extras.
+
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: str
+    """
+    The event's name, e.g. `response.created` or `response.completed`.
+    """
+    sequence_number: Optional[int] = None
+    """
+    Position of the event in the stream.
+    """
+    response: Optional[Response] = None
+    item_id: Optional[str] = None
+    """
+    The output item the event is about.
+    """
+    output_index: Optional[int] = None
+    """
+    Index of that item in the response's `output`.
+    """
+    content_index: Optional[int] = None
+    """
+    Index of the content part within the item.
+    """
+    delta: Optional[str] = None
+    """
+    The new piece of text (`*.delta` events).
+    """
+    text: Optional[str] = None
+    """
+    The finished text (`*.done` events).
+    """
+
+
+class ResponseTextConfig(BaseModel):
+    """
+    The form of the text output, plain or JSON.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    format: Optional[Format] = None
+    """
+    The output format.
+    """
+
+
+class ResponseTool(BaseModel):
+    """
+    A function the model may call. Unlike chat completions, the Responses API puts
+    `name`, `description` and `parameters` at the top level, not under `function`.
+
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["function"]
+    """
+    Always `function`.
+    """
+    name: str
+    """
+    Function name.
+    """
+    description: Optional[str] = None
+    """
+    What the function does; the model uses it to decide when to call it.
+    """
+    parameters: Optional[FunctionParameters] = None
+    strict: bool = False
+    """
+    Whether the model must follow `parameters` exactly.
+    """
+
+
+class ResponseToolChoice1(BaseModel):
+    """
+    Makes the model call this one function.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["function"]
+    name: str
+
+
+class ResponseToolChoice(
+    RootModel[Union[Literal["none", "auto", "required"], ResponseToolChoice1]]
+):
+    root: Union[Literal["none", "auto", "required"], ResponseToolChoice1]
+    """
+    Whether and which tools the model calls: a mode (`none`, `auto`, `required`) or a
+    function it must call.
+
+    """
+
+
+class ResponseUsage(BaseModel):
+    """
+    Token counts of a response.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    input_tokens: int = 0
+    """
+    Tokens in the input.
+    """
+    input_tokens_details: Optional[InputTokensDetails] = None
+    """
+    How the input tokens break down.
+    """
+    output_tokens: int = 0
+    """
+    Tokens generated.
+    """
+    output_tokens_details: Optional[OutputTokensDetails] = None
+    """
+    How the output tokens break down.
+    """
+    total_tokens: int = 0
+    """
+    Input plus output tokens.
+    """
+
+
 class SSEvent(BaseModel):
     """
-    One Server-Sent Event of a streamed completion. `data` holds a
-    CreateChatCompletionStreamResponse JSON object, or `[DONE]` after the last chunk.
+    One Server-Sent Event of a stream: its `event:` name (chat chunks usually have
+    none; Responses and Messages streams name every event) and its `data`.
 
     """
 
@@ -961,11 +2782,11 @@ class SSEvent(BaseModel):
         ]
     ] = None
     """
-    Event type; absent on most OpenAI-style chunks.
+    The event name, when the frame has an `event:` line.
     """
     data: Optional[str] = None
     """
-    A CreateChatCompletionStreamResponse JSON object, or `[DONE]`.
+    The event's payload, usually one JSON object.
     """
     id: Optional[str] = None
     """
@@ -974,6 +2795,13 @@ class SSEvent(BaseModel):
     retry: Optional[int] = None
     """
     Reconnection time in milliseconds.
+    """
+
+
+class Stop(RootModel[List[str]]):
+    root: Annotated[List[str], Field(max_length=4, min_length=1)]
+    """
+    One stop sequence, or up to four; generation ends before any of them.
     """
 
 
@@ -1010,11 +2838,30 @@ class MessageContent(RootModel[Union[str, List[ContentPart]]]):
     """
 
 
+class Thinking(BaseModel):
+    """
+    Turns on extended thinking with a token budget.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["enabled"]
+    """
+    Always `enabled`.
+    """
+    budget_tokens: int
+    """
+    The most tokens the model may spend thinking.
+    """
+
+
 class ToolCallExtraContent(BaseModel):
     """
-    Provider-specific opaque data attached to a tool call. The gateway does not
-    interpret it; it must be sent back verbatim with the tool call on the next request,
-    so unknown keys are kept.
+    Provider-specific opaque data attached to a tool call (today Gemini's
+    `thought_signature`). The gateway does not interpret it; send it back verbatim with
+    the tool call on the next request. Unknown keys are kept.
 
     """
 
@@ -1023,11 +2870,30 @@ class ToolCallExtraContent(BaseModel):
         populate_by_name=True,
     )
     google: Optional[Google] = None
-    type: Optional[str] = None
+
+
+class Usage(BaseModel):
     """
-    Content type identifier.
+    Tokens the request used (GPT image models).
     """
-    content: Optional[str] = None
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    total_tokens: int = 0
     """
-    The extra content, e.g. a thinking trace.
+    Input plus output tokens.
+    """
+    input_tokens: int = 0
+    """
+    Tokens of the prompt and input images.
+    """
+    output_tokens: int = 0
+    """
+    Tokens of the generated images.
+    """
+    input_tokens_details: Optional[InputTokensDetails] = None
+    """
+    How the input tokens break down.
     """

@@ -76,16 +76,14 @@ def test_breaking_bump_can_be_refused(repo: Path, tmp_path: Path) -> None:
 
 def test_bump_replaces_regenerates_and_runs_the_tests(repo: Path, tmp_path: Path) -> None:
     spec = bundled(repo)
-    spec["paths"]["/v1/metrics"] = {
-        "get": {
-            "operationId": "getMetrics",
-            "responses": {
-                "200": {
-                    "description": "m",
-                    "content": {"text/plain": {"schema": {"type": "string"}}},
-                }
-            },
-        }
+    spec["paths"].setdefault("/v1/metrics", {})["get"] = {  # beside the bundled POST, if any
+        "operationId": "getMetrics",
+        "responses": {
+            "200": {
+                "description": "m",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            }
+        },
     }
     new = tmp_path / "new.yaml"
     new.write_text(yaml.safe_dump(spec, sort_keys=False))

@@ -11,6 +11,7 @@ request, and can be scripted to misbehave. Stable API (other test suites rely on
     gw.token = "secret"                 # require "Authorization: Bearer secret" (not on /health)
     gw.mcp_exposed = False              # GET /v1/mcp/tools answers 403 {"error": ...}
     gw.healthy = False                  # GET /health answers 503
+    gw.metrics_push_enabled = False     # POST /v1/metrics answers 403
 
     # scripted responses: FIFO per (METHOD, path); each scripted entry answers one request,
     # later requests fall back to the canned behaviour. `path` has no query string.
@@ -28,7 +29,8 @@ request, and can be scripted to misbehave. Stable API (other test suites rely on
     gw.enqueue(..., times=3)                         # the same scripted answer for 3 requests
 
     # what arrived
-    gw.requests                         # list of RecordedRequest(method, path, query, headers, body, raw)
+    gw.requests                         # list of RecordedRequest(method, path, query, headers, body, raw,
+                                        #   form: multipart fields as str, file parts as UploadedFile)
     gw.last                             # the latest RecordedRequest
     gw.requests_to("POST", "/v1/chat/completions")
     gw.reset()                          # forget requests and scripts, restore the defaults
@@ -42,10 +44,26 @@ when ``reasoning_format`` is given. With ``"stream": true`` they stream OpenAI-s
 ``stream_options.include_usage``) and ``data: [DONE]``. Models are listed (filtered by
 ``?provider=``); MCP tools listed (or 403); ``/proxy/{provider}/{path}`` echoes
 method/provider/path/query/body; A2A agents are listed and fetched by id (404 otherwise).
+``?include=pricing,context_window,modalities`` adds model metadata (comma-separated; an unknown
+value is a 400).
+
+The newer APIs answer with the real services' shapes (``tests/fakegw/payloads.py``):
+``POST /v1/responses`` echoes the input as a Response (a ``function_call`` item when function
+tools are given) or streams OpenAI's named events ``response.created`` ... ``response.completed``;
+``POST /v1/messages`` answers an Anthropic message (a thinking block when ``thinking`` is
+enabled, a ``tool_use`` block when tools are given, ``"tool result: ..."`` after a
+``tool_result``) or streams Anthropic's frames (``message_start`` with ``stop_reason: null``,
+``ping``, content blocks, ``message_delta`` with usage holding only ``output_tokens``,
+``message_stop``); neither stream ends with ``[DONE]``. ``/v1/images/generations`` (JSON) and
+``/v1/images/edits`` / ``/v1/images/variations`` (multipart: a missing image part or a file
+part whose content type is not ``image/*`` is a 400, as OpenAI answers) return URLs or base64
+PNGs; ``POST /v1/metrics`` takes OTLP JSON or protobuf (415 otherwise). Responses and Images
+answer 400 for providers other than ``openai``, Messages for providers other than
+``anthropic`` (in Anthropic's error shape), as the gateway does for providers without the API.
 Unknown routes answer 404 ``{"error": ...}``.
 """
 
-from .app import FakeGatewayApp, RecordedRequest, ScriptedResponse
+from .app import FakeGatewayApp, RecordedRequest, ScriptedResponse, UploadedFile
 from .server import FakeGateway
 
-__all__ = ["FakeGateway", "FakeGatewayApp", "RecordedRequest", "ScriptedResponse"]
+__all__ = ["FakeGateway", "FakeGatewayApp", "RecordedRequest", "ScriptedResponse", "UploadedFile"]

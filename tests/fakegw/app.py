@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import email.parser
+import email.policy
 import json
 import threading
 import time
@@ -11,6 +13,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Deque, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qsl, unquote
+
+from .payloads import MODEL_METADATA, MessagesReply, ResponsesReply, images_response, messages_error
 
 Scope = Dict[str, Any]
 Receive = Callable[[], Awaitable[Dict[str, Any]]]
@@ -33,7 +37,7 @@ MCP_TOOLS: List[Dict[str, Any]] = [
         "name": "read_file",
         "description": "Read content from a file",
         "server": "http://mcp-filesystem-server:8083/mcp",
-        "inputSchema": {
+        "input_schema": {
             "type": "object",
             "properties": {"file_path": {"type": "string", "description": "Path to the file to read"}},
             "required": ["file_path"],
@@ -56,8 +60,24 @@ AGENTS: Dict[str, Dict[str, Any]] = {
 }
 
 PROVIDERS = frozenset(
-    ["ollama", "groq", "openai", "cloudflare", "cohere", "anthropic", "deepseek", "google", "mistral", "moonshot"]
+    [
+        "ollama", "ollama_cloud", "groq", "llamacpp", "openai", "cloudflare", "cohere", "anthropic",
+        "deepseek", "google", "mistral", "minimax", "moonshot", "nvidia", "zai",
+    ]
 )
+# Providers with each optional API (the others answer 400, as the gateway does).
+RESPONSES_PROVIDERS = frozenset(["openai"])
+MESSAGES_PROVIDERS = frozenset(["anthropic"])
+IMAGES_PROVIDERS = frozenset(["openai"])
+
+
+@dataclass
+class UploadedFile:
+    """A file part of a multipart request."""
+
+    filename: Optional[str]
+    content_type: str
+    data: bytes
 
 
 @dataclass
@@ -71,6 +91,7 @@ class RecordedRequest:
     body: Any
     raw: bytes
     query_items: List[Tuple[str, str]] = field(default_factory=list)
+    form: Dict[str, Any] = field(default_factory=dict)  # multipart: str fields, UploadedFile parts
 
 
 @dataclass
@@ -121,6 +142,7 @@ class FakeGatewayApp:
             self.token: Optional[str] = None
             self.mcp_exposed = True
             self.healthy = True
+            self.metrics_push_enabled = True
             self.agents: Dict[str, Dict[str, Any]] = copy.deepcopy(AGENTS)
             self.requests: List[RecordedRequest] = []
             self._scripts: Dict[Tuple[str, str], Deque[ScriptedResponse]] = {}
@@ -218,6 +240,7 @@ class FakeGatewayApp:
             body=body,
             raw=raw,
             query_items=items,
+            form=_multipart(headers.get("content-type", ""), raw),
         )
         with self._lock:
             self.requests.append(record)
@@ -284,9 +307,19 @@ class FakeGatewayApp:
         if self.token is not None and request.headers.get("authorization") != f"Bearer {self.token}":
             return _error(401, "unauthorized: missing or invalid bearer token")
         if path == "/v1/models" and method == "GET":
-            return self._models(request.query.get("provider"))
+            return self._models(request)
         if path == "/v1/chat/completions" and method == "POST":
             return self._chat(request)
+        if path == "/v1/responses" and method == "POST":
+            return self._responses(request)
+        if path == "/v1/messages" and method == "POST":
+            return self._messages(request)
+        if path == "/v1/images/generations" and method == "POST":
+            return self._images(request, upload=False)
+        if path in ("/v1/images/edits", "/v1/images/variations") and method == "POST":
+            return self._images(request, upload=True)
+        if path == "/v1/metrics" and method == "POST":
+            return self._metrics(request)
         if path == "/v1/mcp/tools" and method == "GET":
             if not self.mcp_exposed:
                 return _error(403, "MCP tools endpoint is not exposed")
@@ -300,13 +333,81 @@ class FakeGatewayApp:
             return self._proxy(request)
         return _error(404, f"no route for {method} {path}")
 
-    def _models(self, provider: Optional[str]) -> _Reply:
+    def _models(self, request: RecordedRequest) -> _Reply:
+        provider = request.query.get("provider")
+        # Comma-separated, like the gateway: a repeated `include` key counts once (the first).
+        first = next((v for k, v in request.query_items if k == "include"), "")
+        include = [key for key in first.split(",") if key]
+        unknown = [key for key in include if key not in MODEL_METADATA]
+        if unknown:
+            return _error(400, f"unsupported include value: {unknown[0]!r}")
+        models = [{**m, **{key: MODEL_METADATA[key] for key in include}} for m in MODELS]
         if provider is None:
-            return _Reply(200, {"object": "list", "data": MODELS})
+            return _Reply(200, {"object": "list", "data": models})
         if provider not in PROVIDERS:
             return _error(400, f"unknown provider: {provider}")
-        data = [m for m in MODELS if m["served_by"] == provider]
+        data = [m for m in models if m["served_by"] == provider]
         return _Reply(200, {"object": "list", "provider": provider, "data": data})
+
+    @staticmethod
+    def _provider(request: RecordedRequest, model: str) -> Optional[str]:
+        """The provider a request goes to: `?provider=`, else the model's prefix (if any)."""
+        if "provider" in request.query:
+            return request.query["provider"]
+        prefix = model.split("/", 1)[0] if "/" in model else None
+        return prefix if prefix in PROVIDERS else None
+
+    def _responses(self, request: RecordedRequest) -> _Reply:
+        body = request.body
+        if not isinstance(body, dict) or not body.get("model") or "input" not in body:
+            return _error(400, "invalid request: model and input are required")
+        provider = self._provider(request, body["model"])
+        if provider is not None and provider not in RESPONSES_PROVIDERS:
+            return _error(400, f"responses are not supported for provider {provider}")
+        reply = ResponsesReply(body)
+        return _Reply(200, chunks=reply.events()) if body.get("stream") else _Reply(200, reply.json())
+
+    def _messages(self, request: RecordedRequest) -> _Reply:
+        body = request.body
+        if not isinstance(body, dict) or not body.get("model") or not body.get("messages") or "max_tokens" not in body:
+            return _Reply(400, messages_error("invalid_request_error", "model, messages and max_tokens are required"))
+        provider = self._provider(request, body["model"])
+        if provider is not None and provider not in MESSAGES_PROVIDERS:
+            return _Reply(400, messages_error("not_supported_error", f"messages are not supported for provider {provider}"))
+        reply = MessagesReply(body)
+        return _Reply(200, chunks=reply.events()) if body.get("stream") else _Reply(200, reply.json())
+
+    def _images(self, request: RecordedRequest, upload: bool) -> _Reply:
+        fields: Dict[str, Any] = request.form if upload else (request.body if isinstance(request.body, dict) else {})
+        if upload:
+            image = fields.get("image")
+            if not isinstance(image, UploadedFile):
+                return _error(400, "invalid request: image is required (a multipart file part)")
+            for name in ("image", "mask"):
+                part = fields.get(name)
+                if isinstance(part, UploadedFile) and not part.content_type.startswith("image/"):
+                    return _error(400, f"invalid {name}: unsupported mimetype {part.content_type!r}")
+        needs_prompt = not upload or request.path.endswith("/edits")
+        if needs_prompt and not fields.get("prompt"):
+            return _error(400, "invalid request: prompt is required")
+        provider = self._provider(request, str(fields.get("model") or ""))
+        if provider is not None and provider not in IMAGES_PROVIDERS:
+            return _error(400, f"images are not supported for provider {provider}")
+        n = int(fields.get("n") or 1)
+        if not 1 <= n <= 10:
+            return _error(400, "invalid request: n must be between 1 and 10")
+        fmt = str(fields.get("response_format") or "url")
+        return _Reply(200, images_response(str(fields.get("prompt") or "variation"), n, fmt))
+
+    def _metrics(self, request: RecordedRequest) -> _Reply:
+        if not self.metrics_push_enabled:
+            return _Reply(403, None)
+        media = request.headers.get("content-type", "").split(";")[0].strip()
+        if media == "application/json" and isinstance(request.body, dict):
+            return _Reply(200, {"partialSuccess": {}})
+        if media == "application/x-protobuf":
+            return _Reply(200, None)
+        return _Reply(415, None)
 
     def _proxy(self, request: RecordedRequest) -> _Reply:
         _, _, provider, rest = request.path.split("/", 3) if request.path.count("/") >= 3 else ("", "", "", "")
@@ -421,6 +522,24 @@ class FakeGatewayApp:
             )
         out.append(_sse("[DONE]"))
         return out
+
+
+def _multipart(content_type: str, raw: bytes) -> Dict[str, Any]:
+    """The parts of a multipart/form-data body: text fields as str, file parts as UploadedFile."""
+    if not content_type.lower().startswith("multipart/form-data"):
+        return {}
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
+    parts: Dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is None and part.get("content-type") is None:
+            parts[str(name)] = data.decode("utf-8")
+        else:
+            parts[str(name)] = UploadedFile(filename, part.get_content_type(), data)
+    return parts
 
 
 def _text_of(content: Any) -> str:

@@ -20,3 +20,14 @@ async def collect(stream: Any) -> List[Any]:
 
 async def close(client: Any) -> None:
     await resolve(client.close())
+
+
+async def collect_into(stream: Any, seen: List[Any]) -> None:
+    """Append every item of a sync or async stream to ``seen``, so the items before an error
+    are still there when the stream raises."""
+    if hasattr(stream, "__aiter__"):
+        async for item in stream:
+            seen.append(item)
+    else:
+        for item in stream:
+            seen.append(item)

@@ -24,7 +24,12 @@ from inference_gateway import (
     InferenceGatewayClient,
     Message,
 )
-from inference_gateway.models import CreateChatCompletionStreamResponse
+from inference_gateway.models import (
+    CreateChatCompletionStreamResponse,
+    MessagesResponse,
+    Response,
+    ResponseOutputMessage,
+)
 
 from tests.bundled.sdk._helpers import collect, resolve
 from tests.peers import free_port, peer_python, stop_process, wait_for_http
@@ -144,4 +149,27 @@ async def test_bearer_auth(make: Callable[..., Any], token: Any, monkeypatch: py
     assert info.value.body["error"]["type"] == "auth_error"
     if token:
         assert token not in str(info.value)
+    await resolve(client.close())
+
+
+async def test_responses_api(make: Callable[..., Any]) -> None:
+    # LiteLLM's own Responses shape: `"reasoning_tokens": null` in the usage breakdown,
+    # `"reasoning": {"effort": null, ...}`, extra keys (`truncation`, `phase`, `logprobs`).
+    client = make()
+    response = await resolve(client.create_response("fake-gpt", "Hi", instructions="Be brief."))
+    assert isinstance(response, Response) and response.status.root == "completed"
+    message = response.output[0].root
+    assert isinstance(message, ResponseOutputMessage)
+    assert message.content[0].root.text == MOCK_TEXT
+    assert response.usage is not None and response.usage.total_tokens > 0
+    await resolve(client.close())
+
+
+async def test_messages_api(make: Callable[..., Any]) -> None:
+    # LiteLLM translates Anthropic's Messages API onto the chat model.
+    client = make()
+    message = await resolve(client.create_message("fake-gpt", [{"role": "user", "content": "Hi"}], 50))
+    assert isinstance(message, MessagesResponse)
+    assert message.content[0].root.text == MOCK_TEXT and message.stop_reason == "end_turn"
+    assert message.usage.output_tokens > 0
     await resolve(client.close())

@@ -19,7 +19,7 @@ from inference_gateway import (
 )
 from inference_gateway._retry import parse_retry_after
 
-from tests.bundled.sdk._helpers import collect, resolve
+from tests.bundled.sdk._helpers import collect, collect_into, resolve
 from tests.fakegw import FakeGateway
 
 CHAT = "/v1/chat/completions"
@@ -198,13 +198,7 @@ async def test_stream_not_retried_after_first_event(any_client: Callable[..., An
     gateway.enqueue("POST", CHAT, chunks=[first, first, first], drop_after_chunks=1)
     seen: List[Any] = []
     with pytest.raises(StreamError):
-        stream = client.create_chat_completion_stream("m", HELLO)
-        if hasattr(stream, "__aiter__"):
-            async for event in stream:
-                seen.append(event)
-        else:
-            for event in stream:
-                seen.append(event)
+        await collect_into(client.create_chat_completion_stream("m", HELLO), seen)
     assert len(seen) == 1
     assert len(gateway.requests_to("POST", CHAT)) == 1
     assert recorder.calls == []
