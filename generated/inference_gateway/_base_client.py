@@ -34,7 +34,7 @@ from typing import (
     TypeVar,
     Union,
 )
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pydantic import BaseModel, ValidationError
 
@@ -113,7 +113,7 @@ MAX_DECODED_BODY = 64 << 20
 
 _VERSION_SUFFIX = re.compile(r"/v\d+$")
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
-_DOT_SEGMENT = re.compile(r"(?<![^/])\.+(?![^/])")  # a whole path segment of dots
+_SEGMENT_SEPARATORS = re.compile(r"[/\\]")  # some servers take a backslash for a slash
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 _TOKEN = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
@@ -242,10 +242,10 @@ class Operation:
     def format_path(self, values: Optional[Mapping[str, Any]]) -> str:
         """The path with its parameters percent-encoded; the last one may keep ``/`` (a sub-path).
 
-        A value can never leave its place in the template: ``%`` is encoded (so ``%2e%2e``
-        arrives as those characters, not as dots), and segments made only of dots (``.``,
-        ``..``) are sent as ``%2E`` escapes, which neither httpx nor the server's router
-        resolve as "this" or "parent" directory.
+        A value can never leave its place in the template: one with a ``.`` or ``..`` segment,
+        plain or percent-encoded (``%2e%2e``, ``..%2f``), is refused with
+        ``InvalidRequestError``. Encoding the dots instead would not be enough: reverse proxies
+        (nginx) and Go's ``ServeMux`` decode ``%2E`` and ``%2F`` before resolving dot segments.
         """
         if not self.path_params:
             return self.path
@@ -258,11 +258,21 @@ class Operation:
             text = str(_scalar(values[name]))
             if name == last:
                 text = text.lstrip("/")
-            quoted = quote(text, safe="/" if name == last else "")
-            if "." in quoted:
-                quoted = _DOT_SEGMENT.sub(lambda dots: "%2E" * len(dots.group()), quoted)
-            path = path.replace("{" + name + "}", quoted)
+            if "." in text or "%" in text:
+                self._refuse_dot_segments(name, text)
+            path = path.replace("{" + name + "}", quote(text, safe="/" if name == last else ""))
         return path
+
+    def _refuse_dot_segments(self, name: str, text: str) -> None:
+        decoded = text
+        for _ in range(3):  # %252e%252e is %2e%2e is ..: a server may decode more than once
+            decoded = unquote(decoded)
+        for segment in _SEGMENT_SEPARATORS.split(decoded):
+            if segment in (".", ".."):
+                raise InvalidRequestError(
+                    f"{self.name}: path parameter {name!r} ({text!r}) has a {segment!r} "
+                    f"segment, which would leave {self.path}: refused"
+                )
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,6 +410,21 @@ def _check_http2() -> None:
             "http2=True needs the h2 package: install the SDK's http2 extra "
             "(pip install 'inference-gateway[http2]')"
         )
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a TLS certificate that failed verification (retrying cannot
+    help: unknown CA, wrong host name, expired)."""
+    import ssl
+
+    cause: Optional[BaseException] = exc
+    for _ in range(4):  # httpx error <- httpcore error <- ssl error
+        if cause is None:
+            return False
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _body_too_large(request: httpx.Request, response: httpx.Response) -> ResponseDecodingError:
@@ -759,6 +784,9 @@ class _BaseClient(Generic[ClientT]):
             error = APITimeoutError(f"{where} timed out{_timeout_text(timeout)}")
         elif isinstance(exc, httpx.LocalProtocolError):
             error, retryable = InvalidRequestError(f"{where} cannot be sent: {exc}"), False
+        elif _certificate_refused(exc):
+            error = APIConnectionError(f"{where}: the server's TLS certificate was refused: {exc}")
+            retryable = False
         elif isinstance(exc, httpx.DecodingError):
             error = ResponseDecodingError(
                 f"{where}: the response body does not match its Content-Encoding: {exc}"
