@@ -105,9 +105,11 @@ USER_AGENT = "inference-gateway-python"
 #: Connection pool: enough connections for hundreds of concurrent streams on one client, and
 #: as many kept idle, so a second wave of concurrent requests reuses the first wave's connections
 #: (httpx's default keeps 20: 300 concurrent requests in waves opened a connection each).
+#: Idle connections live 30 s (httpx: 5 s), so bursts of streams seconds apart find them; one
+#: the server closed meanwhile is seen at checkout (its socket is readable) and replaced.
 MAX_CONNECTIONS = 1000
 MAX_KEEPALIVE_CONNECTIONS = 1000
-KEEPALIVE_EXPIRY = 5.0
+KEEPALIVE_EXPIRY = 30.0
 #: A compressed response body that decodes to more than this is refused (a compression bomb).
 MAX_DECODED_BODY = 64 << 20
 

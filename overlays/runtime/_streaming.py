@@ -267,7 +267,7 @@ def _achunks(response: httpx.Response) -> AsyncIterator[bytes]:
 
 _DRAIN_LIMIT = 1 << 20
 #: After the done sentinel, how long the rest of the body (normally just its end) may take.
-_DRAIN_GRACE = 0.2
+_DRAIN_GRACE = 0.5
 
 
 def _shutdown(sock: Any) -> None:

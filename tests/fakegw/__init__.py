@@ -28,7 +28,8 @@ request, and can be scripted to misbehave. Stable API (other test suites rely on
     gw.enqueue(..., times=3)                         # the same scripted answer for 3 requests
 
     # what arrived
-    gw.requests                         # list of RecordedRequest(method, path, query, headers, body, raw)
+    gw.requests                         # list of RecordedRequest(method, path, query, headers, body, raw,
+                                        #   query_items, client: the peer (host, port), one per connection)
     gw.last                             # the latest RecordedRequest
     gw.requests_to("POST", "/v1/chat/completions")
     gw.reset()                          # forget requests and scripts, restore the defaults

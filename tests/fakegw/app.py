@@ -71,6 +71,7 @@ class RecordedRequest:
     body: Any
     raw: bytes
     query_items: List[Tuple[str, str]] = field(default_factory=list)
+    client: Optional[Tuple[str, int]] = None  # the peer's address: one per TCP connection
 
 
 @dataclass
@@ -218,6 +219,7 @@ class FakeGatewayApp:
             body=body,
             raw=raw,
             query_items=items,
+            client=tuple(scope["client"]) if scope.get("client") else None,
         )
         with self._lock:
             self.requests.append(record)
