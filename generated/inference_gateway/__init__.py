@@ -17,6 +17,9 @@ if TYPE_CHECKING:
         AsyncInferenceGatewayClient,
         InferenceGatewayClient,
     )
+    from ._pool import (
+        use_linear_pool,
+    )
     from ._retry import (
         RetryConfig,
     )
@@ -189,12 +192,14 @@ __all__ = [
     "split_think_tags",
     "tool_from_function",
     "tool_from_model",
+    "use_linear_pool",
 ]
 
 # name -> module (relative to this package) it is imported from on first access
 _LAZY: Dict[str, str] = {
     "AsyncInferenceGatewayClient": "._client",
     "InferenceGatewayClient": "._client",
+    "use_linear_pool": "._pool",
     "RetryConfig": "._retry",
     "SSEvent": "._sse",
     "ServerSentEvent": "._sse",

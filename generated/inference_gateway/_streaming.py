@@ -297,7 +297,7 @@ def _drain(response: httpx.Response, chunks: Iterator[bytes]) -> None:
             seen += len(chunk)
             if seen > _DRAIN_LIMIT:
                 return
-    except httpx.TransportError:
+    except (httpx.TransportError, OSError):
         return  # cut by the grace timer or the server: the connection is just not reused
     finally:
         timer.cancel()
@@ -314,7 +314,7 @@ async def _adrain(chunks: AsyncIterator[bytes]) -> None:
                 seen += len(chunk)
                 if seen > _DRAIN_LIMIT:
                     return
-        except httpx.TransportError:
+        except (httpx.TransportError, OSError):
             return  # the answer is complete; the connection is just not reused
 
 
@@ -466,7 +466,7 @@ class _SyncBase(_Base, LazyIterator[_Item]):
                             break
                     if pipeline.drain:
                         _drain(response, chunks)
-                except httpx.RequestError as exc:
+                except (httpx.RequestError, OSError) as exc:  # OSError: raw TLS alerts
                     raise pipeline.broken(exc) from exc
                 except pydantic.ValidationError as exc:
                     raise _invalid(exc, data, items, self, pipeline.count) from None
@@ -502,7 +502,7 @@ class _AsyncBase(_Base, AsyncLazyIterator[_Item]):
                             break
                     if pipeline.drain:
                         await _adrain(chunks)
-                except httpx.RequestError as exc:
+                except (httpx.RequestError, OSError) as exc:  # OSError: raw TLS alerts
                     raise pipeline.broken(exc) from exc
                 except pydantic.ValidationError as exc:
                     raise _invalid(exc, data, items, self, pipeline.count) from None

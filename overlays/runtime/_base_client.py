@@ -711,6 +711,16 @@ class _BaseClient(Generic[ClientT]):
             options["proxy"] = settings["proxy"]
         return options
 
+    @staticmethod
+    def _with_linear_pool(client: ClientT) -> ClientT:
+        """``client`` whose direct (not proxied) transport assigns requests in linear time
+        (``_pool.py``). httpx keeps that transport as ``_transport``: passing our own instead
+        would turn off its proxies from the environment."""
+        from ._pool import use_linear_pool
+
+        use_linear_pool(getattr(client, "_transport", None))
+        return client
+
     # -- requests ----------------------------------------------------------------------------
 
     def _build_request(self, op: Operation, options: RequestOptions, stream: bool) -> httpx.Request:
@@ -767,18 +777,21 @@ class _BaseClient(Generic[ClientT]):
 
     # -- failures and retry decisions (the send loops of both clients call these) -------------
 
-    def _failure(
-        self, request: httpx.Request, exc: httpx.HTTPError, retry: int, started: float
-    ) -> float:
+    def _failure(self, request: httpx.Request, exc: Exception, retry: int, started: float) -> float:
         """Map an httpx failure to our error; return the wait before retrying, or raise it.
-        Failures on our side (a request h11 refuses to send), undecodable bodies, redirect
-        loops and redirects to other schemes are not retried."""
+        Failures on our side (a request h11 refuses to send), undecodable bodies, refused
+        certificates, redirect loops and redirects to other schemes are not retried."""
+        import ssl
+
         import httpx
 
         where = _display_url(request)
         retryable = self.retry.retry_connection_errors
         error: InferenceGatewayError
-        if isinstance(exc, httpx.TimeoutException):
+        if not isinstance(exc, httpx.HTTPError):  # an OSError httpcore let through unmapped
+            error = APIConnectionError(f"{where} failed: {type(exc).__name__}: {exc}")
+            retryable = retryable and not isinstance(exc, ssl.SSLError)  # TLS alerts repeat
+        elif isinstance(exc, httpx.TimeoutException):
             timeout = request.extensions.get("timeout", {})
             error = APITimeoutError(f"{where} timed out{_timeout_text(timeout)}")
         elif isinstance(exc, httpx.LocalProtocolError):
@@ -874,7 +887,7 @@ class SyncAPIClient(_BaseClient["httpx.Client"]):
     def _new_http_client(self) -> httpx.Client:
         import httpx
 
-        return httpx.Client(**self._http_client_options())
+        return self._with_linear_pool(httpx.Client(**self._http_client_options()))
 
     def _send(self, request: httpx.Request, stream: bool) -> Tuple[httpx.Response, bytes]:
         """The response (with retries) and, unless it is a successful stream, its body."""
@@ -891,7 +904,7 @@ class SyncAPIClient(_BaseClient["httpx.Client"]):
                     content = self._read(request, response)
                 finally:
                     response.close()
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, OSError) as exc:  # OSError: TLS alerts httpcore leaves raw
                 time.sleep(self._failure(request, exc, retry, started))
                 continue
             if response.is_success:
@@ -957,7 +970,7 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
     def _new_http_client(self) -> httpx.AsyncClient:
         import httpx
 
-        return httpx.AsyncClient(**self._http_client_options())
+        return self._with_linear_pool(httpx.AsyncClient(**self._http_client_options()))
 
     async def _send(self, request: httpx.Request, stream: bool) -> Tuple[httpx.Response, bytes]:
         import anyio
@@ -974,7 +987,7 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
                     content = await self._read(request, response)
                 finally:
                     await response.aclose()
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, OSError) as exc:  # OSError: TLS alerts httpcore leaves raw
                 await anyio.sleep(self._failure(request, exc, retry, started))
                 continue
             if response.is_success:

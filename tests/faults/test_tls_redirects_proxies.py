@@ -211,3 +211,4 @@ async def test_pool_limits_fit_many_concurrent_streams(make: MakeClient) -> None
     pool: Any = make("http://127.0.0.1:1/v1")._pool.get()._transport._pool
     assert pool._max_connections == 1000 and pool._max_keepalive_connections == 1000
     assert pool._keepalive_expiry == 30.0
+    assert type(pool).__name__ in ("LinearConnectionPool", "LinearAsyncConnectionPool")
