@@ -1,7 +1,7 @@
 """One async client, many concurrent streams: ``python concurrency.py KIND URL STREAMS EVENTS
 WAVES``. Each wave starts STREAMS streams of EVENTS chunks at once on the same client and waits
 for all; prints ``{"cpu_s": [...], "wall_s": [...], "connections": [...], "events": N}`` per
-wave (``connections``: opened on the server during that wave). Stdlib + the contender's client
+wave (``connections``: opened on the server during that wave, the probe's own connection left out). Stdlib + the contender's client
 only (it runs in every peer's venv). KIND: ``ours`` (AsyncInferenceGatewayClient typed
 ``stream_chat_completion``), ``floor`` (bare ``httpx.AsyncClient``, ``aiter_lines`` +
 ``json.loads``), ``openai`` (``AsyncOpenAI`` typed stream).
@@ -92,7 +92,7 @@ async def main() -> None:
         seen = await asyncio.gather(*(one(n_events) for _ in range(streams)))
         result["wall_s"].append(time.perf_counter() - wall)
         result["cpu_s"].append(time.process_time() - cpu)
-        result["connections"].append(connections(url) - before)
+        result["connections"].append(connections(url) - before - 1)  # not our own probe's
         if sum(seen) != streams * (n_events - 1):  # the first chunk carries the role only
             raise SystemExit(f"{kind}: saw {sum(seen)} content chunks, expected {streams * (n_events - 1)}")
     close = getattr(client, "aclose", None) or client.close

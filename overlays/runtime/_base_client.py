@@ -805,7 +805,9 @@ class _BaseClient(Generic[ClientT]):
             )
             retryable = False
         else:
-            error = APIConnectionError(f"{where} failed: {type(exc).__name__}: {exc or 'no details'}")
+            error = APIConnectionError(
+                f"{where} failed: {type(exc).__name__}: {exc or 'no details'}"
+            )
             if isinstance(exc, httpx.UnsupportedProtocol) or not isinstance(
                 exc, httpx.TransportError
             ):
@@ -817,7 +819,11 @@ class _BaseClient(Generic[ClientT]):
         return self._before_retry(request, retry, error, wait)
 
     def _after_error_status(
-        self, request: httpx.Request, response: httpx.Response, content: bytes, retry: int,
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        content: bytes,
+        retry: int,
         started: float,
     ) -> float:
         """Build the API error of a non-2xx response; return the wait before retrying or raise."""
@@ -992,9 +998,7 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
                 continue
             if response.is_success:
                 return response, content
-            await anyio.sleep(
-                self._after_error_status(request, response, content, retry, started)
-            )
+            await anyio.sleep(self._after_error_status(request, response, content, retry, started))
 
     @staticmethod
     async def _read(request: httpx.Request, response: httpx.Response) -> bytes:

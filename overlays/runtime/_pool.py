@@ -36,7 +36,9 @@ def _assign(self: Any) -> List[Any]:
     if sweep:
         self._swept_at = now
     closing: List[Any] = []
-    reserved = {id(request.connection) for request in self._requests if request.connection is not None}
+    reserved = {
+        id(request.connection) for request in self._requests if request.connection is not None
+    }
     alive: List[Any] = []
     idle: List[Any] = []
     for connection in self._connections:
