@@ -20,7 +20,7 @@ from typing import Callable, Dict, List, Optional
 
 from ._util import BENCH, Section, fmt_value
 
-BENCHMARKS = ("import", "call", "stream", "generator")
+BENCHMARKS = ("import", "call", "stream", "concurrency", "generator")
 
 
 def _runner(name: str) -> Callable[[bool], Section]:
@@ -31,6 +31,8 @@ def _runner(name: str) -> Callable[[bool], Section]:
         from .call import run
     elif name == "stream":
         from .stream_peers import run
+    elif name == "concurrency":
+        from .concurrency import run
     else:
         from .generator import run
     return run

@@ -119,9 +119,13 @@ STREAM_HEAD = (
 )
 
 
+CONNECTIONS = [0]  # accepted so far: ``GET /__connections`` answers it (bench/concurrency.py)
+
+
 async def _handle(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, write_size: int
 ) -> None:
+    CONNECTIONS[0] += 1
     try:
         while True:
             try:
@@ -148,6 +152,8 @@ async def _handle(
                         await writer.drain()
                 else:
                     writer.write(_response("200 OK", COMPLETION_BYTES))
+            elif path.endswith(b"/__connections"):
+                writer.write(_response("200 OK", b'{"connections":%d}' % CONNECTIONS[0]))
             elif path.endswith(b"/health"):
                 writer.write(_response("200 OK", b'{"message":"OK"}'))
             elif path.endswith(b"/models"):

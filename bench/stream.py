@@ -35,7 +35,7 @@ from _harness import MESSAGES, Consume, peak_rss_mib  # noqa: E402
 from _harness import model_for as _model  # noqa: E402
 from stream_floor import make as consume_floor  # noqa: E402
 
-FRAMINGS = {"event": 0, "64KiB": 65536}  # HTTP chunk per SSE event (a Go gateway) / bulk
+FRAMINGS = {"event": 0, "16KiB": 16384}  # HTTP chunk per SSE event (a Go gateway) / bulk
 
 
 def consume_ours(url: str) -> Consume:

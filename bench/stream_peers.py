@@ -8,7 +8,7 @@ figure (start, import, one stream, exit) is measured apart; peak memory (20k vs 
 from ``bench/stream.py``.
 
 Two wire framings: ``event`` sends every SSE event as its own HTTP chunk, as the gateway (Go,
-flushing after each event) does; ``64KiB`` sends the same bytes in 64 KiB HTTP chunks, which
+flushing after each event) does; ``16KiB`` sends the same bytes in 16 KiB HTTP chunks, which
 removes most per-chunk HTTP cost and leaves the parsing. The ``transport only`` rows (raw bytes
 through httpx, and through urllib3, which requests uses) are the lower bounds of clients built on
 each HTTP library. ``bench/stream.py`` (the streaming module's own
@@ -205,7 +205,7 @@ def _module_rows(section: Section, quick: bool) -> None:
     except Exception as exc:  # its failure must not hide the side-by-side figures above
         section.notes.append(f"bench/stream.py run({N_CHUNKS}) failed: {type(exc).__name__}: {exc}")
         return
-    for framing in ("event", "64KiB"):
+    for framing in ("event", "16KiB"):
         figures = result.get(framing)
         if not figures:
             continue
@@ -251,10 +251,10 @@ def run(quick: bool = False) -> Section:
         _targets(section, rows, "event", rows.get("openai"))
         _whole_process(section, all_, url, 2 if quick else 3)
         _profile(section, ours, url, "event")
-    with bench_server(write_size=65536, preload=[N_CHUNKS]) as url:
-        bulk = _timed_rows(section, all_, url, "64KiB", rounds)
-        _targets(section, bulk, "64KiB", bulk.get("openai"))
-        _profile(section, ours, url, "64KiB")
+    with bench_server(write_size=16384, preload=[N_CHUNKS]) as url:
+        bulk = _timed_rows(section, all_, url, "16KiB", rounds)
+        _targets(section, bulk, "16KiB", bulk.get("openai"))
+        _profile(section, ours, url, "16KiB")
     _module_rows(section, quick)
     return section
 

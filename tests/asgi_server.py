@@ -34,6 +34,7 @@ class ThreadedServer:
             http="h11",
             loop="asyncio",
             timeout_graceful_shutdown=1,
+            timeout_keep_alive=60,  # idle connections outlive a slow test's bursts (pool reuse tests)
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
         AsyncInferenceGatewayClient,
         InferenceGatewayClient,
     )
+    from ._pool import (
+        use_linear_pool,
+    )
     from ._retry import (
         RetryConfig,
     )
@@ -45,9 +48,11 @@ if TYPE_CHECKING:
         InferenceGatewayError,
         InferenceGatewayValidationError,
         InternalServerError,
+        InvalidRequestError,
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
+        ResponseDecodingError,
         ResponseValidationError,
         StreamError,
         UnprocessableEntityError,
@@ -147,6 +152,7 @@ __all__ = [
     "InferenceGatewayError",
     "InferenceGatewayValidationError",
     "InternalServerError",
+    "InvalidRequestError",
     "ListModelsResponse",
     "ListToolsResponse",
     "MCPTool",
@@ -161,6 +167,7 @@ __all__ = [
     "Provider",
     "ProviderAuthType",
     "RateLimitError",
+    "ResponseDecodingError",
     "ResponseValidationError",
     "RetryConfig",
     "SSEvent",
@@ -185,12 +192,14 @@ __all__ = [
     "split_think_tags",
     "tool_from_function",
     "tool_from_model",
+    "use_linear_pool",
 ]
 
 # name -> module (relative to this package) it is imported from on first access
 _LAZY: Dict[str, str] = {
     "AsyncInferenceGatewayClient": "._client",
     "InferenceGatewayClient": "._client",
+    "use_linear_pool": "._pool",
     "RetryConfig": "._retry",
     "SSEvent": "._sse",
     "ServerSentEvent": "._sse",
@@ -210,9 +219,11 @@ _LAZY: Dict[str, str] = {
     "InferenceGatewayError": ".errors",
     "InferenceGatewayValidationError": ".errors",
     "InternalServerError": ".errors",
+    "InvalidRequestError": ".errors",
     "NotFoundError": ".errors",
     "PermissionDeniedError": ".errors",
     "RateLimitError": ".errors",
+    "ResponseDecodingError": ".errors",
     "ResponseValidationError": ".errors",
     "StreamError": ".errors",
     "UnprocessableEntityError": ".errors",

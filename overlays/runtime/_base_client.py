@@ -32,7 +32,7 @@ from typing import (
     TypeVar,
     Union,
 )
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pydantic import BaseModel, ValidationError
 
@@ -41,12 +41,17 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 from .errors import (
     APIConnectionError,
     APITimeoutError,
+    InferenceGatewayError,
+    InvalidRequestError,
+    ResponseDecodingError,
     ResponseValidationError,
     make_api_error,
+    redact,
 )
 
 if TYPE_CHECKING:
     import logging
+    import ssl
 
     import httpx
     from typing_extensions import Self, TypedDict, Unpack
@@ -95,21 +100,54 @@ BASE_URL_ENV = "INFERENCE_GATEWAY_URL"
 TOKEN_ENV = "INFERENCE_GATEWAY_API_KEY"
 USER_AGENT = "inference-gateway-python"
 
+#: Connection pool: enough connections for hundreds of concurrent streams on one client, and
+#: as many kept idle, so a second wave of concurrent requests reuses the first wave's connections
+#: (httpx's default keeps 20: 300 concurrent requests in waves opened a connection each).
+#: Idle connections live 30 s (httpx: 5 s), so bursts of streams seconds apart find them; one
+#: the server closed meanwhile is seen at checkout (its socket is readable) and replaced.
+MAX_CONNECTIONS = 1000
+MAX_KEEPALIVE_CONNECTIONS = 1000
+KEEPALIVE_EXPIRY = 30.0
+#: A compressed response body that decodes to more than this is refused (a compression bomb).
+MAX_DECODED_BODY = 64 << 20
+
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+_SEGMENT_SEPARATORS = re.compile(r"[/\\]")  # some servers take a backslash for a slash
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+_TOKEN = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
 _PRIMITIVES = (str, int, float, bool, type(None))
-_OPTION_NAMES = frozenset(
-    {
-        "base_url",
-        "token",
-        "timeout",
-        "max_retries",
-        "retry",
-        "default_headers",
-        "default_query",
-        "skip_mcp",
-        "direct_provider",
-    }
+_DEFAULT_TRANSPORT: Dict[str, Any] = {
+    "verify": True,
+    "cert": None,
+    "proxy": None,
+    "http2": False,
+    "trust_env": True,
+}
+_TRANSPORT_OPTIONS = frozenset(_DEFAULT_TRANSPORT)
+_OPTION_NAMES = (
+    frozenset(
+        {
+            "base_url",
+            "token",
+            "timeout",
+            "max_retries",
+            "retry",
+            "default_headers",
+            "default_query",
+            "skip_mcp",
+            "direct_provider",
+        }
+    )
+    | _TRANSPORT_OPTIONS
 )
+
+#: ``verify=``: ``True`` (certifi's CAs, or ``$SSL_CERT_FILE`` / ``$SSL_CERT_DIR`` with
+#: ``trust_env``), ``False``, a CA bundle file or directory, or an ``ssl.SSLContext``.
+Verify = Union[bool, str, "os.PathLike[str]", "ssl.SSLContext"]
+#: ``cert=``: a client certificate file (with its key), or ``(cert_file, key_file)``, or
+#: ``(cert_file, key_file, password)``.
+Cert = Union[str, Tuple[str, str], Tuple[str, str, str]]
 
 ClientT = TypeVar("ClientT", "httpx.Client", "httpx.AsyncClient")
 
@@ -118,7 +156,8 @@ ClientT = TypeVar("ClientT", "httpx.Client", "httpx.AsyncClient")
 # Operations and response parsing
 
 
-def _validation_message(op_name: str, model: str, exc: ValidationError) -> str:
+def validation_message(subject: str, model: str, exc: ValidationError) -> str:
+    """``<subject> does not match <model>: <the first failing fields, what they got>``."""
     errors = exc.errors(include_url=False)
     parts = []
     for error in errors[:3]:
@@ -127,17 +166,25 @@ def _validation_message(op_name: str, model: str, exc: ValidationError) -> str:
         got = got if len(got) <= 80 else got[:77] + "..."
         parts.append(f"{where}: {error['msg']} (got {got})")
     more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
-    return f"response of {op_name} does not match {model}: " + "; ".join(parts) + more
+    return f"{subject} does not match {model}: " + "; ".join(parts) + more
 
 
-def _make_parser(op_name: str, response_type: Any) -> Callable[[httpx.Response], Any]:
-    """One parsing function per operation, chosen once, so a call does no type inspection."""
+Parser = Callable[["httpx.Response", bytes], Any]
+
+
+def _text(response: httpx.Response, content: bytes) -> str:
+    return content.decode(response.encoding or "utf-8", "replace")
+
+
+def _make_parser(op_name: str, response_type: Any) -> Parser:
+    """One parsing function per operation, chosen once, so a call does no type inspection.
+    It gets the response (for its headers) and the body, read already."""
     if response_type is None:
-        return lambda response: None
+        return lambda response, content: None
     if response_type is str:
-        return lambda response: response.text
+        return _text
     if response_type is bytes:
-        return lambda response: response.content
+        return lambda response, content: content
     if isinstance(response_type, type) and issubclass(response_type, BaseModel):
         validate: Callable[[bytes], Any] = response_type.model_validate_json
         model = response_type.__name__
@@ -150,15 +197,14 @@ def _make_parser(op_name: str, response_type: Any) -> Callable[[httpx.Response],
         validate = TypeAdapter(response_type).validate_json
         model = getattr(response_type, "__name__", repr(response_type))
 
-    def parse(response: httpx.Response) -> Any:
-        content = response.content
+    def parse(response: httpx.Response, content: bytes) -> Any:
         if not content and validate is jsonlib.loads:
             return None
         try:
             return validate(content)
         except ValidationError as exc:
             raise ResponseValidationError(
-                _validation_message(op_name, model, exc),
+                validation_message(f"response of {op_name}", model, exc),
                 operation=op_name,
                 model=model,
                 body=content,
@@ -185,7 +231,7 @@ class Operation:
     response_type: Any = None
     stream_done_sentinel: Optional[str] = None
     path_params: Tuple[str, ...] = field(init=False, repr=False, compare=False)
-    parse: Callable[[httpx.Response], Any] = field(init=False, repr=False, compare=False)
+    parse: Parser = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
@@ -193,7 +239,13 @@ class Operation:
         object.__setattr__(self, "parse", _make_parser(self.name, self.response_type))
 
     def format_path(self, values: Optional[Mapping[str, Any]]) -> str:
-        """The path with its parameters percent-encoded; the last one may keep ``/`` (a sub-path)."""
+        """The path with its parameters percent-encoded; the last one may keep ``/`` (a sub-path).
+
+        A value can never leave its place in the template: one with a ``.`` or ``..`` segment,
+        plain or percent-encoded (``%2e%2e``, ``..%2f``), is refused with
+        ``InvalidRequestError``. Encoding the dots instead would not be enough: reverse proxies
+        (nginx) and Go's ``ServeMux`` decode ``%2E`` and ``%2F`` before resolving dot segments.
+        """
         if not self.path_params:
             return self.path
         values = values or {}
@@ -201,12 +253,25 @@ class Operation:
         last = self.path_params[-1]
         for name in self.path_params:
             if values.get(name) is None:
-                raise ValueError(f"{self.name}: path parameter {name!r} is required")
+                raise InvalidRequestError(f"{self.name}: path parameter {name!r} is required")
             text = str(_scalar(values[name]))
             if name == last:
                 text = text.lstrip("/")
+            if "." in text or "%" in text:
+                self._refuse_dot_segments(name, text)
             path = path.replace("{" + name + "}", quote(text, safe="/" if name == last else ""))
         return path
+
+    def _refuse_dot_segments(self, name: str, text: str) -> None:
+        decoded = text
+        for _ in range(3):  # %252e%252e is %2e%2e is ..: a server may decode more than once
+            decoded = unquote(decoded)
+        for segment in _SEGMENT_SEPARATORS.split(decoded):
+            if segment in (".", ".."):
+                raise InvalidRequestError(
+                    f"{self.name}: path parameter {name!r} ({text!r}) has a {segment!r} "
+                    f"segment, which would leave {self.path}: refused"
+                )
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,6 +325,21 @@ def _merge_query(*layers: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
     return merged
 
 
+def _header_value(key: str, value: Any) -> str:
+    """A header as it may be sent: a token name, a value of visible ASCII (no CR/LF that would
+    split the request, nothing httpx cannot encode)."""
+    text = str(_scalar(value))
+    if not _HEADER_NAME.fullmatch(key):
+        raise InvalidRequestError(f"invalid HTTP header name {key!r}")
+    if not _HEADER_VALUE.fullmatch(text):
+        shown = "" if key.lower() == "authorization" else f" {text[:80]!r}"
+        raise InvalidRequestError(
+            f"header {key!r} has a value{shown} with control characters (CR/LF) or non-ASCII "
+            "characters, which cannot be sent in an HTTP header"
+        )
+    return text
+
+
 def _merge_headers(base: Dict[str, str], *layers: Optional[Mapping[str, Any]]) -> Dict[str, str]:
     """Later layers win; a ``None`` value removes the header (also a default one)."""
     merged = dict(base)
@@ -271,7 +351,7 @@ def _merge_headers(base: Dict[str, str], *layers: Optional[Mapping[str, Any]]) -
                 if existing is not None:
                     del merged[existing]
                 if value is not None:
-                    merged[key] = str(_scalar(value))
+                    merged[key] = _header_value(key, value)
     return merged
 
 
@@ -281,6 +361,91 @@ def _file_parts(files: Any) -> Any:
     if isinstance(files, Mapping) and any(isinstance(v, list) for v in files.values()):
         return [(k, f) for k, v in files.items() for f in (v if isinstance(v, list) else [v])]
     return files
+
+
+def _clean_token(token: Optional[str]) -> Optional[str]:
+    """The token without surrounding whitespace (``open(f).read()`` keeps a newline); a token
+    with other characters an HTTP header cannot carry is refused here, not on the first call."""
+    if token is None:
+        return None
+    token = token.strip()
+    if token and not _TOKEN.fullmatch(token):
+        raise InvalidRequestError(
+            "the token has control characters or non-ASCII characters inside it, which cannot "
+            "be sent in an Authorization header (check how it was read)"
+        )
+    return token or None
+
+
+def _ssl_context(verify: Verify, cert: Optional[Cert], trust_env: bool) -> Any:
+    """What to pass as httpx's ``verify``: the value itself when httpx takes it as is, else an
+    ``ssl.SSLContext`` (a CA path or a client certificate; httpx 0.28 deprecates those as
+    arguments)."""
+    import ssl
+
+    if cert is None and isinstance(verify, (bool, ssl.SSLContext)):
+        return verify
+    if isinstance(verify, ssl.SSLContext):
+        context = verify
+    elif verify is False:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    elif verify is True:
+        import httpx
+
+        context = httpx.create_ssl_context(trust_env=trust_env)
+    else:
+        where = os.fspath(verify)
+        if os.path.isdir(where):
+            context = ssl.create_default_context(capath=where)
+        else:
+            context = ssl.create_default_context(cafile=where)
+    if cert is not None:
+        if isinstance(cert, str):
+            context.load_cert_chain(cert)
+        else:
+            context.load_cert_chain(*cert)
+    return context
+
+
+def _check_http2() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("h2") is None:
+        raise ImportError(
+            "http2=True needs the h2 package: install the SDK's http2 extra "
+            "(pip install 'inference-gateway[http2]')"
+        )
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a TLS certificate that failed verification (retrying cannot
+    help: unknown CA, wrong host name, expired)."""
+    import ssl
+
+    cause: Optional[BaseException] = exc
+    for _ in range(4):  # httpx error <- httpcore error <- ssl error
+        if cause is None:
+            return False
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _body_too_large(request: httpx.Request, response: httpx.Response) -> ResponseDecodingError:
+    encoding = response.headers.get("content-encoding", "identity")
+    return ResponseDecodingError(
+        f"{_display_url(request)}: the {encoding}-encoded response body decodes to more than "
+        f"{MAX_DECODED_BODY >> 20} MiB; refused (a compression bomb?)"
+    )
+
+
+def _size_checked(response: httpx.Response) -> bool:
+    """Whether the body's decoded size must be bounded (it is compressed)."""
+    encoding = response.headers.get("content-encoding")
+    return encoding is not None and encoding.strip().lower() not in ("", "identity")
 
 
 def _json_bytes(op: Operation, body: Any, extra_body: Optional[Mapping[str, Any]]) -> bytes:
@@ -381,17 +546,27 @@ class _BaseClient(Generic[ClientT]):
         http_client: Optional[ClientT] = None,
         skip_mcp: bool = False,
         direct_provider: bool = False,
+        verify: Verify = True,
+        cert: Optional[Cert] = None,
+        proxy: Optional[Union[str, httpx.URL, httpx.Proxy]] = None,
+        http2: bool = False,
+        trust_env: bool = True,
     ) -> None:
         """Create a client.
 
         ``base_url`` defaults to ``$INFERENCE_GATEWAY_URL``, else the client's
         ``default_base_url`` (the spec's server; ``http://localhost:8080/v1`` for the gateway);
-        ``token`` to ``$INFERENCE_GATEWAY_API_KEY`` (sent as ``Authorization: Bearer``).
-        ``timeout`` is per request, in seconds (or an ``httpx.Timeout``). ``use_httpx`` is
-        accepted for compatibility with the older SDK: httpx is the only transport.
-        ``max_retries`` (default 2) / ``retry`` configure retries. ``http_client`` lets you bring
-        your own httpx client (then you close it). ``skip_mcp`` / ``direct_provider`` send the
-        gateway's middleware bypass headers.
+        ``token`` to ``$INFERENCE_GATEWAY_API_KEY`` (sent as ``Authorization: Bearer``; surrounding
+        whitespace is stripped). ``timeout`` is per request, in seconds (or an ``httpx.Timeout``).
+        ``use_httpx`` is accepted for compatibility with the older SDK: httpx is the only
+        transport. ``max_retries`` (default 2) / ``retry`` configure retries. ``skip_mcp`` /
+        ``direct_provider`` send the gateway's middleware bypass headers.
+
+        The connection pool is httpx's, configured by ``verify`` (CA bundle, ``False``, or an
+        ``ssl.SSLContext``), ``cert`` (client certificate), ``proxy`` (else ``HTTP(S)_PROXY`` /
+        ``ALL_PROXY`` / ``NO_PROXY`` when ``trust_env``), ``http2`` (needs the ``http2`` extra)
+        and ``trust_env``. ``http_client`` lets you bring your own httpx client instead (then
+        you configure and close it; the transport options are then refused).
         """
         del use_httpx
         if max_retries is NOT_GIVEN:
@@ -407,6 +582,18 @@ class _BaseClient(Generic[ClientT]):
             )
         if token is None:
             token = os.environ.get(TOKEN_ENV) or None
+        transport = {
+            "verify": verify,
+            "cert": cert,
+            "proxy": proxy,
+            "http2": http2,
+            "trust_env": trust_env,
+        }
+        if http_client is not None and transport != _DEFAULT_TRANSPORT:
+            raise TypeError(
+                "verify/cert/proxy/http2/trust_env configure the SDK's own httpx client: "
+                "set them on the http_client you pass instead"
+            )
         self._configure(
             base_url=resolved_url,
             token=token,
@@ -416,6 +603,7 @@ class _BaseClient(Generic[ClientT]):
             default_query=dict(default_query or {}),
             skip_mcp=skip_mcp,
             direct_provider=direct_provider,
+            **transport,
         )
         self._pool = _Pool(self._new_http_client, http_client)
         self._owns_pool = True
@@ -424,8 +612,10 @@ class _BaseClient(Generic[ClientT]):
         """Derive everything a call needs once, so calls only read attributes."""
         self._settings = settings
         self.base_url: str = settings["base_url"].rstrip("/")
+        if settings["http2"]:
+            _check_http2()
         self._root = origin_root(self.base_url, self._base_path)
-        self._token: Optional[str] = settings["token"]
+        self._token: Optional[str] = _clean_token(settings["token"])
         self.timeout: Timeout = settings["timeout"]
         self._default_timeout = self._http_timeout(self.timeout)
         self._default_timeout_dict = self._default_timeout.as_dict()
@@ -471,12 +661,20 @@ class _BaseClient(Generic[ClientT]):
 
         Accepts the constructor's options except ``http_client``; ``default_headers`` and
         ``default_query`` are merged into the current ones (``None`` removes a key). Closing the
-        copy leaves the shared pool open; closing the original closes it.
+        copy leaves the shared pool open; closing the original closes it. A copy that changes
+        ``verify``, ``cert``, ``proxy``, ``http2`` or ``trust_env`` gets a pool of its own
+        (close it too).
         """
         unknown = set(changes) - _OPTION_NAMES
         if unknown:
             raise TypeError(f"with_options() got unknown option(s): {', '.join(sorted(unknown))}")
         settings = dict(self._settings)
+        own_pool = any(changes[key] != settings[key] for key in _TRANSPORT_OPTIONS & set(changes))
+        if own_pool and not self._pool.created:
+            raise TypeError(
+                "with_options() cannot change verify/cert/proxy/http2/trust_env of a client "
+                "built on your own http_client"
+            )
         for key in ("default_headers", "default_query"):
             if key in changes:
                 merged = {**settings[key], **(changes.pop(key) or {})}
@@ -488,8 +686,12 @@ class _BaseClient(Generic[ClientT]):
         settings.update(changes)
         derived = object.__new__(type(self))
         derived._configure(**settings)
-        derived._pool = self._pool
-        derived._owns_pool = False
+        if own_pool:  # other TLS/proxy/HTTP version: its own connections
+            derived._pool = _Pool(derived._new_http_client, None)
+            derived._owns_pool = True
+        else:
+            derived._pool = self._pool
+            derived._owns_pool = False
         return derived
 
     def __repr__(self) -> str:
@@ -512,6 +714,39 @@ class _BaseClient(Generic[ClientT]):
 
     def _new_http_client(self) -> ClientT:
         raise NotImplementedError
+
+    def _http_client_options(self) -> Dict[str, Any]:
+        """The options of the httpx client we build (sync and async alike): a pool sized for
+        hundreds of concurrent streams, redirects followed (httpx drops ``Authorization`` when
+        one leaves the origin), the transport options of the constructor."""
+        import httpx
+
+        settings = self._settings
+        options: Dict[str, Any] = {
+            "timeout": self._default_timeout,
+            "limits": httpx.Limits(
+                max_connections=MAX_CONNECTIONS,
+                max_keepalive_connections=MAX_KEEPALIVE_CONNECTIONS,
+                keepalive_expiry=KEEPALIVE_EXPIRY,
+            ),
+            "follow_redirects": True,
+            "verify": _ssl_context(settings["verify"], settings["cert"], settings["trust_env"]),
+            "http2": settings["http2"],
+            "trust_env": settings["trust_env"],
+        }
+        if settings["proxy"] is not None:
+            options["proxy"] = settings["proxy"]
+        return options
+
+    @staticmethod
+    def _with_linear_pool(client: ClientT) -> ClientT:
+        """``client`` whose direct (not proxied) transport assigns requests in linear time
+        (``_pool.py``). httpx keeps that transport as ``_transport``: passing our own instead
+        would turn off its proxies from the environment."""
+        from ._pool import use_linear_pool
+
+        use_linear_pool(getattr(client, "_transport", None))
+        return client
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -551,48 +786,86 @@ class _BaseClient(Generic[ClientT]):
             "data": options.get("data"),
         }
         pool = self._pool
-        if pool.created:
-            # Our own httpx client has no defaults to merge (ours are in `headers`): build the
-            # request directly, which skips re-parsing the URL and copying empty cookie jars.
-            timeouts = (
-                self._default_timeout_dict
-                if isinstance(timeout, NotGiven)
-                else self._http_timeout(timeout).as_dict()
+        try:
+            if pool.created:
+                # Our own httpx client has no defaults to merge (ours are in `headers`): build
+                # the request directly, which skips re-parsing the URL and copying cookie jars.
+                timeouts = (
+                    self._default_timeout_dict
+                    if isinstance(timeout, NotGiven)
+                    else self._http_timeout(timeout).as_dict()
+                )
+                return httpx.Request(op.method, url, extensions={"timeout": timeouts}, **parts)
+            return pool.get().build_request(
+                op.method, url, timeout=self._call_timeout(timeout), **parts
             )
-            return httpx.Request(op.method, url, extensions={"timeout": timeouts}, **parts)
-        return pool.get().build_request(
-            op.method, url, timeout=self._call_timeout(timeout), **parts
-        )
+        except httpx.InvalidURL as exc:
+            raise InvalidRequestError(f"{op.name}: {url!r} is not a valid URL: {exc}") from None
 
-    # -- retry decisions (the send loops of both clients call these) ---------------------------
+    # -- failures and retry decisions (the send loops of both clients call these) -------------
 
-    def _after_transport_error(self, request: httpx.Request, exc: Exception, retry: int) -> float:
-        """Map an httpx transport failure; return the wait before retrying or raise the error."""
+    def _failure(self, request: httpx.Request, exc: Exception, retry: int, started: float) -> float:
+        """Map an httpx failure to our error; return the wait before retrying, or raise it.
+        Failures on our side (a request h11 refuses to send), undecodable bodies, refused
+        certificates, redirect loops and redirects to other schemes are not retried."""
+        import ssl
+
         import httpx
 
-        if isinstance(exc, httpx.TimeoutException):
+        where = _display_url(request)
+        retryable = self.retry.retry_connection_errors
+        error: InferenceGatewayError
+        if not isinstance(exc, httpx.HTTPError):  # an OSError httpcore let through unmapped
+            error = APIConnectionError(f"{where} failed: {type(exc).__name__}: {exc}")
+            retryable = retryable and not isinstance(exc, ssl.SSLError)  # TLS alerts repeat
+        elif isinstance(exc, httpx.TimeoutException):
             timeout = request.extensions.get("timeout", {})
-            error: APIConnectionError = APITimeoutError(
-                f"{_display_url(request)} timed out{_timeout_text(timeout)}"
+            error = APITimeoutError(f"{where} timed out{_timeout_text(timeout)}")
+        elif isinstance(exc, httpx.LocalProtocolError):
+            error, retryable = InvalidRequestError(f"{where} cannot be sent: {exc}"), False
+        elif _certificate_refused(exc):
+            error = APIConnectionError(f"{where}: the server's TLS certificate was refused: {exc}")
+            retryable = False
+        elif isinstance(exc, httpx.DecodingError):
+            error = ResponseDecodingError(
+                f"{where}: the response body does not match its Content-Encoding: {exc}"
             )
+            retryable = False
         else:
             error = APIConnectionError(
-                f"{_display_url(request)} failed: {type(exc).__name__}: {exc or 'no details'}"
+                f"{where} failed: {type(exc).__name__}: {exc or 'no details'}"
             )
-        if not self.retry.should_retry_connection(retry):
+            if isinstance(exc, httpx.UnsupportedProtocol) or not isinstance(
+                exc, httpx.TransportError
+            ):
+                retryable = False
+        redact(error, self._token)
+        wait = self.retry.wait(retry, time.monotonic() - started) if retryable else None
+        if wait is None:
             raise error from exc
-        return self._before_retry(request, retry, error, self.retry.delay(retry))
+        return self._before_retry(request, retry, error, wait)
 
     def _after_error_status(
-        self, request: httpx.Request, response: httpx.Response, retry: int
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        content: bytes,
+        retry: int,
+        started: float,
     ) -> float:
         """Build the API error of a non-2xx response; return the wait before retrying or raise."""
         error = make_api_error(
-            response.status_code, response.content, response.headers, reason=response.reason_phrase
+            response.status_code, content, response.headers, reason=response.reason_phrase
         )
-        if not self.retry.should_retry_status(retry, response.status_code):
+        redact(error, self._token)
+        wait = (
+            self.retry.wait(retry, time.monotonic() - started, response.headers)
+            if self.retry.retries_status(response.status_code)
+            else None
+        )
+        if wait is None:
             raise error
-        return self._before_retry(request, retry, error, self.retry.delay(retry, response.headers))
+        return self._before_retry(request, retry, error, wait)
 
     def _before_retry(
         self, request: httpx.Request, retry: int, error: BaseException, delay: float
@@ -609,6 +882,33 @@ class _BaseClient(Generic[ClientT]):
             self.retry.on_retry(retry, error, delay)
         return delay
 
+    def _parse(self, op: Operation, response: httpx.Response, content: bytes) -> Any:
+        try:
+            return op.parse(response, content)
+        except InferenceGatewayError as exc:  # the body may quote the token back
+            redact(exc, self._token)
+            raise
+
+
+class _Body:
+    """A compressed response body as it is decoded, refused past ``MAX_DECODED_BODY``."""
+
+    __slots__ = ("_parts", "_request", "_response", "_size")
+
+    def __init__(self, request: httpx.Request, response: httpx.Response) -> None:
+        self._request, self._response = request, response
+        self._parts: list[bytes] = []
+        self._size = 0
+
+    def add(self, part: bytes) -> None:
+        self._size += len(part)
+        if self._size > MAX_DECODED_BODY:
+            raise _body_too_large(self._request, self._response)
+        self._parts.append(part)
+
+    def content(self) -> bytes:
+        return b"".join(self._parts)
+
 
 # --------------------------------------------------------------------------------------------
 # Sync and async: only the I/O differs
@@ -618,40 +918,67 @@ class SyncAPIClient(_BaseClient["httpx.Client"]):
     """Blocking client; the generated operations subclass it."""
 
     def _new_http_client(self) -> httpx.Client:
-        from ._transport import new_sync_client  # http.client: faster per HTTP chunk
-
-        return new_sync_client(timeout=self._default_timeout)
-
-    def _send(self, request: httpx.Request, stream: bool) -> httpx.Response:
         import httpx
 
-        http, retry = self._pool.get(), 0
+        return self._with_linear_pool(httpx.Client(**self._http_client_options()))
+
+    def _send(self, request: httpx.Request, stream: bool) -> Tuple[httpx.Response, bytes]:
+        """The response (with retries) and, unless it is a successful stream, its body."""
+        import httpx
+
+        http, retry, started = self._pool.get(), 0, time.monotonic()
         while True:
             retry += 1
             try:
-                response = http.send(request, stream=stream)
-                if response.is_success:
-                    return response
-                response.read()  # the error body, also of a stream
-            except httpx.TransportError as exc:
-                time.sleep(self._after_transport_error(request, exc, retry))
+                response = http.send(request, stream=True)
+                if stream and response.is_success:
+                    return response, b""
+                try:
+                    content = self._read(request, response)
+                finally:
+                    response.close()
+            except (httpx.HTTPError, OSError) as exc:  # OSError: TLS alerts httpcore leaves raw
+                time.sleep(self._failure(request, exc, retry, started))
                 continue
-            time.sleep(self._after_error_status(request, response, retry))
+            if response.is_success:
+                return response, content
+            time.sleep(self._after_error_status(request, response, content, retry, started))
+
+    @staticmethod
+    def _read(request: httpx.Request, response: httpx.Response) -> bytes:
+        """The whole body; a compressed one bounded (``MAX_DECODED_BODY``). The body of an error
+        status that cannot be decoded counts as empty: the status is the answer."""
+        import httpx
+
+        if not _size_checked(response):
+            return response.read()
+        body = _Body(request, response)
+        try:
+            for part in response.iter_bytes():
+                body.add(part)
+        except httpx.DecodingError:
+            if response.is_success:
+                raise
+        return body.content()
 
     def _request(self, op: Operation, **options: Unpack[RequestOptions]) -> Any:
-        return op.parse(self._send(self._build_request(op, options, stream=False), stream=False))
+        request = self._build_request(op, options, stream=False)
+        return self._parse(op, *self._send(request, stream=False))
 
     def _stream(self, op: Operation, **options: Unpack[RequestOptions]) -> EventStream:
         from ._streaming import EventStream
 
         request = self._build_request(op, options, stream=True)
         return EventStream(
-            lambda: self._open_stream(request), done_sentinel=op.stream_done_sentinel
+            lambda: self._open_stream(request),
+            done_sentinel=op.stream_done_sentinel,
+            operation=op.name,
+            secret=self._token,
         )
 
     @contextlib.contextmanager
     def _open_stream(self, request: httpx.Request) -> Iterator[httpx.Response]:
-        response = self._send(request, stream=True)
+        response, _ = self._send(request, stream=True)
         try:
             yield response
         finally:
@@ -676,40 +1003,63 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
     def _new_http_client(self) -> httpx.AsyncClient:
         import httpx
 
-        return httpx.AsyncClient(timeout=self._default_timeout)
+        return self._with_linear_pool(httpx.AsyncClient(**self._http_client_options()))
 
-    async def _send(self, request: httpx.Request, stream: bool) -> httpx.Response:
+    async def _send(self, request: httpx.Request, stream: bool) -> Tuple[httpx.Response, bytes]:
         import anyio
         import httpx
 
-        http, retry = self._pool.get(), 0
+        http, retry, started = self._pool.get(), 0, time.monotonic()
         while True:
             retry += 1
             try:
-                response = await http.send(request, stream=stream)
-                if response.is_success:
-                    return response
-                await response.aread()  # the error body, also of a stream
-            except httpx.TransportError as exc:
-                await anyio.sleep(self._after_transport_error(request, exc, retry))
+                response = await http.send(request, stream=True)
+                if stream and response.is_success:
+                    return response, b""
+                try:
+                    content = await self._read(request, response)
+                finally:
+                    await response.aclose()
+            except (httpx.HTTPError, OSError) as exc:  # OSError: TLS alerts httpcore leaves raw
+                await anyio.sleep(self._failure(request, exc, retry, started))
                 continue
-            await anyio.sleep(self._after_error_status(request, response, retry))
+            if response.is_success:
+                return response, content
+            await anyio.sleep(self._after_error_status(request, response, content, retry, started))
+
+    @staticmethod
+    async def _read(request: httpx.Request, response: httpx.Response) -> bytes:
+        import httpx
+
+        if not _size_checked(response):
+            return await response.aread()
+        body = _Body(request, response)
+        try:
+            async for part in response.aiter_bytes():
+                body.add(part)
+        except httpx.DecodingError:
+            if response.is_success:
+                raise
+        return body.content()
 
     async def _request(self, op: Operation, **options: Unpack[RequestOptions]) -> Any:
         request = self._build_request(op, options, stream=False)
-        return op.parse(await self._send(request, stream=False))
+        return self._parse(op, *await self._send(request, stream=False))
 
     def _stream(self, op: Operation, **options: Unpack[RequestOptions]) -> AsyncEventStream:
         from ._streaming import AsyncEventStream
 
         request = self._build_request(op, options, stream=True)
         return AsyncEventStream(
-            lambda: self._open_stream(request), done_sentinel=op.stream_done_sentinel
+            lambda: self._open_stream(request),
+            done_sentinel=op.stream_done_sentinel,
+            operation=op.name,
+            secret=self._token,
         )
 
     @contextlib.asynccontextmanager
     async def _open_stream(self, request: httpx.Request) -> AsyncIterator[httpx.Response]:
-        response = await self._send(request, stream=True)
+        response, _ = await self._send(request, stream=True)
         try:
             yield response
         finally:

@@ -26,7 +26,10 @@ class RetryConfig:
 
     The wait before retry ``n`` (from 1) is ``initial_backoff * multiplier ** (n - 1)``, capped at
     ``max_backoff``, minus up to ``jitter`` of itself at random; a ``Retry-After`` header (seconds
-    or HTTP date) replaces it, capped at ``max_retry_after``.
+    or HTTP date) replaces it. A ``Retry-After`` longer than ``max_retry_after`` is not waited
+    for: the error is raised at once (its ``headers`` say when to come back). ``total_timeout``
+    bounds a call: no retry starts whose wait would end more than ``total_timeout`` seconds after
+    the call began (``None``: no bound).
     """
 
     max_retries: int = 2
@@ -37,6 +40,7 @@ class RetryConfig:
     retryable_status_codes: FrozenSet[int] = DEFAULT_RETRYABLE_STATUS_CODES
     retry_connection_errors: bool = True
     max_retry_after: float = 60.0
+    total_timeout: Optional[float] = 60.0
     on_retry: Optional[OnRetry] = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -46,6 +50,8 @@ class RetryConfig:
             raise ValueError(f"RetryConfig.jitter must be within [0, 1], got {self.jitter}")
         if self.initial_backoff < 0 or self.max_backoff < 0 or self.max_retry_after < 0:
             raise ValueError("RetryConfig backoff bounds must be >= 0")
+        if self.total_timeout is not None and self.total_timeout < 0:
+            raise ValueError(f"RetryConfig.total_timeout must be >= 0, got {self.total_timeout}")
         if not isinstance(self.retryable_status_codes, frozenset):
             object.__setattr__(
                 self, "retryable_status_codes", frozenset(self.retryable_status_codes)
@@ -61,19 +67,24 @@ class RetryConfig:
         base = min(self.max_backoff, self.initial_backoff * self.multiplier ** (retry - 1))
         return base * (1.0 - self.jitter * random.random())
 
-    def delay(self, retry: int, headers: Optional[Mapping[str, str]] = None) -> float:
-        """The wait before ``retry``: the server's ``Retry-After`` when it sent one, else backoff."""
-        if headers is not None:
-            after = parse_retry_after(headers)
-            if after is not None:
-                return min(after, self.max_retry_after)
-        return self.backoff(retry)
+    def wait(
+        self, retry: int, elapsed: float, headers: Optional[Mapping[str, str]] = None
+    ) -> Optional[float]:
+        """Seconds to wait before retry number ``retry`` of a call that began ``elapsed`` seconds
+        ago, or ``None`` when it must not happen: retries used up, a ``Retry-After`` (from
+        ``headers``) above ``max_retry_after``, or a wait ending past ``total_timeout``."""
+        if retry > self.max_retries:
+            return None
+        after = parse_retry_after(headers) if headers is not None else None
+        if after is not None and after > self.max_retry_after:
+            return None
+        delay = self.backoff(retry) if after is None else after
+        if self.total_timeout is not None and elapsed + delay > self.total_timeout:
+            return None
+        return delay
 
-    def should_retry_status(self, retry: int, status_code: int) -> bool:
-        return retry <= self.max_retries and status_code in self.retryable_status_codes
-
-    def should_retry_connection(self, retry: int) -> bool:
-        return retry <= self.max_retries and self.retry_connection_errors
+    def retries_status(self, status_code: int) -> bool:
+        return status_code in self.retryable_status_codes
 
 
 def parse_retry_after(headers: Mapping[str, str], now: Optional[float] = None) -> Optional[float]:

@@ -2,8 +2,10 @@
 
 All parsing lives in :class:`_Pipeline` (bytes in, items out, no I/O) so the sync and async
 classes differ only in how they read the response. A stream that stops before its done sentinel,
-or whose connection breaks, raises :class:`StreamError` saying what happened and after how many
-events: a truncated answer is never passed off as a complete one.
+or whose connection breaks, or whose body cannot be decoded, raises :class:`StreamError` saying
+what happened and after how many events: a truncated answer is never passed off as a complete
+one. A typed stream's event that is not valid JSON, not UTF-8 or not of the model's shape raises
+:class:`ResponseValidationError` carrying the event; raw events decode invalid UTF-8 as U+FFFD.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import json
+import threading
 from itertools import chain
 from typing import (
     TYPE_CHECKING,
@@ -30,8 +33,16 @@ from typing import (
 import pydantic
 import pydantic_core
 
+from ._base_client import validation_message
 from ._sse import ServerSentEvent, SSEDecoder, plain_data
-from .errors import InferenceGatewayAPIError, StreamError, make_api_error
+from .errors import (
+    InferenceGatewayAPIError,
+    InferenceGatewayError,
+    ResponseValidationError,
+    StreamError,
+    make_api_error,
+    redact,
+)
 
 if TYPE_CHECKING:  # httpx is imported where a stream starts, not when the package loads
     import httpx
@@ -45,6 +56,9 @@ OpenResponse = Callable[[], ContextManager["httpx.Response"]]
 AsyncOpenResponse = Callable[[], AsyncContextManager["httpx.Response"]]
 
 _ERROR_MARK = b'"error"'
+#: An event (or the unfinished bytes before the next blank line) larger than this ends the
+#: stream with ``StreamError``: what a server that never ends its event could make us hold.
+MAX_EVENT_SIZE = 64 << 20
 _NOTHING: List[Any] = []
 _END = (None,)  # after the body's last chunk: ``feed(None)`` flushes the decoder
 
@@ -96,6 +110,7 @@ class _Pipeline:
         "_decoder",
         "_response",
         "_sentinel",
+        "_waiting",
         "count",
         "data_only",
         "done",
@@ -116,6 +131,7 @@ class _Pipeline:
         self.error: Optional[InferenceGatewayAPIError] = None  # an error object arrived
         self.stop = False  # either: read no further
         self.ended = False  # the body ended (``feed(None)``)
+        self._waiting = 0  # bytes read since the last complete event
 
     def feed(self, chunk: Optional[bytes]) -> List[Any]:
         """Items of one read; ``None`` marks the end of the body (then ``stop`` is set)."""
@@ -130,7 +146,14 @@ class _Pipeline:
                 return [data]
         region = self._decoder.region(chunk)
         if region is None:
+            self._waiting += len(chunk)
+            if self._waiting > MAX_EVENT_SIZE:
+                raise StreamError(
+                    f"stream sent more than {MAX_EVENT_SIZE >> 20} MiB after {self.count} "
+                    "events without ending an event; refused"
+                )
             return _NOTHING
+        self._waiting = 0
         if self.data_only:
             datas = plain_data(region)
             # Error objects fail the model's validation; the typed converter checks them then,
@@ -160,8 +183,15 @@ class _Pipeline:
             )
 
     def broken(self, exc: BaseException) -> StreamError:
+        import httpx
+
+        what = (
+            "body does not match its Content-Encoding"
+            if isinstance(exc, httpx.DecodingError)
+            else "broke"
+        )
         return StreamError(
-            f"stream broke after {self.count} events ({type(exc).__name__}: {exc}); "
+            f"stream {what} after {self.count} events ({type(exc).__name__}: {exc}); "
             "the answer is incomplete"
         )
 
@@ -236,30 +266,74 @@ def _achunks(response: httpx.Response) -> AsyncIterator[bytes]:
 
 
 _DRAIN_LIMIT = 1 << 20
+#: After the done sentinel, how long the rest of the body (normally just its end) may take.
+_DRAIN_GRACE = 0.5
 
 
-def _drain(chunks: Iterator[bytes]) -> None:
-    """Read what follows the done sentinel (normally just the end of the body) so the
-    connection goes back to the pool instead of being closed; gives up after 1 MiB."""
+def _shutdown(sock: Any) -> None:
+    with contextlib.suppress(OSError):  # already closed: nothing left to stop
+        sock.shutdown(2)  # socket.SHUT_RDWR: a read blocked on it returns at once
+
+
+def _drain(response: httpx.Response, chunks: Iterator[bytes]) -> None:
+    """Best effort, after the done sentinel: read the end of the body (at most 1 MiB, for at
+    most ``_DRAIN_GRACE`` seconds) so the connection goes back to the pool. A server that keeps
+    the body open only loses the connection: the answer is already complete."""
+    import httpx
+
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if sock is None:  # HTTP/2 or a custom transport: closing the response is cheap enough
+        return
+    timer = threading.Timer(_DRAIN_GRACE, _shutdown, (sock,))
+    timer.daemon = True
+    timer.start()
     seen = 0
-    for chunk in chunks:
-        seen += len(chunk)
-        if seen > _DRAIN_LIMIT:
-            return
+    try:
+        for chunk in chunks:
+            seen += len(chunk)
+            if seen > _DRAIN_LIMIT:
+                return
+    except (httpx.TransportError, OSError):
+        return  # cut by the grace timer or the server: the connection is just not reused
+    finally:
+        timer.cancel()
 
 
 async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    import anyio
+    import httpx
+
     seen = 0
-    async for chunk in chunks:
-        seen += len(chunk)
-        if seen > _DRAIN_LIMIT:
-            return
+    with anyio.move_on_after(_DRAIN_GRACE):
+        try:
+            async for chunk in chunks:
+                seen += len(chunk)
+                if seen > _DRAIN_LIMIT:
+                    return
+        except (httpx.TransportError, OSError):
+            return  # the answer is complete; the connection is just not reused
 
 
-def _invalid(exc: pydantic.ValidationError, data: Any, response: httpx.Response) -> BaseException:
-    """A payload the model rejected: the typed API error when it is an error object."""
+def _invalid(
+    exc: pydantic.ValidationError, data: Any, items: List[Any], stream: _Base, count: int
+) -> InferenceGatewayError:
+    """A payload the model rejected: the typed API error when it is an error object, else a
+    ``ResponseValidationError`` carrying the event's data and index."""
+    response = stream.response
+    assert response is not None
     error = _mid_stream_error(data, None, response) if isinstance(data, bytes) else None
-    return error if error is not None else exc
+    if error is not None:
+        return error
+    model = getattr(stream.model, "__name__", repr(stream.model))
+    index = count - len(items) + items.index(data)
+    return ResponseValidationError(
+        validation_message(f"event {index} of the {stream.operation} stream", model, exc),
+        operation=stream.operation,
+        model=model,
+        body=data,
+        event_index=index,
+    )
 
 
 class _Base:
@@ -272,9 +346,18 @@ class _Base:
     _data_only = False
     model: Optional[Type[Any]] = None
 
-    def __init__(self, open_response: Any, *, done_sentinel: Optional[str]) -> None:
+    def __init__(
+        self,
+        open_response: Any,
+        *,
+        done_sentinel: Optional[str],
+        operation: str = "event",
+        secret: Optional[str] = None,
+    ) -> None:
         self._open_response = open_response
         self._done_sentinel = done_sentinel
+        self.operation = operation  # named in validation errors
+        self._secret = secret  # masked in error messages (the client's token)
         self._response: Optional[httpx.Response] = None
         self.completed = False  # the body ended cleanly (sentinel seen, when there is one)
         self.fold: Optional[Callable[[Any], Any]] = None
@@ -361,27 +444,33 @@ class _SyncBase(_Base, LazyIterator[_Item]):
     def _new_iterator(self) -> Iterator[_Item]:
         import httpx
 
-        with self._open_response() as response:
-            pipeline, convert = self._start(response)
-            feed, fold = pipeline.feed, self.fold
-            data: Any = None
-            try:
-                chunks = _chunks(response)
-                for chunk in chain(chunks, _END):
-                    for data in feed(chunk):
-                        item = convert(data)
-                        if fold is not None:
-                            fold(item)
-                        yield item
-                    if pipeline.stop:
-                        break
-                if pipeline.drain:
-                    _drain(chunks)
-            except httpx.TransportError as exc:
-                raise pipeline.broken(exc) from exc
-            except pydantic.ValidationError as exc:
-                raise _invalid(exc, data, response) from None
-            self._end(pipeline)
+        try:
+            with self._open_response() as response:
+                pipeline, convert = self._start(response)
+                feed, fold = pipeline.feed, self.fold
+                data: Any = None
+                items: List[Any] = _NOTHING
+                try:
+                    chunks = _chunks(response)
+                    for chunk in chain(chunks, _END):
+                        items = feed(chunk)
+                        for data in items:
+                            item = convert(data)
+                            if fold is not None:
+                                fold(item)
+                            yield item
+                        if pipeline.stop:
+                            break
+                    if pipeline.drain:
+                        _drain(response, chunks)
+                except (httpx.RequestError, OSError) as exc:  # OSError: raw TLS alerts
+                    raise pipeline.broken(exc) from exc
+                except pydantic.ValidationError as exc:
+                    raise _invalid(exc, data, items, self, pipeline.count) from None
+                self._end(pipeline)
+        except InferenceGatewayError as exc:  # a server may quote the token back
+            redact(exc, self._secret)
+            raise
 
     def __enter__(self) -> _SyncBase[_Item]:
         return self
@@ -391,27 +480,33 @@ class _AsyncBase(_Base, AsyncLazyIterator[_Item]):
     async def _new_iterator(self) -> AsyncIterator[_Item]:
         import httpx
 
-        async with self._open_response() as response:
-            pipeline, convert = self._start(response)
-            feed, fold = pipeline.feed, self.fold
-            data: Any = None
-            try:
-                chunks = _achunks(response)
-                async for chunk in _ThenEnd(chunks):
-                    for data in feed(chunk):
-                        item = convert(data)
-                        if fold is not None:
-                            fold(item)
-                        yield item
-                    if pipeline.stop:
-                        break
-                if pipeline.drain:
-                    await _adrain(chunks)
-            except httpx.TransportError as exc:
-                raise pipeline.broken(exc) from exc
-            except pydantic.ValidationError as exc:
-                raise _invalid(exc, data, response) from None
-            self._end(pipeline)
+        try:
+            async with self._open_response() as response:
+                pipeline, convert = self._start(response)
+                feed, fold = pipeline.feed, self.fold
+                data: Any = None
+                items: List[Any] = _NOTHING
+                try:
+                    chunks = _achunks(response)
+                    async for chunk in _ThenEnd(chunks):
+                        items = feed(chunk)
+                        for data in items:
+                            item = convert(data)
+                            if fold is not None:
+                                fold(item)
+                            yield item
+                        if pipeline.stop:
+                            break
+                    if pipeline.drain:
+                        await _adrain(chunks)
+                except (httpx.RequestError, OSError) as exc:  # OSError: raw TLS alerts
+                    raise pipeline.broken(exc) from exc
+                except pydantic.ValidationError as exc:
+                    raise _invalid(exc, data, items, self, pipeline.count) from None
+                self._end(pipeline)
+        except InferenceGatewayError as exc:  # a server may quote the token back
+            redact(exc, self._secret)
+            raise
 
     async def __aenter__(self) -> _AsyncBase[_Item]:
         return self
@@ -458,7 +553,13 @@ class EventStream(_SyncBase[ServerSentEvent]):
         """The same (not yet started) request, each event's data validated into ``model``;
         ``on_open(response)`` runs once the response headers arrived."""
         opener = self._open_response if on_open is None else wrap_open(self._open_response, on_open)
-        return Stream(opener, model=model, done_sentinel=self._done_sentinel)
+        return Stream(
+            opener,
+            model=model,
+            done_sentinel=self._done_sentinel,
+            operation=self.operation,
+            secret=self._secret,
+        )
 
 
 class AsyncEventStream(_AsyncBase[ServerSentEvent]):
@@ -475,7 +576,13 @@ class AsyncEventStream(_AsyncBase[ServerSentEvent]):
             if on_open is None
             else async_wrap_open(self._open_response, on_open)
         )
-        return AsyncStream(opener, model=model, done_sentinel=self._done_sentinel)
+        return AsyncStream(
+            opener,
+            model=model,
+            done_sentinel=self._done_sentinel,
+            operation=self.operation,
+            secret=self._secret,
+        )
 
 
 class _Typed(_Base, Generic[T]):
@@ -491,8 +598,12 @@ class _Typed(_Base, Generic[T]):
         model: Type[T],
         done_sentinel: Optional[str] = "[DONE]",
         fold: Optional[Callable[[T], Any]] = None,
+        operation: str = "event",
+        secret: Optional[str] = None,
     ) -> None:
-        super().__init__(open_response, done_sentinel=done_sentinel)
+        super().__init__(
+            open_response, done_sentinel=done_sentinel, operation=operation, secret=secret
+        )
         self.model = model
         self.fold = fold
 
@@ -502,8 +613,8 @@ class Stream(_Typed[T], _SyncBase[T]):
 
     ``fold(item)``, if set, sees every item before it is yielded (how the chat stream
     accumulates without a second generator layer on the hot path). A payload the model rejects
-    raises the typed API error when it is an ``{"error": ...}`` object, else the
-    ``ValidationError``."""
+    raises the typed API error when it is an ``{"error": ...}`` object, else
+    ``ResponseValidationError`` (``body``: the event's data, ``event_index``: its position)."""
 
     def __enter__(self) -> Stream[T]:
         return self

@@ -20,9 +20,11 @@ __all__ = [
     "InferenceGatewayError",
     "InferenceGatewayValidationError",
     "InternalServerError",
+    "InvalidRequestError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseDecodingError",
     "ResponseValidationError",
     "StreamError",
     "UnprocessableEntityError",
@@ -106,8 +108,20 @@ class APITimeoutError(APIConnectionError):
     """The request did not complete within its timeout."""
 
 
+class ResponseDecodingError(APIConnectionError):
+    """A response body that cannot be read as sent: it does not match its ``Content-Encoding``,
+    or it decodes to more than the SDK accepts (a compression bomb). Not retried."""
+
+
+class InvalidRequestError(InferenceGatewayError, ValueError):
+    """The call cannot be sent as given (a header value with CR/LF or non-ASCII characters, a
+    missing path parameter, a base URL that is not http(s)). Raised before anything is sent;
+    never retried."""
+
+
 class StreamError(InferenceGatewayError):
-    """A stream broke or ended before its end marker."""
+    """A stream broke or ended before its end marker (connection lost, body not decodable,
+    an event larger than the SDK accepts)."""
 
 
 class InferenceGatewayValidationError(InferenceGatewayError):
@@ -115,13 +129,38 @@ class InferenceGatewayValidationError(InferenceGatewayError):
 
 
 class ResponseValidationError(InferenceGatewayValidationError):
-    """A successful response whose body does not match the type the operation declares."""
+    """A successful response whose body does not match the type the operation declares.
 
-    def __init__(self, message: str, *, operation: str, model: str, body: Any = None) -> None:
+    For a typed stream, ``body`` is the data of the offending event (bytes: not valid JSON, not
+    UTF-8, or of the wrong shape) and ``event_index`` its position (0-based) in the stream.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        model: str,
+        body: Any = None,
+        event_index: Optional[int] = None,
+    ) -> None:
         super().__init__(message)
         self.operation = operation
         self.model = model
         self.body = body
+        self.event_index = event_index
+
+
+def redact(error: InferenceGatewayError, secret: Optional[str]) -> InferenceGatewayError:
+    """``error`` with ``secret`` masked in its message (a server may echo the token back)."""
+    if secret and any(isinstance(arg, str) and secret in arg for arg in error.args):
+        error.args = tuple(
+            arg.replace(secret, "***") if isinstance(arg, str) else arg for arg in error.args
+        )
+        message = getattr(error, "message", None)
+        if isinstance(message, str):
+            error.message = message.replace(secret, "***")  # type: ignore[attr-defined]
+    return error
 
 
 _STATUS_ERRORS: Dict[int, Type[InferenceGatewayAPIError]] = {

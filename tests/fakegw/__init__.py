@@ -30,7 +30,8 @@ request, and can be scripted to misbehave. Stable API (other test suites rely on
 
     # what arrived
     gw.requests                         # list of RecordedRequest(method, path, query, headers, body, raw,
-                                        #   form: multipart fields as str, file parts as UploadedFile)
+                                        #   form: multipart fields as str, file parts as UploadedFile,
+                                        #   query_items, client: the peer (host, port), one per connection)
     gw.last                             # the latest RecordedRequest
     gw.requests_to("POST", "/v1/chat/completions")
     gw.reset()                          # forget requests and scripts, restore the defaults

@@ -92,6 +92,7 @@ class RecordedRequest:
     raw: bytes
     query_items: List[Tuple[str, str]] = field(default_factory=list)
     form: Dict[str, Any] = field(default_factory=dict)  # multipart: str fields, UploadedFile parts
+    client: Optional[Tuple[str, int]] = None  # the peer's address: one per TCP connection
 
 
 @dataclass
@@ -241,6 +242,7 @@ class FakeGatewayApp:
             raw=raw,
             query_items=items,
             form=_multipart(headers.get("content-type", ""), raw),
+            client=tuple(scope["client"]) if scope.get("client") else None,
         )
         with self._lock:
             self.requests.append(record)

@@ -151,13 +151,62 @@ async def test_retry_after_seconds(any_client: Callable[..., Any], gateway: Fake
     assert attempt == 1 and isinstance(error, RateLimitError) and delay == pytest.approx(0.3)
 
 
-async def test_retry_after_http_date_is_capped(any_client: Callable[..., Any], gateway: FakeGateway) -> None:
+async def test_retry_after_beyond_the_cap_is_not_waited_for(
+    any_client: Callable[..., Any], gateway: FakeGateway
+) -> None:
     recorder = Recorder()
     client = any_client(retry=fast(recorder, max_retry_after=0.2))
     later = email.utils.formatdate(time.time() + 30, usegmt=True)
     gateway.enqueue("GET", "/v1/models", status=503, headers={"Retry-After": later}, json={"error": "x"})
-    assert (await resolve(client.list_models())).data
-    assert recorder.calls[0][2] == pytest.approx(0.2)  # 30 s asked, capped at max_retry_after
+    with pytest.raises(InternalServerError) as caught:
+        await resolve(client.list_models())
+    assert recorder.calls == []  # 30 s asked, more than max_retry_after: raised at once
+    assert caught.value.headers["retry-after"] == later  # the caller can see when to come back
+    assert len(gateway.requests_to("GET", "/v1/models")) == 1
+
+
+@pytest.mark.parametrize("retry_after", ["99999", "61"])
+async def test_a_huge_retry_after_never_blocks_with_the_defaults(
+    any_client: Callable[..., Any], gateway: FakeGateway, retry_after: str
+) -> None:
+    client = any_client(retry=RetryConfig())
+    gateway.enqueue("POST", CHAT, status=429, headers={"Retry-After": retry_after}, json={"error": "later"})
+    started = time.monotonic()
+    with pytest.raises(RateLimitError):
+        await resolve(client.create_chat_completion(model="openai/gpt-4o", messages=HELLO))
+    assert time.monotonic() - started < 5
+
+
+async def test_total_timeout_bounds_the_retries_of_a_call(
+    any_client: Callable[..., Any], gateway: FakeGateway
+) -> None:
+    recorder = Recorder()
+    # Each wait is 1.5 s; the budget of 2.5 s leaves room for one retry only (the second would
+    # end at >= 3 s), however slow the machine's first attempt (up to 1 s).
+    config = RetryConfig(
+        max_retries=5, initial_backoff=1.5, multiplier=1.0, jitter=0.0, total_timeout=2.5, on_retry=recorder
+    )
+    client = any_client(retry=config)
+    gateway.enqueue("GET", "/v1/models", status=503, json={"error": "down"}, times=6)
+    started = time.monotonic()
+    with pytest.raises(InternalServerError):
+        await resolve(client.list_models())
+    assert [call[0] for call in recorder.calls] == [1]
+    assert len(gateway.requests_to("GET", "/v1/models")) == 2
+    assert time.monotonic() - started < 5
+
+
+def test_wait_decides_every_retry() -> None:
+    config = RetryConfig(max_retries=2, initial_backoff=1.0, jitter=0.0, max_retry_after=10.0, total_timeout=20.0)
+    assert config.wait(1, elapsed=0.0) == 1.0
+    assert config.wait(3, elapsed=0.0) is None  # out of retries
+    assert config.wait(1, elapsed=0.0, headers={"retry-after": "5"}) == 5.0
+    assert config.wait(1, elapsed=0.0, headers={"retry-after": "11"}) is None  # above max_retry_after
+    assert config.wait(1, elapsed=16.0, headers={"retry-after": "5"}) is None  # past the budget
+    assert config.wait(1, elapsed=19.5) is None
+    assert RetryConfig(total_timeout=None, jitter=0.0).wait(1, elapsed=1e9) == 0.5
+    with pytest.raises(ValueError, match="total_timeout"):
+        RetryConfig(total_timeout=-1)
 
 
 def test_parse_retry_after() -> None:
