@@ -40,6 +40,8 @@ REQUIREMENTS = (
     "hypothesis>=6.100",
     "uvicorn>=0.30",
     "pyyaml>=6",
+    "trustme>=1.1",  # the fault suite's TLS certificates
+    "h2>=4",  # http2=True
 )
 # A test file is not an SDK test when it (or a conftest above it) imports the generator or the
 # benchmarks; the peer-backed ones (cached third-party venvs, slow) only with --include-peers.
