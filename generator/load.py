@@ -342,7 +342,7 @@ def _spec_validator(version: str) -> Any:
     schema again (referencing does not keep the crawl), most of the validation time on a large
     spec; same validator, same schema, same errors.
     """
-    from jsonschema.validators import validator_for
+    from jsonschema.validators import validator_for  # type: ignore[import-untyped]
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from referencing import Registry, Resource
 
