@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from . import features, ir, pytypes
+from . import directions, features, ir, pytypes
 from .load import Spec, SpecError, SpecErrors, load, ref_errors, validate
 from .pipeline import read_overlays
 from .pytypes import Type
@@ -142,23 +142,13 @@ class Surface:
         feats = features.select(self.api, overlays, overlay_files, a2a_classes=None, client=self.client)
         self.helpers = _helper_methods(feats)
         self.methods = {m for op in self.api.operations for m in op.methods} | set(self.helpers)
-        inputs = self._reach(t for op in self.api.operations for t in op.argument_types())
-        outputs = self._reach(op.return_type for op in self.api.operations)
+        # One model of which way each schema travels: the one the models step makes tolerant by.
+        found = directions.analyse(prepared.data)
         self.directions: dict[str, Direction] = {}
         for name in self.schemas:
             # A model no request reaches is only ever parsed (stream events, responses).
-            self.directions[name] = ("both" if name in outputs else "input") if name in inputs else "output"
-
-    def _reach(self, roots: Iterable[Type]) -> set[str]:
-        found: set[str] = set()
-        stack = [name for t in roots for name in pytypes.models_named(t)]
-        while stack:
-            name = stack.pop()
-            if name in found or name not in self.schemas:
-                continue
-            found.add(name)
-            stack.extend(n for t in self.schemas[name].types() for n in pytypes.models_named(t))
-        return found
+            sent = name in found.sent
+            self.directions[name] = ("both" if name in found.received else "input") if sent else "output"
 
     def location(self, pointer: str) -> str:
         line = self.spec.line_of(pointer)

@@ -10,6 +10,7 @@ round-trip, and no timestamp. Formatting happens once, later, in write.py.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import warnings
 from collections.abc import Iterator
@@ -35,11 +36,15 @@ class ModelsModule:
     source: str
 
 
-def main_model_spec(prepared: Prepared, response_required: ResponseRequired) -> dict[str, Any]:
-    """The main spec's schemas for the models step, received-only ones made tolerant; a spec
-    without operations says nothing about directions and is left as written."""
-    found = analyse(prepared.data) if iter_operations(prepared.data) else None
-    return tolerant_spec(prepared.model_spec, found, response_required)
+def tolerant(prepared: Prepared, response_required: ResponseRequired) -> Prepared:
+    """The main spec with its received-only schemas made tolerant: what the models step
+    generates from and the IR (so `diff`) describes. A spec without operations says nothing
+    about directions and is left as written."""
+    if not iter_operations(prepared.data):
+        return prepared
+    relaxed = tolerant_spec(prepared.model_spec, analyse(prepared.data), response_required)
+    components = {**prepared.data["components"], "schemas": relaxed["components"]["schemas"]}
+    return dataclasses.replace(prepared, data={**prepared.data, "components": components})
 
 
 def tolerant_spec(

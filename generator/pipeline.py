@@ -108,9 +108,8 @@ def _assemble(
     overlay_files: dict[str, dict[str, OutFile]],
 ) -> tuple[dict[str, OutFile], dict[str, Any]]:
     """Every file of the package, unformatted, and the numbers of the summary line."""
-    prepared = ir.prepare(spec)
-    model_spec = models.main_model_spec(prepared, options.response_required)
-    models_module = models.generate_models(model_spec, source_name=spec.display, cache=options.cache)
+    prepared = models.tolerant(ir.prepare(spec), options.response_required)
+    models_module = models.generate_models(prepared.model_spec, source_name=spec.display, cache=options.cache)
     api = ir.build(prepared)
     ir.check_models(api, models_module.source, spec)
     a2a_prepared = None if a2a_spec is None else ir.prepare(a2a_spec)

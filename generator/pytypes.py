@@ -139,13 +139,6 @@ def _is_string_literal(value: Type) -> bool:
     return isinstance(value, Literal) and all(isinstance(v, str) for v in value.values)
 
 
-def models_named(value: Type) -> Iterator[str]:
-    """Every model class an annotation names."""
-    for module, name in value.imports():
-        if module == MODELS:
-            yield name
-
-
 def accepts(wide: Type, narrow: Type) -> bool:
     """Whether every value valid for `narrow` is valid for `wide` (structural, conservative)."""
     if wide in (narrow, ANY):
