@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from ._pool import (
         use_linear_pool,
     )
+    from ._response import (
+        APIResponse,
+        AsyncAPIResponse,
+        AsyncRawResponses,
+        RawResponses,
+    )
     from ._retry import (
         RetryConfig,
     )
@@ -117,10 +123,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "APIConnectionError",
+    "APIResponse",
     "APITimeoutError",
+    "AsyncAPIResponse",
     "AsyncChatCompletionStream",
     "AsyncEventStream",
     "AsyncInferenceGatewayClient",
+    "AsyncRawResponses",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
@@ -167,6 +176,7 @@ __all__ = [
     "Provider",
     "ProviderAuthType",
     "RateLimitError",
+    "RawResponses",
     "ResponseDecodingError",
     "ResponseValidationError",
     "RetryConfig",
@@ -200,6 +210,10 @@ _LAZY: Dict[str, str] = {
     "AsyncInferenceGatewayClient": "._client",
     "InferenceGatewayClient": "._client",
     "use_linear_pool": "._pool",
+    "APIResponse": "._response",
+    "AsyncAPIResponse": "._response",
+    "AsyncRawResponses": "._response",
+    "RawResponses": "._response",
     "RetryConfig": "._retry",
     "SSEvent": "._sse",
     "ServerSentEvent": "._sse",
