@@ -213,7 +213,7 @@ class Capture:
 
 
 CAPTURE: contextvars.ContextVar[Optional[Capture]] = contextvars.ContextVar(
-    "inference_gateway_raw_capture", default=None
+    "raw_response_capture", default=None
 )
 
 
