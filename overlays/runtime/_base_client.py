@@ -733,6 +733,18 @@ class _BaseClient(Generic[ClientT]):
         copy leaves the shared pool open; closing the original closes it. A copy that changes
         ``verify``, ``cert``, ``proxy``, ``http2`` or ``trust_env`` gets a pool of its own
         (close it too).
+
+        Args:
+            **changes: Constructor options (``base_url``, ``token``, ``timeout``,
+                ``max_retries``, ``retry``, ``default_headers``, ``default_query``, ...).
+
+        Returns:
+            The derived client (same class).
+
+        Raises:
+            TypeError: An unknown option, or a transport option on a client built on your own
+                ``http_client``.
+            InvalidRequestError: A token or header value that cannot be sent.
         """
         unknown = set(changes) - _OPTION_NAMES
         if unknown:
@@ -1089,7 +1101,14 @@ class SyncAPIClient(_BaseClient["httpx.Client"]):
         return RawResponses(self)
 
     def close(self) -> None:
-        """Release the connection pool (not one passed in as ``http_client``, nor a shared one)."""
+        """Release the connection pool (not one passed in as ``http_client``, nor a shared one).
+
+        Returns:
+            None. Calls made afterwards raise ``RuntimeError``.
+
+        Raises:
+            Nothing of its own: closing twice is harmless.
+        """
         client = self._pool.detach() if self._owns_pool else None
         if client is not None:
             client.close()
@@ -1195,7 +1214,14 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
         return AsyncRawResponses(self)
 
     async def close(self) -> None:
-        """Release the connection pool (not one passed in as ``http_client``, nor a shared one)."""
+        """Release the connection pool (not one passed in as ``http_client``, nor a shared one).
+
+        Returns:
+            None. Calls made afterwards raise ``RuntimeError``.
+
+        Raises:
+            Nothing of its own: closing twice is harmless.
+        """
         client = self._pool.detach() if self._owns_pool else None
         if client is not None:
             await client.aclose()
