@@ -176,6 +176,11 @@ def _assemble(
         source=f"{spec_label} with templates/__init__.py.jinja",
         python=True,
     )
+    files["API.md"] = OutFile(  # bytes: Markdown gets no `#` header; the template writes its own
+        text=None,
+        data=render.api_reference(env, api, feats, files, f"{spec_label} with templates/api.md.jinja").encode(),
+        source=f"{spec_label} with templates/api.md.jinja",
+    )
     summary = {
         "schemas": api.schema_count,
         "operations": len(api.operations),

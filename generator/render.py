@@ -9,6 +9,7 @@ strings as templates).
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 import textwrap
@@ -101,7 +102,19 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["comment"] = comment
     env.filters["doctext"] = doctext
     env.filters["isort"] = isort_names
+    env.filters["mdtext"] = mdtext
+    env.filters["mdcode"] = mdcode
     return env
+
+
+def mdtext(text: str) -> str:
+    """One line of Markdown from spec text: whitespace collapsed, HTML and table pipes escaped."""
+    return comment(text).replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
+
+
+def mdcode(text: str) -> str:
+    """Code for inside backticks in a Markdown table cell (a pipe would end the cell)."""
+    return comment(text).replace("|", "\\|").replace("`", "'")
 
 
 def render(env: jinja2.Environment, template: str, **context: Any) -> str:
@@ -133,22 +146,206 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
 
 
 def operation_docstring(op: ir.Operation, streaming: bool) -> str:
-    """Plain text (escaped later by the `docstring` filter): summary, description, arguments."""
+    """Plain text (escaped later by the `docstring` filter): summary, description, then Args
+    (every argument, the per-request options included), Returns and Raises."""
     parts = [op.summary or f"{op.method} {op.path}"]
     if op.description and op.description != op.summary:
         parts.append(op.description)
     if streaming:
         parts.append("Streams the response as server-sent events; iterate the returned stream.")
-    documented = [p for p in op.positional + op.keyword_only if p.description]
-    if documented:
-        lines = ["Args:"]
-        for p in documented:
-            text = " ".join(p.description.split())
-            lines.append(f"    {p.python_name}: {text}")
-        parts.append("\n".join(lines))
+    args = [
+        (p.python_name, p.description or f"The `{p.wire_name}` {p.location} parameter.")
+        for p in op.positional + op.keyword_only
+    ]
+    if op.body and op.body.kind != "flattened":
+        args.append(
+            (
+                "body",
+                op.body.description or f"The request body ({op.body.content_type}).",
+            )
+        )
+    args += _REQUEST_OPTIONS
+    if op.body and op.body.kind == "flattened":
+        args.append(("extra_body", "More JSON body fields, merged in last and sent as given."))
+    parts.append(_section("Args", args))
+    if streaming:
+        returned = (
+            "EventStream",
+            "The server-sent events; the request is sent when iteration (or `with`) starts.",
+        )
+    elif op.return_annotation == "None":
+        returned = ("None", "The operation answers with no body.")
+    else:
+        returned = (op.return_annotation, "The parsed response body.")
+    parts.append(_section("Returns", [returned]))
+    raises = list(_RAISES)
+    if streaming:
+        raises.append(("StreamError", "The stream broke, or ended before its end marker."))
+    if op.return_annotation != "None":
+        raises.append(("ResponseValidationError", "The response does not match the spec."))
+    parts.append(_section("Raises", raises))
     if op.deprecated:
         parts.append("Deprecated by the API.")
     return "\n\n".join(parts)
+
+
+#: The per-request options every generated method takes (documented on each).
+_REQUEST_OPTIONS = [
+    ("extra_headers", "Headers to add to this request (a `None` value removes one)."),
+    ("extra_query", "Query parameters to add to this request."),
+    (
+        "timeout",
+        "This request's timeout in seconds or an `httpx.Timeout` (default: the client's).",
+    ),
+]
+_RAISES = [
+    (
+        "InferenceGatewayAPIError",
+        "The gateway answered with an error status: its subclass names it "
+        "(`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404, "
+        "`RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.",
+    ),
+    (
+        "APIConnectionError",
+        "No response (refused, reset, DNS); `APITimeoutError` when it timed out.",
+    ),
+    (
+        "InvalidRequestError",
+        "The call cannot be sent (a header with CR/LF, a `..` path parameter).",
+    ),
+]
+
+
+def _section(title: str, items: list[tuple[str, str]]) -> str:
+    """A Google-style docstring section, each entry's text wrapped under its name."""
+    lines = [f"{title}:"]
+    for name, text in items:
+        lines.append(
+            textwrap.fill(
+                " ".join(f"{name}: {text}".split()),
+                width=88,
+                initial_indent="    ",
+                subsequent_indent="        ",
+            )
+        )
+    return "\n".join(lines)
+
+
+def api_reference(
+    env: jinja2.Environment,
+    api: ir.API,
+    feats: features_mod.Features,
+    files: dict[str, OutFile],
+    source: str,
+) -> str:
+    """The Markdown API reference: the operations' methods (from the IR), the helper methods of
+    the enabled mixins (from their source) and every model with its fields."""
+    operations = [
+        {
+            "python_name": op.python_name,
+            "stream_name": op.stream_name,
+            "method": op.method,
+            "path": op.path,
+            "summary": op.summary or op.description.split("\n")[0],
+            "deprecated": op.deprecated,
+            "signature": _operation_signature(op),
+            "returns": op.return_annotation,
+        }
+        for op in api.operations
+    ]
+    exported = set(feats.model_exports)
+    schemas = [
+        {
+            "name": s.name,
+            "kind": s.kind,
+            "fields": s.fields,
+            "enum": s.enum,
+            "open": s.open,
+            "value": s.value.render() if s.value is not None else "",
+            "exported": s.name in exported,
+        }
+        for s in sorted(api.schemas.values(), key=lambda s: s.name.lower())
+    ]
+    return render(
+        env,
+        "api.md.jinja",
+        title=api.title,
+        source=source,
+        client=feats.client,
+        operations=operations,
+        any_flattened=any(op.body_fields for op in api.operations),
+        helpers=_helper_methods(feats, files),
+        schemas=schemas,
+    )
+
+
+def _operation_signature(op: ir.Operation) -> str:
+    """The arguments of an operation's method as the template writes them (one line)."""
+    args = [f"{p.python_name}: {p.annotation}" for p in op.positional]
+    if op.body and op.body.kind != "flattened" and op.body.required:
+        args.append(f"body: {op.body.annotation}")
+    keyword = [
+        (
+            f"{p.python_name}: {p.annotation}"
+            if p.required
+            else f"{p.python_name}: {p.optional_annotation} = None"
+        )
+        for p in op.keyword_only
+    ]
+    if op.body and op.body.kind != "flattened" and not op.body.required:
+        keyword.append(f"body: {op.body.optional_annotation} = None")
+    keyword += ["extra_headers=None", "extra_query=None", "timeout=NOT_GIVEN"]
+    if op.body_fields:
+        keyword.append("**extra_body")
+    return "".join(f"\n    {arg}," for arg in [*args, "*", *keyword]) + "\n"
+
+
+def _split_args(args: str) -> list[str]:
+    """Top-level comma-separated parts of an argument list (commas inside brackets kept)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(args):
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "," and depth == 0:
+            parts.append(args[start:index])
+            start = index + 1
+    parts.append(args[start:])
+    return [part for part in parts if part.strip()]
+
+
+def _helper_methods(
+    feats: features_mod.Features, files: dict[str, OutFile]
+) -> list[dict[str, str]]:
+    """Public methods of the sync classes of the enabled mixins, read from their source."""
+    helpers: dict[str, dict[str, str]] = {}
+    for mixin in feats.mixins:
+        f = files.get(mixin.module.lstrip(".").replace(".", "/") + ".py")
+        if f is None or f.text is None:
+            continue
+        tree = ast.parse(f.text)
+        classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+        pending = [mixin.sync_class]
+        while pending:  # the class and its bases defined in the same module
+            node = classes.get(pending.pop())
+            if node is None:
+                continue
+            pending += [ast.unparse(base).split("[")[0] for base in node.bases]
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
+                    args = ast.unparse(item.args)
+                    helpers.setdefault(
+                        item.name,
+                        {
+                            "name": item.name,
+                            "signature": "".join(
+                                f"\n    {arg.strip()}," for arg in _split_args(args)[1:]
+                            )
+                            + "\n",
+                            "returns": ast.unparse(item.returns) if item.returns else "None",
+                            "summary": (ast.get_docstring(item) or "").split("\n\n")[0],
+                        },
+                    )
+    return [helpers[name] for name in sorted(helpers)]
 
 
 def _module_exports(files: dict[str, OutFile], prefix: str) -> list[tuple[str, list[str]]]:
@@ -170,7 +367,9 @@ def _module_exports(files: dict[str, OutFile], prefix: str) -> list[tuple[str, l
     return found
 
 
-def top_level_exports(files: dict[str, OutFile], feats: features_mod.Features) -> list[tuple[str, list[str]]]:
+def top_level_exports(
+    files: dict[str, OutFile], feats: features_mod.Features
+) -> list[tuple[str, list[str]]]:
     """(module, names) the package __init__ re-exports (features.top_level_names decides which);
     a name is exported once (first wins)."""
     groups: list[tuple[str, list[str]]] = [
@@ -192,7 +391,9 @@ def top_level_exports(files: dict[str, OutFile], feats: features_mod.Features) -
     return sorted(result, key=lambda item: item[0].lower())
 
 
-def subpackage_init(env: jinja2.Environment, group: features_mod.OverlayGroup, files: dict[str, OutFile]) -> str:
+def subpackage_init(
+    env: jinja2.Environment, group: features_mod.OverlayGroup, files: dict[str, OutFile]
+) -> str:
     """`__init__.py` for an overlay subpackage that has none: lazy re-exports of its modules."""
     exports = sorted(
         (module.replace("." + group.target, "", 1), names)
@@ -209,7 +410,17 @@ def subpackage_init(env: jinja2.Environment, group: features_mod.OverlayGroup, f
     )
 
 
-_STDLIB = {"typing", "enum", "datetime", "decimal", "uuid", "ipaddress", "pathlib", "collections", "re"}
+_STDLIB = {
+    "typing",
+    "enum",
+    "datetime",
+    "decimal",
+    "uuid",
+    "ipaddress",
+    "pathlib",
+    "collections",
+    "re",
+}
 
 
 def fix_import_block(source: str) -> str:
@@ -226,7 +437,9 @@ def fix_import_block(source: str) -> str:
                 while not lines[index].strip().startswith(")"):
                     index += 1
                     block.append(lines[index])
-                imports.append(" ".join(x.strip() for x in block).replace("( ", "(").replace(", )", ")"))
+                imports.append(
+                    " ".join(x.strip() for x in block).replace("( ", "(").replace(", )", ")")
+                )
             else:
                 imports.append(lines[index])
         index += 1
@@ -248,5 +461,9 @@ def fix_import_block(source: str) -> str:
         module = module_of(line).split(".")[0]
         bucket = 0 if module == "__future__" else 1 if module in _STDLIB else 2
         groups[bucket].append(normalise(line))
-    blocks = ["\n".join(sorted(g, key=lambda line: (line.startswith("from "), module_of(line)))) for g in groups if g]
+    blocks = [
+        "\n".join(sorted(g, key=lambda line: (line.startswith("from "), module_of(line))))
+        for g in groups
+        if g
+    ]
     return "\n\n".join(blocks) + "\n\n\n" + rest.lstrip("\n")

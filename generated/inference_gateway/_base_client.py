@@ -12,6 +12,7 @@ the first client is built, not when the package is imported, to keep ``import`` 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import enum
 import functools
 import json as jsonlib
@@ -29,6 +30,7 @@ from typing import (
     Dict,
     Generic,
     Iterator,
+    List,
     Mapping,
     Optional,
     Tuple,
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     import httpx
     from typing_extensions import Self, TypedDict, Unpack
 
+    from ._response import AsyncRawResponses, RawResponses
     from ._streaming import AsyncEventStream, EventStream
 
     class RequestOptions(TypedDict, total=False):
@@ -94,6 +97,34 @@ def _log() -> logging.Logger:
     import logging
 
     return logging.getLogger(_LOGGER_NAME)
+
+
+#: ``INFERENCE_GATEWAY_LOG=debug|info``: the package logger's level, with a stderr handler.
+LOG_ENV = "INFERENCE_GATEWAY_LOG"
+_LOG_LEVELS = {"debug": 10, "info": 20}
+_log_configured = False
+
+
+def _configure_logging() -> None:
+    """Apply ``$INFERENCE_GATEWAY_LOG`` once, when the first client is built (as openai's
+    ``OPENAI_LOG``): sets the package logger's level and gives it one stderr handler. Unset or
+    unknown values leave logging to the application."""
+    global _log_configured
+    if _log_configured:
+        return
+    _log_configured = True
+    level = _LOG_LEVELS.get(os.environ.get(LOG_ENV, "").strip().lower())
+    if level is None:
+        return
+    import logging
+
+    logger = _log()
+    logger.setLevel(level)
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s")
+    )
+    logger.addHandler(handler)
 
 
 DEFAULT_BASE_URL = "http://localhost:8080/v1"
@@ -153,6 +184,43 @@ Verify = Union[bool, str, "os.PathLike[str]", "ssl.SSLContext"]
 Cert = Union[str, Tuple[str, str], Tuple[str, str, str]]
 
 ClientT = TypeVar("ClientT", "httpx.Client", "httpx.AsyncClient")
+
+
+# --------------------------------------------------------------------------------------------
+# Raw responses: what ``with_raw_response`` (``_response.py``) asks the transport to record
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One successful HTTP exchange: ``elapsed`` runs from sending to the body read (a stream:
+    to its headers), in seconds."""
+
+    request: httpx.Request
+    response: httpx.Response
+    content: bytes
+    elapsed: float
+
+
+class Capture:
+    """Set in ``CAPTURE`` while a ``with_raw_response`` call runs: the exchanges it made, and
+    (async client) the openers of the streams it built, which the proxy awaits."""
+
+    __slots__ = ("exchanges", "pending")
+
+    def __init__(self) -> None:
+        self.exchanges: List[Exchange] = []
+        self.pending: List[Callable[[], Any]] = []
+
+
+CAPTURE: contextvars.ContextVar[Optional[Capture]] = contextvars.ContextVar(
+    "raw_response_capture", default=None
+)
+
+
+def _record(request: httpx.Request, response: httpx.Response, content: bytes, sent: float) -> None:
+    capture = CAPTURE.get()
+    if capture is not None:
+        capture.exchanges.append(Exchange(request, response, content, time.monotonic() - sent))
 
 
 # --------------------------------------------------------------------------------------------
@@ -572,6 +640,7 @@ class _BaseClient(Generic[ClientT]):
         you configure and close it; the transport options are then refused).
         """
         del use_httpx
+        _configure_logging()
         if max_retries is NOT_GIVEN:
             retry = retry or RetryConfig()
         else:
@@ -667,6 +736,18 @@ class _BaseClient(Generic[ClientT]):
         copy leaves the shared pool open; closing the original closes it. A copy that changes
         ``verify``, ``cert``, ``proxy``, ``http2`` or ``trust_env`` gets a pool of its own
         (close it too).
+
+        Args:
+            **changes: Constructor options (``base_url``, ``token``, ``timeout``,
+                ``max_retries``, ``retry``, ``default_headers``, ``default_query``, ...).
+
+        Returns:
+            The derived client (same class).
+
+        Raises:
+            TypeError: An unknown option, or a transport option on a client built on your own
+                ``http_client``.
+            InvalidRequestError: A token or header value that cannot be sent.
         """
         unknown = set(changes) - _OPTION_NAMES
         if unknown:
@@ -893,6 +974,22 @@ class _BaseClient(Generic[ClientT]):
             raise
 
 
+@contextlib.contextmanager
+def _closing(response: httpx.Response) -> Iterator[httpx.Response]:
+    try:
+        yield response
+    finally:
+        response.close()
+
+
+@contextlib.asynccontextmanager
+async def _aclosing(response: httpx.Response) -> AsyncIterator[httpx.Response]:
+    try:
+        yield response
+    finally:
+        await response.aclose()
+
+
 class _Body:
     """A compressed response body as it is decoded, refused past ``MAX_DECODED_BODY``."""
 
@@ -933,8 +1030,10 @@ class SyncAPIClient(_BaseClient["httpx.Client"]):
         while True:
             retry += 1
             try:
+                sent = time.monotonic()
                 response = http.send(request, stream=True)
                 if stream and response.is_success:
+                    _record(request, response, b"", sent)
                     return response, b""
                 try:
                     content = self._read(request, response)
@@ -944,6 +1043,7 @@ class SyncAPIClient(_BaseClient["httpx.Client"]):
                 time.sleep(self._failure(request, exc, retry, started))
                 continue
             if response.is_success:
+                _record(request, response, content, sent)
                 return response, content
             time.sleep(self._after_error_status(request, response, content, retry, started))
 
@@ -972,6 +1072,14 @@ class SyncAPIClient(_BaseClient["httpx.Client"]):
         from ._streaming import EventStream
 
         request = self._build_request(op, options, stream=True)
+        if CAPTURE.get() is not None:  # with_raw_response: send now, to show the response
+            response, _ = self._send(request, stream=True)
+            return EventStream(
+                lambda: _closing(response),
+                done_sentinel=op.stream_done_sentinel,
+                operation=op.name,
+                secret=self._token,
+            )
         return EventStream(
             lambda: self._open_stream(request),
             done_sentinel=op.stream_done_sentinel,
@@ -987,8 +1095,23 @@ class SyncAPIClient(_BaseClient["httpx.Client"]):
         finally:
             response.close()
 
+    @property
+    def with_raw_response(self) -> RawResponses:
+        """The client's methods returning an ``APIResponse``: ``.status_code``, ``.headers``,
+        ``.http_request``, ``.elapsed`` and ``.parse()`` (the usual result)."""
+        from ._response import RawResponses
+
+        return RawResponses(self)
+
     def close(self) -> None:
-        """Release the connection pool (not one passed in as ``http_client``, nor a shared one)."""
+        """Release the connection pool (not one passed in as ``http_client``, nor a shared one).
+
+        Returns:
+            None. Calls made afterwards raise ``RuntimeError``.
+
+        Raises:
+            Nothing of its own: closing twice is harmless.
+        """
         client = self._pool.detach() if self._owns_pool else None
         if client is not None:
             client.close()
@@ -1016,8 +1139,10 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
         while True:
             retry += 1
             try:
+                sent = time.monotonic()
                 response = await http.send(request, stream=True)
                 if stream and response.is_success:
+                    _record(request, response, b"", sent)
                     return response, b""
                 try:
                     content = await self._read(request, response)
@@ -1027,6 +1152,7 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
                 await anyio.sleep(self._failure(request, exc, retry, started))
                 continue
             if response.is_success:
+                _record(request, response, content, sent)
                 return response, content
             await anyio.sleep(self._after_error_status(request, response, content, retry, started))
 
@@ -1053,6 +1179,20 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
         from ._streaming import AsyncEventStream
 
         request = self._build_request(op, options, stream=True)
+        capture = CAPTURE.get()
+        if capture is not None:  # with_raw_response: the proxy awaits the sending
+            opened: List[httpx.Response] = []
+
+            async def send_now() -> None:
+                opened.append((await self._send(request, stream=True))[0])
+
+            capture.pending.append(send_now)
+            return AsyncEventStream(
+                lambda: _aclosing(opened[0]),
+                done_sentinel=op.stream_done_sentinel,
+                operation=op.name,
+                secret=self._token,
+            )
         return AsyncEventStream(
             lambda: self._open_stream(request),
             done_sentinel=op.stream_done_sentinel,
@@ -1068,8 +1208,23 @@ class AsyncAPIClient(_BaseClient["httpx.AsyncClient"]):
         finally:
             await response.aclose()
 
+    @property
+    def with_raw_response(self) -> AsyncRawResponses:
+        """The client's methods as coroutines returning an ``AsyncAPIResponse``: ``.status_code``,
+        ``.headers``, ``.http_request``, ``.elapsed`` and ``.parse()`` (the usual result)."""
+        from ._response import AsyncRawResponses
+
+        return AsyncRawResponses(self)
+
     async def close(self) -> None:
-        """Release the connection pool (not one passed in as ``http_client``, nor a shared one)."""
+        """Release the connection pool (not one passed in as ``http_client``, nor a shared one).
+
+        Returns:
+            None. Calls made afterwards raise ``RuntimeError``.
+
+        Raises:
+            Nothing of its own: closing twice is harmless.
+        """
         client = self._pool.detach() if self._owns_pool else None
         if client is not None:
             await client.aclose()

@@ -10,12 +10,15 @@ from typing import ClassVar, Optional
 from ._operations import AsyncOperations, SyncOperations
 from .lib._mixins_chat import AsyncChatHelpers, ChatHelpers
 from .lib._mixins_health import AsyncHealthHelpers, HealthHelpers
+from .lib._mixins_parse import AsyncParseHelpers, ParseHelpers
 from .lib._mixins_proxy import AsyncProxyHelpers, ProxyHelpers
 
 __all__ = ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]
 
 
-class InferenceGatewayClient(ChatHelpers, HealthHelpers, ProxyHelpers, SyncOperations):
+class InferenceGatewayClient(
+    ChatHelpers, HealthHelpers, ParseHelpers, ProxyHelpers, SyncOperations
+):
     """Synchronous client for Inference Gateway API.
 
     `InferenceGatewayClient(base_url=None, token=None, timeout=30.0)`; use it as a context
@@ -27,7 +30,7 @@ class InferenceGatewayClient(ChatHelpers, HealthHelpers, ProxyHelpers, SyncOpera
 
 
 class AsyncInferenceGatewayClient(
-    AsyncChatHelpers, AsyncHealthHelpers, AsyncProxyHelpers, AsyncOperations
+    AsyncChatHelpers, AsyncHealthHelpers, AsyncParseHelpers, AsyncProxyHelpers, AsyncOperations
 ):
     """Asyncio client for Inference Gateway API; every operation method is a coroutine."""
 

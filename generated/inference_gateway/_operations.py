@@ -195,7 +195,25 @@ class SyncOperations(SyncAPIClient):
 
         Args:
             provider: Only list the models of this provider.
-            include: Metadata to add to every model, sent comma-separated: `pricing`, `context_window`, `modalities`. Without it the listing has the plain shape.
+            include: Metadata to add to every model, sent comma-separated: `pricing`,
+                `context_window`, `modalities`. Without it the listing has the plain shape.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ListModelsResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ListModelsResponse,
@@ -265,26 +283,55 @@ class SyncOperations(SyncAPIClient):
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             messages: The conversation so far.
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series models reject it.
+            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`;
+                o-series models reject it.
             max_completion_tokens: Upper bound on generated tokens, reasoning tokens included.
             temperature: Sampling temperature (0-2); higher is more random.
             top_p: Nucleus sampling probability mass; an alternative to `temperature`.
-            frequency_penalty: -2 to 2; positive values make tokens less likely the more often they already appeared, so the model repeats itself less.
-            presence_penalty: -2 to 2; positive values make tokens that already appeared less likely, so the model moves on to new topics.
+            frequency_penalty: -2 to 2; positive values make tokens less likely the more often
+                they already appeared, so the model repeats itself less.
+            presence_penalty: -2 to 2; positive values make tokens that already appeared less
+                likely, so the model moves on to new topics.
             n: How many choices to generate.
             stop: One stop sequence, or up to four; generation ends before any of them.
-            seed: Ask for reproducible sampling: the same seed and settings should give the same answer (best effort; compare `system_fingerprint`).
+            seed: Ask for reproducible sampling: the same seed and settings should give the same
+                answer (best effort; compare `system_fingerprint`).
             logprobs: Return the log probability of every generated token.
-            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per position.
-            response_format: The output format: plain text, JSON (`json_object`) or JSON that follows a schema (`json_schema`, structured outputs).
-            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's logit before sampling.
+            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per
+                position.
+            response_format: The output format: plain text, JSON (`json_object`) or JSON that
+                follows a schema (`json_schema`, structured outputs).
+            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's
+                logit before sampling.
             user: A stable id of your end user, for abuse monitoring.
             stream_options: Options for a streamed completion; only set them when streaming.
             tools: Tools (functions) the model may call; at most 128.
-            tool_choice: Whether and which tools the model calls: `none` (answer with a message), `auto` (its choice; the default when tools are given), `required` (at least one tool), or a named function it must call.
+            tool_choice: Whether and which tools the model calls: `none` (answer with a
+                message), `auto` (its choice; the default when tools are given), `required` (at
+                least one tool), or a named function it must call.
             parallel_tool_calls: Let the model call several tools in one turn.
-            reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
-            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends fewer reasoning tokens.
+            reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the
+                chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
+            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends
+                fewer reasoning tokens.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            CreateChatCompletionResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             CreateChatCompletionResponse,
@@ -381,26 +428,57 @@ class SyncOperations(SyncAPIClient):
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             messages: The conversation so far.
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series models reject it.
+            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`;
+                o-series models reject it.
             max_completion_tokens: Upper bound on generated tokens, reasoning tokens included.
             temperature: Sampling temperature (0-2); higher is more random.
             top_p: Nucleus sampling probability mass; an alternative to `temperature`.
-            frequency_penalty: -2 to 2; positive values make tokens less likely the more often they already appeared, so the model repeats itself less.
-            presence_penalty: -2 to 2; positive values make tokens that already appeared less likely, so the model moves on to new topics.
+            frequency_penalty: -2 to 2; positive values make tokens less likely the more often
+                they already appeared, so the model repeats itself less.
+            presence_penalty: -2 to 2; positive values make tokens that already appeared less
+                likely, so the model moves on to new topics.
             n: How many choices to generate.
             stop: One stop sequence, or up to four; generation ends before any of them.
-            seed: Ask for reproducible sampling: the same seed and settings should give the same answer (best effort; compare `system_fingerprint`).
+            seed: Ask for reproducible sampling: the same seed and settings should give the same
+                answer (best effort; compare `system_fingerprint`).
             logprobs: Return the log probability of every generated token.
-            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per position.
-            response_format: The output format: plain text, JSON (`json_object`) or JSON that follows a schema (`json_schema`, structured outputs).
-            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's logit before sampling.
+            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per
+                position.
+            response_format: The output format: plain text, JSON (`json_object`) or JSON that
+                follows a schema (`json_schema`, structured outputs).
+            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's
+                logit before sampling.
             user: A stable id of your end user, for abuse monitoring.
             stream_options: Options for a streamed completion; only set them when streaming.
             tools: Tools (functions) the model may call; at most 128.
-            tool_choice: Whether and which tools the model calls: `none` (answer with a message), `auto` (its choice; the default when tools are given), `required` (at least one tool), or a named function it must call.
+            tool_choice: Whether and which tools the model calls: `none` (answer with a
+                message), `auto` (its choice; the default when tools are given), `required` (at
+                least one tool), or a named function it must call.
             parallel_tool_calls: Let the model call several tools in one turn.
-            reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
-            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends fewer reasoning tokens.
+            reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the
+                chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
+            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends
+                fewer reasoning tokens.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            EventStream: The server-sent events; the request is sent when iteration (or `with`)
+                starts.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            StreamError: The stream broke, or ended before its end marker.
+            ResponseValidationError: The response does not match the spec.
         """
         return self._stream(
             _OP_CREATE_CHAT_COMPLETION,
@@ -478,12 +556,14 @@ class SyncOperations(SyncAPIClient):
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             input_: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
+            instructions: A system (developer) message put before the input. Not carried over
+                from the response named by `previous_response_id`.
             max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
             temperature: Sampling temperature (0-2); higher is more random.
             top_p: Nucleus sampling probability mass; an alternative to `temperature`.
             tools: Tools the model may call.
-            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`, `required`) or a function it must call.
+            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`,
+                `required`) or a function it must call.
             reasoning: Settings of a reasoning model.
             text: The form of the text output, plain or JSON.
             previous_response_id: Continue the conversation of this earlier response.
@@ -492,6 +572,24 @@ class SyncOperations(SyncAPIClient):
             parallel_tool_calls: Let the model call several tools in one turn.
             metadata: Up to 16 string pairs stored with the response and returned with it.
             user: A stable id of your end user, for abuse monitoring.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            Response: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             Response,
@@ -567,12 +665,14 @@ class SyncOperations(SyncAPIClient):
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             input_: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
+            instructions: A system (developer) message put before the input. Not carried over
+                from the response named by `previous_response_id`.
             max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
             temperature: Sampling temperature (0-2); higher is more random.
             top_p: Nucleus sampling probability mass; an alternative to `temperature`.
             tools: Tools the model may call.
-            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`, `required`) or a function it must call.
+            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`,
+                `required`) or a function it must call.
             reasoning: Settings of a reasoning model.
             text: The form of the text output, plain or JSON.
             previous_response_id: Continue the conversation of this earlier response.
@@ -581,6 +681,26 @@ class SyncOperations(SyncAPIClient):
             parallel_tool_calls: Let the model call several tools in one turn.
             metadata: Up to 16 string pairs stored with the response and returned with it.
             user: A stable id of your end user, for abuse monitoring.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            EventStream: The server-sent events; the request is sent when iteration (or `with`)
+                starts.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            StreamError: The stream broke, or ended before its end marker.
+            ResponseValidationError: The response does not match the spec.
         """
         return self._stream(
             _OP_CREATE_RESPONSE,
@@ -652,7 +772,8 @@ class SyncOperations(SyncAPIClient):
             provider: Provider to use; by default the gateway infers it from the model prefix.
             system: The system prompt, as text or as text blocks (to cache parts of it).
             tools: Tools the model may call; each may set `cache_control`.
-            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at least one tool), or a named tool it must call.
+            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at
+                least one tool), or a named tool it must call.
             temperature: Randomness from 0 to 1; low for analysis, high for creative work.
             top_p: Nucleus sampling probability mass.
             top_k: Sample only from the K most likely tokens.
@@ -660,6 +781,24 @@ class SyncOperations(SyncAPIClient):
             metadata: Data about the request.
             thinking: Turns on extended thinking with a token budget.
             output_config: Settings of the model's output.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            MessagesResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             MessagesResponse,
@@ -732,7 +871,8 @@ class SyncOperations(SyncAPIClient):
             provider: Provider to use; by default the gateway infers it from the model prefix.
             system: The system prompt, as text or as text blocks (to cache parts of it).
             tools: Tools the model may call; each may set `cache_control`.
-            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at least one tool), or a named tool it must call.
+            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at
+                least one tool), or a named tool it must call.
             temperature: Randomness from 0 to 1; low for analysis, high for creative work.
             top_p: Nucleus sampling probability mass.
             top_k: Sample only from the K most likely tokens.
@@ -740,6 +880,26 @@ class SyncOperations(SyncAPIClient):
             metadata: Data about the request.
             thinking: Turns on extended thinking with a token budget.
             output_config: Settings of the model's output.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            EventStream: The server-sent events; the request is sent when iteration (or `with`)
+                starts.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            StreamError: The stream broke, or ended before its end marker.
+            ResponseValidationError: The response does not match the spec.
         """
         return self._stream(
             _OP_CREATE_MESSAGE,
@@ -778,6 +938,25 @@ class SyncOperations(SyncAPIClient):
 
         Lists the tools discovered from the gateway's MCP servers. Only available when the
         gateway exposes them (EXPOSE_MCP=true); otherwise it answers 403.
+
+        Args:
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ListToolsResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ListToolsResponse,
@@ -804,6 +983,26 @@ class SyncOperations(SyncAPIClient):
         ExportMetricsServiceResponse in the same encoding (it may report a partial
         success). Only enabled when the gateway runs with TELEMETRY_ENABLED and
         TELEMETRY_METRICS_PUSH_ENABLED; otherwise it answers 403.
+
+        Args:
+            body: The OTLP export request.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            Dict[str, Any]: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             Dict[str, Any],
@@ -827,6 +1026,25 @@ class SyncOperations(SyncAPIClient):
         List A2A agents
 
         Lists the agent cards of the A2A agents the gateway knows.
+
+        Args:
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ListAgentsResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
 
         Deprecated by the API.
         """
@@ -860,6 +1078,23 @@ class SyncOperations(SyncAPIClient):
 
         Args:
             id_: The agent's identifier.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            A2AAgentCard: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
 
         Deprecated by the API.
         """
@@ -896,6 +1131,23 @@ class SyncOperations(SyncAPIClient):
         Args:
             provider: The provider to forward the request to.
             path: Sub-path on the provider's API, e.g. `v1/chat/completions`; may contain `/`.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ProviderSpecificResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ProviderSpecificResponse,
@@ -926,6 +1178,24 @@ class SyncOperations(SyncAPIClient):
         Args:
             provider: The provider to forward the request to.
             path: Sub-path on the provider's API, e.g. `v1/chat/completions`; may contain `/`.
+            body: Any JSON object; its shape is defined by the provider endpoint being called.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ProviderSpecificResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ProviderSpecificResponse,
@@ -957,6 +1227,24 @@ class SyncOperations(SyncAPIClient):
         Args:
             provider: The provider to forward the request to.
             path: Sub-path on the provider's API, e.g. `v1/chat/completions`; may contain `/`.
+            body: Any JSON object; its shape is defined by the provider endpoint being called.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ProviderSpecificResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ProviderSpecificResponse,
@@ -987,6 +1275,23 @@ class SyncOperations(SyncAPIClient):
         Args:
             provider: The provider to forward the request to.
             path: Sub-path on the provider's API, e.g. `v1/chat/completions`; may contain `/`.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ProviderSpecificResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ProviderSpecificResponse,
@@ -1017,6 +1322,24 @@ class SyncOperations(SyncAPIClient):
         Args:
             provider: The provider to forward the request to.
             path: Sub-path on the provider's API, e.g. `v1/chat/completions`; may contain `/`.
+            body: Any JSON object; its shape is defined by the provider endpoint being called.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ProviderSpecificResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ProviderSpecificResponse,
@@ -1056,9 +1379,31 @@ class SyncOperations(SyncAPIClient):
             provider: Provider to use; by default the gateway infers it from the model prefix.
             model: The image model to use.
             n: How many images to make (1-10).
-            size: Size of the images to make. The GPT image models take `1024x1024`, `1536x1024`, `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or `1024x1024`; dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
-            quality: Output quality: `auto` lets the model decide; the GPT image models take `low`, `medium` or `high`, dall-e-3 `standard` or `hd`, dall-e-2 only `standard`.
+            size: Size of the images to make. The GPT image models take `1024x1024`,
+                `1536x1024`, `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or
+                `1024x1024`; dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
+            quality: Output quality: `auto` lets the model decide; the GPT image models take
+                `low`, `medium` or `high`, dall-e-3 `standard` or `hd`, dall-e-2 only
+                `standard`.
             response_format: Return the images as URLs (default) or as base64 data.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            ImagesResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ImagesResponse,
@@ -1098,6 +1443,25 @@ class SyncOperations(SyncAPIClient):
 
         Args:
             provider: Provider to use; by default the gateway infers it from the model prefix.
+            body: The multipart form of an OpenAI-style `POST /v1/images/edits`: the image (and
+                an optional mask) as file parts, the other settings as form fields.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ImagesResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ImagesResponse,
@@ -1137,6 +1501,25 @@ class SyncOperations(SyncAPIClient):
 
         Args:
             provider: Provider to use; by default the gateway infers it from the model prefix.
+            body: The multipart form of an OpenAI-style `POST /v1/images/variations`: the image
+                as a file part, the other settings as form fields.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ImagesResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ImagesResponse,
@@ -1164,6 +1547,24 @@ class SyncOperations(SyncAPIClient):
         Health check
 
         Answers 200 while the gateway is running. Needs no authentication.
+
+        Args:
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            None: The operation answers with no body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
         """
         self._request(
             _OP_HEALTH_CHECK,
@@ -1195,7 +1596,25 @@ class AsyncOperations(AsyncAPIClient):
 
         Args:
             provider: Only list the models of this provider.
-            include: Metadata to add to every model, sent comma-separated: `pricing`, `context_window`, `modalities`. Without it the listing has the plain shape.
+            include: Metadata to add to every model, sent comma-separated: `pricing`,
+                `context_window`, `modalities`. Without it the listing has the plain shape.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ListModelsResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ListModelsResponse,
@@ -1265,26 +1684,55 @@ class AsyncOperations(AsyncAPIClient):
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             messages: The conversation so far.
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series models reject it.
+            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`;
+                o-series models reject it.
             max_completion_tokens: Upper bound on generated tokens, reasoning tokens included.
             temperature: Sampling temperature (0-2); higher is more random.
             top_p: Nucleus sampling probability mass; an alternative to `temperature`.
-            frequency_penalty: -2 to 2; positive values make tokens less likely the more often they already appeared, so the model repeats itself less.
-            presence_penalty: -2 to 2; positive values make tokens that already appeared less likely, so the model moves on to new topics.
+            frequency_penalty: -2 to 2; positive values make tokens less likely the more often
+                they already appeared, so the model repeats itself less.
+            presence_penalty: -2 to 2; positive values make tokens that already appeared less
+                likely, so the model moves on to new topics.
             n: How many choices to generate.
             stop: One stop sequence, or up to four; generation ends before any of them.
-            seed: Ask for reproducible sampling: the same seed and settings should give the same answer (best effort; compare `system_fingerprint`).
+            seed: Ask for reproducible sampling: the same seed and settings should give the same
+                answer (best effort; compare `system_fingerprint`).
             logprobs: Return the log probability of every generated token.
-            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per position.
-            response_format: The output format: plain text, JSON (`json_object`) or JSON that follows a schema (`json_schema`, structured outputs).
-            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's logit before sampling.
+            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per
+                position.
+            response_format: The output format: plain text, JSON (`json_object`) or JSON that
+                follows a schema (`json_schema`, structured outputs).
+            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's
+                logit before sampling.
             user: A stable id of your end user, for abuse monitoring.
             stream_options: Options for a streamed completion; only set them when streaming.
             tools: Tools (functions) the model may call; at most 128.
-            tool_choice: Whether and which tools the model calls: `none` (answer with a message), `auto` (its choice; the default when tools are given), `required` (at least one tool), or a named function it must call.
+            tool_choice: Whether and which tools the model calls: `none` (answer with a
+                message), `auto` (its choice; the default when tools are given), `required` (at
+                least one tool), or a named function it must call.
             parallel_tool_calls: Let the model call several tools in one turn.
-            reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
-            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends fewer reasoning tokens.
+            reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the
+                chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
+            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends
+                fewer reasoning tokens.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            CreateChatCompletionResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             CreateChatCompletionResponse,
@@ -1381,26 +1829,57 @@ class AsyncOperations(AsyncAPIClient):
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             messages: The conversation so far.
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series models reject it.
+            max_tokens: Upper bound on generated tokens. Superseded by `max_completion_tokens`;
+                o-series models reject it.
             max_completion_tokens: Upper bound on generated tokens, reasoning tokens included.
             temperature: Sampling temperature (0-2); higher is more random.
             top_p: Nucleus sampling probability mass; an alternative to `temperature`.
-            frequency_penalty: -2 to 2; positive values make tokens less likely the more often they already appeared, so the model repeats itself less.
-            presence_penalty: -2 to 2; positive values make tokens that already appeared less likely, so the model moves on to new topics.
+            frequency_penalty: -2 to 2; positive values make tokens less likely the more often
+                they already appeared, so the model repeats itself less.
+            presence_penalty: -2 to 2; positive values make tokens that already appeared less
+                likely, so the model moves on to new topics.
             n: How many choices to generate.
             stop: One stop sequence, or up to four; generation ends before any of them.
-            seed: Ask for reproducible sampling: the same seed and settings should give the same answer (best effort; compare `system_fingerprint`).
+            seed: Ask for reproducible sampling: the same seed and settings should give the same
+                answer (best effort; compare `system_fingerprint`).
             logprobs: Return the log probability of every generated token.
-            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per position.
-            response_format: The output format: plain text, JSON (`json_object`) or JSON that follows a schema (`json_schema`, structured outputs).
-            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's logit before sampling.
+            top_logprobs: With `logprobs`, also return this many most likely tokens (0-20) per
+                position.
+            response_format: The output format: plain text, JSON (`json_object`) or JSON that
+                follows a schema (`json_schema`, structured outputs).
+            logit_bias: Token id (as a string) -> bias from -100 to 100, added to that token's
+                logit before sampling.
             user: A stable id of your end user, for abuse monitoring.
             stream_options: Options for a streamed completion; only set them when streaming.
             tools: Tools (functions) the model may call; at most 128.
-            tool_choice: Whether and which tools the model calls: `none` (answer with a message), `auto` (its choice; the default when tools are given), `required` (at least one tool), or a named function it must call.
+            tool_choice: Whether and which tools the model calls: `none` (answer with a
+                message), `auto` (its choice; the default when tools are given), `required` (at
+                least one tool), or a named function it must call.
             parallel_tool_calls: Let the model call several tools in one turn.
-            reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
-            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends fewer reasoning tokens.
+            reasoning_format: `raw` keeps think-tags inline in the content; `parsed` moves the
+                chain-of-thought into `reasoning_content` (mirrored on `reasoning`).
+            reasoning_effort: How hard a reasoning model thinks; lower is faster and spends
+                fewer reasoning tokens.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            EventStream: The server-sent events; the request is sent when iteration (or `with`)
+                starts.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            StreamError: The stream broke, or ended before its end marker.
+            ResponseValidationError: The response does not match the spec.
         """
         return self._stream(
             _OP_CREATE_CHAT_COMPLETION,
@@ -1478,12 +1957,14 @@ class AsyncOperations(AsyncAPIClient):
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             input_: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
+            instructions: A system (developer) message put before the input. Not carried over
+                from the response named by `previous_response_id`.
             max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
             temperature: Sampling temperature (0-2); higher is more random.
             top_p: Nucleus sampling probability mass; an alternative to `temperature`.
             tools: Tools the model may call.
-            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`, `required`) or a function it must call.
+            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`,
+                `required`) or a function it must call.
             reasoning: Settings of a reasoning model.
             text: The form of the text output, plain or JSON.
             previous_response_id: Continue the conversation of this earlier response.
@@ -1492,6 +1973,24 @@ class AsyncOperations(AsyncAPIClient):
             parallel_tool_calls: Let the model call several tools in one turn.
             metadata: Up to 16 string pairs stored with the response and returned with it.
             user: A stable id of your end user, for abuse monitoring.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            Response: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             Response,
@@ -1567,12 +2066,14 @@ class AsyncOperations(AsyncAPIClient):
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
             input_: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
+            instructions: A system (developer) message put before the input. Not carried over
+                from the response named by `previous_response_id`.
             max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
             temperature: Sampling temperature (0-2); higher is more random.
             top_p: Nucleus sampling probability mass; an alternative to `temperature`.
             tools: Tools the model may call.
-            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`, `required`) or a function it must call.
+            tool_choice: Whether and which tools the model calls: a mode (`none`, `auto`,
+                `required`) or a function it must call.
             reasoning: Settings of a reasoning model.
             text: The form of the text output, plain or JSON.
             previous_response_id: Continue the conversation of this earlier response.
@@ -1581,6 +2082,26 @@ class AsyncOperations(AsyncAPIClient):
             parallel_tool_calls: Let the model call several tools in one turn.
             metadata: Up to 16 string pairs stored with the response and returned with it.
             user: A stable id of your end user, for abuse monitoring.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            EventStream: The server-sent events; the request is sent when iteration (or `with`)
+                starts.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            StreamError: The stream broke, or ended before its end marker.
+            ResponseValidationError: The response does not match the spec.
         """
         return self._stream(
             _OP_CREATE_RESPONSE,
@@ -1652,7 +2173,8 @@ class AsyncOperations(AsyncAPIClient):
             provider: Provider to use; by default the gateway infers it from the model prefix.
             system: The system prompt, as text or as text blocks (to cache parts of it).
             tools: Tools the model may call; each may set `cache_control`.
-            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at least one tool), or a named tool it must call.
+            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at
+                least one tool), or a named tool it must call.
             temperature: Randomness from 0 to 1; low for analysis, high for creative work.
             top_p: Nucleus sampling probability mass.
             top_k: Sample only from the K most likely tokens.
@@ -1660,6 +2182,24 @@ class AsyncOperations(AsyncAPIClient):
             metadata: Data about the request.
             thinking: Turns on extended thinking with a token budget.
             output_config: Settings of the model's output.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            MessagesResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             MessagesResponse,
@@ -1732,7 +2272,8 @@ class AsyncOperations(AsyncAPIClient):
             provider: Provider to use; by default the gateway infers it from the model prefix.
             system: The system prompt, as text or as text blocks (to cache parts of it).
             tools: Tools the model may call; each may set `cache_control`.
-            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at least one tool), or a named tool it must call.
+            tool_choice: Whether and which tools the model calls: `auto` (its choice), `any` (at
+                least one tool), or a named tool it must call.
             temperature: Randomness from 0 to 1; low for analysis, high for creative work.
             top_p: Nucleus sampling probability mass.
             top_k: Sample only from the K most likely tokens.
@@ -1740,6 +2281,26 @@ class AsyncOperations(AsyncAPIClient):
             metadata: Data about the request.
             thinking: Turns on extended thinking with a token budget.
             output_config: Settings of the model's output.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            EventStream: The server-sent events; the request is sent when iteration (or `with`)
+                starts.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            StreamError: The stream broke, or ended before its end marker.
+            ResponseValidationError: The response does not match the spec.
         """
         return self._stream(
             _OP_CREATE_MESSAGE,
@@ -1778,6 +2339,25 @@ class AsyncOperations(AsyncAPIClient):
 
         Lists the tools discovered from the gateway's MCP servers. Only available when the
         gateway exposes them (EXPOSE_MCP=true); otherwise it answers 403.
+
+        Args:
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ListToolsResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ListToolsResponse,
@@ -1804,6 +2384,26 @@ class AsyncOperations(AsyncAPIClient):
         ExportMetricsServiceResponse in the same encoding (it may report a partial
         success). Only enabled when the gateway runs with TELEMETRY_ENABLED and
         TELEMETRY_METRICS_PUSH_ENABLED; otherwise it answers 403.
+
+        Args:
+            body: The OTLP export request.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            Dict[str, Any]: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             Dict[str, Any],
@@ -1827,6 +2427,25 @@ class AsyncOperations(AsyncAPIClient):
         List A2A agents
 
         Lists the agent cards of the A2A agents the gateway knows.
+
+        Args:
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ListAgentsResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
 
         Deprecated by the API.
         """
@@ -1860,6 +2479,23 @@ class AsyncOperations(AsyncAPIClient):
 
         Args:
             id_: The agent's identifier.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            A2AAgentCard: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
 
         Deprecated by the API.
         """
@@ -1896,6 +2532,23 @@ class AsyncOperations(AsyncAPIClient):
         Args:
             provider: The provider to forward the request to.
             path: Sub-path on the provider's API, e.g. `v1/chat/completions`; may contain `/`.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ProviderSpecificResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ProviderSpecificResponse,
@@ -1926,6 +2579,24 @@ class AsyncOperations(AsyncAPIClient):
         Args:
             provider: The provider to forward the request to.
             path: Sub-path on the provider's API, e.g. `v1/chat/completions`; may contain `/`.
+            body: Any JSON object; its shape is defined by the provider endpoint being called.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ProviderSpecificResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ProviderSpecificResponse,
@@ -1957,6 +2628,24 @@ class AsyncOperations(AsyncAPIClient):
         Args:
             provider: The provider to forward the request to.
             path: Sub-path on the provider's API, e.g. `v1/chat/completions`; may contain `/`.
+            body: Any JSON object; its shape is defined by the provider endpoint being called.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ProviderSpecificResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ProviderSpecificResponse,
@@ -1987,6 +2676,23 @@ class AsyncOperations(AsyncAPIClient):
         Args:
             provider: The provider to forward the request to.
             path: Sub-path on the provider's API, e.g. `v1/chat/completions`; may contain `/`.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ProviderSpecificResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ProviderSpecificResponse,
@@ -2017,6 +2723,24 @@ class AsyncOperations(AsyncAPIClient):
         Args:
             provider: The provider to forward the request to.
             path: Sub-path on the provider's API, e.g. `v1/chat/completions`; may contain `/`.
+            body: Any JSON object; its shape is defined by the provider endpoint being called.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ProviderSpecificResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ProviderSpecificResponse,
@@ -2056,9 +2780,31 @@ class AsyncOperations(AsyncAPIClient):
             provider: Provider to use; by default the gateway infers it from the model prefix.
             model: The image model to use.
             n: How many images to make (1-10).
-            size: Size of the images to make. The GPT image models take `1024x1024`, `1536x1024`, `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or `1024x1024`; dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
-            quality: Output quality: `auto` lets the model decide; the GPT image models take `low`, `medium` or `high`, dall-e-3 `standard` or `hd`, dall-e-2 only `standard`.
+            size: Size of the images to make. The GPT image models take `1024x1024`,
+                `1536x1024`, `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or
+                `1024x1024`; dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
+            quality: Output quality: `auto` lets the model decide; the GPT image models take
+                `low`, `medium` or `high`, dall-e-3 `standard` or `hd`, dall-e-2 only
+                `standard`.
             response_format: Return the images as URLs (default) or as base64 data.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+            extra_body: More JSON body fields, merged in last and sent as given.
+
+        Returns:
+            ImagesResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ImagesResponse,
@@ -2098,6 +2844,25 @@ class AsyncOperations(AsyncAPIClient):
 
         Args:
             provider: Provider to use; by default the gateway infers it from the model prefix.
+            body: The multipart form of an OpenAI-style `POST /v1/images/edits`: the image (and
+                an optional mask) as file parts, the other settings as form fields.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ImagesResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ImagesResponse,
@@ -2137,6 +2902,25 @@ class AsyncOperations(AsyncAPIClient):
 
         Args:
             provider: Provider to use; by default the gateway infers it from the model prefix.
+            body: The multipart form of an OpenAI-style `POST /v1/images/variations`: the image
+                as a file part, the other settings as form fields.
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            ImagesResponse: The parsed response body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
+            ResponseValidationError: The response does not match the spec.
         """
         return cast(
             ImagesResponse,
@@ -2164,6 +2948,24 @@ class AsyncOperations(AsyncAPIClient):
         Health check
 
         Answers 200 while the gateway is running. Needs no authentication.
+
+        Args:
+            extra_headers: Headers to add to this request (a `None` value removes one).
+            extra_query: Query parameters to add to this request.
+            timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
+                client's).
+
+        Returns:
+            None: The operation answers with no body.
+
+        Raises:
+            InferenceGatewayAPIError: The gateway answered with an error status: its subclass
+                names it (`BadRequestError` 400, `AuthenticationError` 401, `NotFoundError` 404,
+                `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
+            APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
+                timed out.
+            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
+                parameter).
         """
         await self._request(
             _OP_HEALTH_CHECK,

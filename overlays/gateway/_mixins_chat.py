@@ -74,6 +74,26 @@ class _StreamChat(Generic[_S]):
         propagates). ``tools`` may hold plain functions (see ``tool_from_function``). Other
         keyword arguments are those of ``create_chat_completion`` (``reasoning_format``,
         ``provider``, ``extra_headers``...). The request is sent when iteration starts.
+
+        Args:
+            model: The model to use (``provider/model``).
+            messages: The conversation so far.
+            tools: Tool definitions or plain functions.
+            stream_options: Defaults to ``{"include_usage": True}``.
+            on_open, on_chunk, on_content, on_reasoning, on_tool, on_mcp_tool, on_usage,
+                on_finish, on_error: The callbacks above.
+            **kwargs: The other arguments of ``create_chat_completion`` and the per-request
+                options ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            The stream (``ChatCompletionStream``; ``AsyncChatCompletionStream`` on the async
+            client), not yet sent.
+
+        Raises:
+            InferenceGatewayAPIError: While reading: the gateway answered with an error status.
+            APIConnectionError: While reading: no response (``APITimeoutError``: timed out).
+            StreamError: While reading: the stream broke or ended before ``[DONE]``.
+            ResponseValidationError: While reading: a chunk does not match the spec.
         """
         from ..models import CreateChatCompletionStreamResponse
         from .chat_stream import StreamCallbacks
@@ -134,6 +154,23 @@ class ChatHelpers(_StreamChat["ChatCompletionStream"]):
         ``max_rounds`` bounds the model calls: if the last allowed answer still asks for tools,
         :class:`ToolRoundsExceededError` is raised (it holds ``.messages`` and ``.response``).
         Returns a ``ToolRunResult`` (``.response``, ``.messages``, ``.rounds``).
+
+        Args:
+            model: The model to use (``provider/model``).
+            messages: The conversation so far (not changed; the result holds the new list).
+            tools: Functions or ``(ChatCompletionTool, callable)`` pairs.
+            max_rounds: At most this many model calls.
+            max_workers: Threads for a round's tool calls (default: the pool's).
+            **kwargs: The other arguments of ``create_chat_completion`` and the per-request
+                options ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            ``ToolRunResult``: ``.response`` (the final answer), ``.messages``, ``.rounds``.
+
+        Raises:
+            ToolRoundsExceededError: The last allowed answer still asked for tools.
+            InferenceGatewayAPIError: The gateway answered with an error status.
+            APIConnectionError: No response (``APITimeoutError``: timed out).
         """
         from .tools import ToolLoop, run_tools_sync
 
@@ -160,7 +197,24 @@ class AsyncChatHelpers(_StreamChat["AsyncChatCompletionStream"]):
         **kwargs: Any,
     ) -> ToolRunResult:
         """Async twin of the sync ``run_tools``; a round's tool calls run concurrently (coroutine
-        tools on the loop, plain functions in worker threads)."""
+        tools on the loop, plain functions in worker threads).
+
+        Args:
+            model: The model to use (``provider/model``).
+            messages: The conversation so far (not changed; the result holds the new list).
+            tools: Functions or ``(ChatCompletionTool, callable)`` pairs.
+            max_rounds: At most this many model calls.
+            **kwargs: The other arguments of ``create_chat_completion`` and the per-request
+                options ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            ``ToolRunResult``: ``.response`` (the final answer), ``.messages``, ``.rounds``.
+
+        Raises:
+            ToolRoundsExceededError: The last allowed answer still asked for tools.
+            InferenceGatewayAPIError: The gateway answered with an error status.
+            APIConnectionError: No response (``APITimeoutError``: timed out).
+        """
         from .tools import ToolLoop, run_tools_async
 
         loop = ToolLoop(tools, messages, max_rounds, dict(kwargs, model=model))

@@ -73,9 +73,10 @@ def test_the_bundled_spec_keeps_every_feature(tmp_path: Path) -> None:
     assert "left out" not in stdout and "features: runtime, gateway, a2a" in stdout
     client = (tmp_path / "full" / "_client.py").read_text()
     assert (
-        "class InferenceGatewayClient(ChatHelpers, HealthHelpers, ProxyHelpers, SyncOperations)"
-        in client
-    )
+        "class InferenceGatewayClient(\n"
+        "    ChatHelpers, HealthHelpers, ParseHelpers, ProxyHelpers, SyncOperations\n"
+        "):"
+    ) in client
     assert 'default_base_url: ClassVar[Optional[str]] = "http://localhost:8080/v1"' in client
 
 

@@ -22,6 +22,7 @@ from typing import (
     Callable,
     Dict,
     Iterator,
+    List,
     Mapping,
     Optional,
     Sequence,
@@ -30,7 +31,7 @@ from typing import (
     Union,
     cast,
 )
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel
 
@@ -87,6 +88,7 @@ __requires__ = {"operations": ["get_agent"]}
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    import httpx
     from typing_extensions import Self
 
     from .._base_client import _BaseClient
@@ -103,6 +105,8 @@ _CARD = Operation(name="a2a_agent_card", method="GET", path="/{path}", response_
 
 MessageInput = Union[str, Message, Mapping[str, Any]]
 PushConfigInput = Union[TaskPushNotificationConfig, Mapping[str, Any], None]
+#: ``auth_headers=``: called before every request (card and calls); its headers are sent with it.
+HeadersHook = Callable[[], Mapping[str, str]]
 
 
 def _split(url: str) -> Tuple[str, str]:
@@ -133,12 +137,33 @@ def _gateway_options(gateway: Any, options: Dict[str, Any]) -> Dict[str, Any]:
 
 
 class _Endpoint:
-    """Where and how to talk to one agent; filled lazily by card discovery."""
+    """Where and how to talk to one agent (card location, authentication); filled lazily by
+    card discovery."""
 
-    __slots__ = ("agent_url", "card", "protocol", "rpc_url", "wanted")
+    __slots__ = (
+        "agent_url",
+        "auth",
+        "auth_headers",
+        "card",
+        "card_path",
+        "protocol",
+        "rpc_url",
+        "wanted",
+    )
 
-    def __init__(self, agent_url: str, wanted: Optional[str], card: Optional[AgentCard]) -> None:
+    def __init__(
+        self,
+        agent_url: str,
+        wanted: Optional[str],
+        card: Optional[AgentCard],
+        card_path: Optional[str] = None,
+        auth: Optional[httpx.Auth] = None,
+        auth_headers: Optional[HeadersHook] = None,
+    ) -> None:
         self.agent_url = agent_url
+        self.card_path = card_path
+        self.auth = auth
+        self.auth_headers = auth_headers
         self.wanted = normalize_version(wanted) if wanted else None
         self.card: Optional[AgentCard] = None
         self.protocol: Optional[Protocol] = None
@@ -148,6 +173,26 @@ class _Endpoint:
         elif self.wanted:
             # The caller named the version: talk to the URL as given, no discovery needed.
             self.protocol, self.rpc_url = Protocol(self.wanted), agent_url
+
+    def card_urls(self) -> List[str]:
+        """Where the card is: ``card_path`` (absolute, or relative to the agent URL), else the
+        well-known locations."""
+        if self.card_path is None:
+            return card_urls(self.agent_url)
+        return [urljoin(self.agent_url.rstrip("/") + "/", self.card_path)]
+
+    def headers(self, extra_headers: Optional[Mapping[str, str]]) -> Dict[str, str]:
+        """The hook's headers for one request, then the call's own."""
+        hooked = dict(self.auth_headers()) if self.auth_headers is not None else {}
+        return {**hooked, **(extra_headers or {})}
+
+    def can_stream(self) -> bool:
+        """False when the agent's card says it cannot stream (a2a-sdk's reading: a card
+        without ``capabilities.streaming`` cannot); True when there is no card to ask."""
+        if self.card is None:
+            return True
+        capabilities = self.card.capabilities
+        return capabilities is not None and bool(capabilities.streaming)
 
     def adopt(self, card: AgentCard) -> None:
         self.card = card
@@ -173,11 +218,16 @@ class _A2AMixin(_MixinBase):
         *,
         protocol_version: Optional[str] = None,
         card: Optional[AgentCard] = None,
+        card_path: Optional[str] = None,
+        auth: Optional[httpx.Auth] = None,
+        auth_headers: Optional[HeadersHook] = None,
         token: Optional[str] = None,
         timeout: Timeout = 30.0,
         **options: Any,
     ) -> None:
-        self._a2a = _Endpoint(url, protocol_version, card)
+        if auth is not None and options.get("http_client") is not None:
+            raise TypeError("auth= configures the SDK's own httpx client: set it on http_client")
+        self._a2a = _Endpoint(url, protocol_version, card, card_path, auth, auth_headers)
         # The transport's base URL is the origin; the endpoint path goes into each request.
         origin, _ = _split(self._a2a.rpc_url or url)
         super().__init__(base_url=origin, token=token or "", timeout=timeout, **options)
@@ -186,6 +236,12 @@ class _A2AMixin(_MixinBase):
         derived = super().with_options(**changes)
         derived._a2a = self._a2a.copy()
         return derived
+
+    def _http_client_options(self) -> Dict[str, Any]:
+        options = super()._http_client_options()
+        if self._a2a.auth is not None:
+            options["auth"] = self._a2a.auth
+        return options
 
     @classmethod
     def from_card(
@@ -242,7 +298,7 @@ class _A2AMixin(_MixinBase):
         assert protocol is not None and rpc_url is not None
         call = build(protocol)
         request_id, body = call.envelope()
-        headers = {**call.headers, **(extra_headers or {})}
+        headers = {**call.headers, **self._a2a.headers(extra_headers)}
         options: Dict[str, Any] = {
             **self._target(rpc_url),
             "json": body,
@@ -267,8 +323,13 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
 
     ``A2AClient("http://agent:9999")`` discovers the agent card on first use and speaks the
     newest protocol version the card offers (1.0, else 0.3); ``protocol_version="0.3"`` forces
-    one (and skips discovery: the URL is then the JSON-RPC endpoint itself). ``token`` is sent as
-    ``Authorization: Bearer`` (the gateway's token is never picked up implicitly). Other keyword
+    one (and skips discovery: the URL is then the JSON-RPC endpoint itself). ``card_path`` names
+    a card at another place (absolute, or relative to the agent URL) than the well-known ones.
+    ``token`` is sent as ``Authorization: Bearer`` (the gateway's token is never picked up
+    implicitly); ``auth`` takes any ``httpx.Auth`` (applied to every request, card included);
+    ``auth_headers`` is called before every request and its headers are sent with it (a token
+    that rotates). ``send_message_stream`` falls back to one blocking call when the card says
+    the agent cannot stream. Other keyword
     arguments are the transport options of the gateway client (timeout, max_retries, retry,
     default_headers, http_client, ...).
     """
@@ -290,10 +351,15 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         """The agent card (fetched once; ``refresh=True`` fetches again)."""
         if self._a2a.card is not None and not refresh:
             return self._a2a.card
-        urls = card_urls(self._a2a.agent_url)
+        urls = self._a2a.card_urls()
         for index, card_url in enumerate(urls):
             try:
-                content = await self._request(_CARD, timeout=timeout, **self._target(card_url))
+                content = await self._request(
+                    _CARD,
+                    timeout=timeout,
+                    extra_headers=self._a2a.headers(None),
+                    **self._target(card_url),
+                )
             except NotFoundError:
                 if index == len(urls) - 1:
                     raise
@@ -320,12 +386,18 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
         build: Callable[[Protocol], RPCCall[A2AEvent]],
         extra_headers: Optional[Mapping[str, str]],
         timeout: Union[Timeout, NotGiven],
+        blocking: Optional[Callable[[Protocol], RPCCall[A2AEvent]]] = None,
     ) -> AsyncA2AStream:
+        """The events of a streaming call; ``blocking`` is its one-answer form, sent instead
+        when the agent's card says it cannot stream (the answer is then the only event)."""
+
         @contextlib.asynccontextmanager
         async def opener() -> AsyncIterator[Opened]:
             await self._ready()
-            call, request_id, options = self._prepare(build, extra_headers, timeout)
-            request = self._build_request(_RPC, options, stream=True)  # type: ignore[arg-type]
+            streams = blocking is None or self._a2a.can_stream()
+            chosen = build if streams or blocking is None else blocking
+            call, request_id, options = self._prepare(chosen, extra_headers, timeout)
+            request = self._build_request(_RPC, options, stream=streams)  # type: ignore[arg-type]
             async with self._open_stream(request) as response:
                 yield call, request_id, response
 
@@ -384,9 +456,14 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
     ) -> AsyncA2AStream:
         """Send a message and stream the task's events (1.0 ``SendStreamingMessage`` / 0.3
         ``message/stream``): `Task`, `Message`, `TaskStatusUpdateEvent`, `TaskArtifactUpdateEvent`.
+
+        When the agent's card says it cannot stream (``capabilities.streaming`` false or
+        absent), the message is sent as one blocking ``send_message`` and the stream yields
+        its answer, the final task or message, as its only event (as a2a-sdk's client does).
         """
-        return self._open_events(
-            lambda p: p.send_message(
+
+        def call(streaming: bool) -> Callable[[Protocol], RPCCall[A2AEvent]]:
+            return lambda p: p.send_message(
                 message,
                 context_id=context_id,
                 task_id=task_id,
@@ -394,11 +471,10 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
                 history_length=history_length,
                 push_notification_config=push_notification_config,
                 metadata=metadata,
-                streaming=True,
-            ),
-            extra_headers,
-            timeout,
-        )
+                streaming=streaming,
+            )
+
+        return self._open_events(call(True), extra_headers, timeout, blocking=call(False))
 
     async def get_task(
         self,
@@ -554,8 +630,13 @@ class A2AClient(_A2AMixin, SyncAPIClient):
 
     ``A2AClient("http://agent:9999")`` discovers the agent card on first use and speaks the
     newest protocol version the card offers (1.0, else 0.3); ``protocol_version="0.3"`` forces
-    one (and skips discovery: the URL is then the JSON-RPC endpoint itself). ``token`` is sent as
-    ``Authorization: Bearer`` (the gateway's token is never picked up implicitly). Other keyword
+    one (and skips discovery: the URL is then the JSON-RPC endpoint itself). ``card_path`` names
+    a card at another place (absolute, or relative to the agent URL) than the well-known ones.
+    ``token`` is sent as ``Authorization: Bearer`` (the gateway's token is never picked up
+    implicitly); ``auth`` takes any ``httpx.Auth`` (applied to every request, card included);
+    ``auth_headers`` is called before every request and its headers are sent with it (a token
+    that rotates). ``send_message_stream`` falls back to one blocking call when the card says
+    the agent cannot stream. Other keyword
     arguments are the transport options of the gateway client (timeout, max_retries, retry,
     default_headers, http_client, ...).
     """
@@ -577,10 +658,15 @@ class A2AClient(_A2AMixin, SyncAPIClient):
         """The agent card (fetched once; ``refresh=True`` fetches again)."""
         if self._a2a.card is not None and not refresh:
             return self._a2a.card
-        urls = card_urls(self._a2a.agent_url)
+        urls = self._a2a.card_urls()
         for index, card_url in enumerate(urls):
             try:
-                content = self._request(_CARD, timeout=timeout, **self._target(card_url))
+                content = self._request(
+                    _CARD,
+                    timeout=timeout,
+                    extra_headers=self._a2a.headers(None),
+                    **self._target(card_url),
+                )
             except NotFoundError:
                 if index == len(urls) - 1:
                     raise
@@ -607,12 +693,18 @@ class A2AClient(_A2AMixin, SyncAPIClient):
         build: Callable[[Protocol], RPCCall[A2AEvent]],
         extra_headers: Optional[Mapping[str, str]],
         timeout: Union[Timeout, NotGiven],
+        blocking: Optional[Callable[[Protocol], RPCCall[A2AEvent]]] = None,
     ) -> A2AStream:
+        """The events of a streaming call; ``blocking`` is its one-answer form, sent instead
+        when the agent's card says it cannot stream (the answer is then the only event)."""
+
         @contextlib.contextmanager
         def opener() -> Iterator[Opened]:
             self._ready()
-            call, request_id, options = self._prepare(build, extra_headers, timeout)
-            request = self._build_request(_RPC, options, stream=True)  # type: ignore[arg-type]
+            streams = blocking is None or self._a2a.can_stream()
+            chosen = build if streams or blocking is None else blocking
+            call, request_id, options = self._prepare(chosen, extra_headers, timeout)
+            request = self._build_request(_RPC, options, stream=streams)  # type: ignore[arg-type]
             with self._open_stream(request) as response:
                 yield call, request_id, response
 
@@ -671,9 +763,14 @@ class A2AClient(_A2AMixin, SyncAPIClient):
     ) -> A2AStream:
         """Send a message and stream the task's events (1.0 ``SendStreamingMessage`` / 0.3
         ``message/stream``): `Task`, `Message`, `TaskStatusUpdateEvent`, `TaskArtifactUpdateEvent`.
+
+        When the agent's card says it cannot stream (``capabilities.streaming`` false or
+        absent), the message is sent as one blocking ``send_message`` and the stream yields
+        its answer, the final task or message, as its only event (as a2a-sdk's client does).
         """
-        return self._open_events(
-            lambda p: p.send_message(
+
+        def call(streaming: bool) -> Callable[[Protocol], RPCCall[A2AEvent]]:
+            return lambda p: p.send_message(
                 message,
                 context_id=context_id,
                 task_id=task_id,
@@ -681,11 +778,10 @@ class A2AClient(_A2AMixin, SyncAPIClient):
                 history_length=history_length,
                 push_notification_config=push_notification_config,
                 metadata=metadata,
-                streaming=True,
-            ),
-            extra_headers,
-            timeout,
-        )
+                streaming=streaming,
+            )
+
+        return self._open_events(call(True), extra_headers, timeout, blocking=call(False))
 
     def get_task(
         self,

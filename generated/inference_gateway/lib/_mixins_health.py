@@ -33,7 +33,19 @@ class HealthHelpers(_SyncBase):
     """Mixin for the sync client (comes before the generated operations in the MRO)."""
 
     def health_check(self, **kwargs: Any) -> bool:  # type: ignore[override]
-        """``True`` when ``GET /health`` answers 2xx; ``False`` on any error (never raises)."""
+        """``True`` when ``GET /health`` answers 2xx; ``False`` on any error (never raises).
+
+        One attempt, no retries: a liveness probe reports, it does not wait.
+
+        Args:
+            **kwargs: The per-request options ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            Whether the gateway answered 2xx.
+
+        Raises:
+            Nothing: every failure is ``False`` (logged at debug level).
+        """
         try:
             probe = self.with_options(max_retries=0)
             super(HealthHelpers, probe).health_check(**kwargs)
@@ -46,7 +58,19 @@ class AsyncHealthHelpers(_AsyncBase):
     """Mixin for the async client: the same probe as a coroutine."""
 
     async def health_check(self, **kwargs: Any) -> bool:  # type: ignore[override]
-        """``True`` when ``GET /health`` answers 2xx; ``False`` on any error (never raises)."""
+        """``True`` when ``GET /health`` answers 2xx; ``False`` on any error (never raises).
+
+        One attempt, no retries: a liveness probe reports, it does not wait.
+
+        Args:
+            **kwargs: The per-request options ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            Whether the gateway answered 2xx.
+
+        Raises:
+            Nothing: every failure is ``False`` (logged at debug level).
+        """
         try:
             probe = self.with_options(max_retries=0)
             await super(AsyncHealthHelpers, probe).health_check(**kwargs)

@@ -96,9 +96,23 @@ class ProxyHelpers(_SyncBase):
     ) -> Any:
         """Send ``method`` to ``/proxy/{provider}/{path}``; return the parsed JSON body.
 
-        ``provider`` is a ``Provider`` or a plain string; ``json_data`` is the body, sent as
-        given; ``kwargs`` are ``extra_headers``, ``extra_query`` and ``timeout`` (the older
-        SDK's ``headers`` and ``params`` are accepted as those).
+        Args:
+            provider: A ``Provider`` or a plain string.
+            path: The provider's path (a leading ``/`` is dropped; ``..`` segments refused).
+            method: ``GET``, ``POST``, ``PUT``, ``PATCH`` or ``DELETE``.
+            json_data: The body, sent as given (``POST``/``PUT``/``PATCH`` only).
+            **kwargs: The per-request options ``extra_headers``, ``extra_query``,
+                ``timeout`` (the older SDK's ``headers`` and ``params`` are accepted as those).
+
+        Returns:
+            The provider's JSON body as plain data (a dict for an object).
+
+        Raises:
+            ValueError: An unknown ``method``, or ``json_data`` with ``GET``/``DELETE``.
+            InferenceGatewayAPIError: The gateway answered with an error status (its subclass
+                names it: ``NotFoundError``, ``RateLimitError``...), after the retries.
+            APIConnectionError: No response (refused, reset, timeout: ``APITimeoutError``).
+            InvalidRequestError: A path with a ``..`` segment, or an unsendable header.
         """
         operation, call_kwargs = _proxy_call(provider, path, method, json_data, kwargs)
         return _as_dict(self._request(operation, **call_kwargs))
@@ -115,6 +129,25 @@ class AsyncProxyHelpers(_AsyncBase):
         json_data: Optional[Mapping[str, Any]] = None,
         **kwargs: Any,
     ) -> Any:
-        """Send ``method`` to ``/proxy/{provider}/{path}``; return the parsed JSON body."""
+        """Send ``method`` to ``/proxy/{provider}/{path}``; return the parsed JSON body.
+
+        Args:
+            provider: A ``Provider`` or a plain string.
+            path: The provider's path (a leading ``/`` is dropped; ``..`` segments refused).
+            method: ``GET``, ``POST``, ``PUT``, ``PATCH`` or ``DELETE``.
+            json_data: The body, sent as given (``POST``/``PUT``/``PATCH`` only).
+            **kwargs: The per-request options ``extra_headers``, ``extra_query``,
+                ``timeout`` (the older SDK's ``headers`` and ``params`` are accepted as those).
+
+        Returns:
+            The provider's JSON body as plain data (a dict for an object).
+
+        Raises:
+            ValueError: An unknown ``method``, or ``json_data`` with ``GET``/``DELETE``.
+            InferenceGatewayAPIError: The gateway answered with an error status (its subclass
+                names it: ``NotFoundError``, ``RateLimitError``...), after the retries.
+            APIConnectionError: No response (refused, reset, timeout: ``APITimeoutError``).
+            InvalidRequestError: A path with a ``..`` segment, or an unsendable header.
+        """
         operation, call_kwargs = _proxy_call(provider, path, method, json_data, kwargs)
         return _as_dict(await self._request(operation, **call_kwargs))

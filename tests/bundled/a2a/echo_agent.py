@@ -8,6 +8,10 @@ Usage: ``python echo_agent.py PORT``.  One process serves three agents on 127.0.
 * ``/nopush``  the same executor without push notifications (for the unsupported-operation paths).
 * ``/legacy``  only an old-style card at ``/legacy/.well-known/agent.json`` (protocol 0.3) that
                points at the ``/nopush`` endpoint, to exercise the discovery fallback.
+* ``/nostream`` the same executor, its card saying it cannot stream, served only at the custom
+               path ``/nostream/agents/echo.json`` (for the blocking fallback and ``card_path=``).
+* ``/secure``  the ``/nopush`` agent behind an API key: every request without
+               ``X-Api-Key: secret-key`` gets 401 (for ``auth=`` and ``auth_headers=``).
 * ``/broken``  a misbehaving endpoint (not a2a-sdk): answers every call with a JSON-RPC response
                whose id is not the request's (``/broken/``) or with a body that is not JSON
                (``/broken/garbage``), so the client's response checks meet a real server.
@@ -114,7 +118,7 @@ class EchoExecutor(AgentExecutor):
         await TaskUpdater(event_queue, task_id, context_id).cancel()
 
 
-def agent_card(base: str, *, push: bool) -> AgentCard:
+def agent_card(base: str, *, push: bool, streaming: bool = True) -> AgentCard:
     return AgentCard(
         name="Echo Agent" + ("" if push else " (no push)"),
         description="Echoes messages back; a test peer for the Inference Gateway SDK.",
@@ -127,7 +131,7 @@ def agent_card(base: str, *, push: bool) -> AgentCard:
             AgentInterface(url=base, protocol_binding="JSONRPC", protocol_version="0.3"),
         ],
         capabilities=AgentCapabilities(
-            streaming=True, push_notifications=push, extended_agent_card=push
+            streaming=streaming, push_notifications=push, extended_agent_card=push
         ),
         default_input_modes=["text/plain", "application/json"],
         default_output_modes=["text/plain", "application/json"],
@@ -148,8 +152,10 @@ async def allow_any_push_url(url: str) -> bool:
     return True
 
 
-def agent_routes(base: str, *, push: bool) -> list[Route]:
-    card = agent_card(base, push=push)
+def agent_routes(
+    base: str, *, push: bool, streaming: bool = True, card_url: str = "/.well-known/agent-card.json"
+) -> list[Route]:
+    card = agent_card(base, push=push, streaming=streaming)
     extended = AgentCard()
     extended.CopyFrom(card)
     extended.description = card.description + " (extended)"
@@ -162,7 +168,7 @@ def agent_routes(base: str, *, push: bool) -> list[Route]:
         extended_agent_card=extended if push else None,
     )
     return [
-        *create_agent_card_routes(card),
+        *create_agent_card_routes(card, card_url=card_url),
         *create_jsonrpc_routes(handler, "/", enable_v0_3_compat=True),
     ]
 
@@ -192,6 +198,21 @@ def broken_routes() -> list[Route]:
     return [Route("/", wrong_id, methods=["POST"]), Route("/garbage", garbage, methods=["POST"])]
 
 
+class RequireKey:
+    """ASGI middleware: 401 unless the request carries ``X-Api-Key: secret-key``."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        if scope["type"] == "http" and Request(scope).headers.get("x-api-key") != "secret-key":
+            await JSONResponse({"error": "missing or wrong X-Api-Key"}, status_code=401)(
+                scope, receive, send
+            )
+            return
+        await self.app(scope, receive, send)
+
+
 def build_app(port: int) -> Starlette:
     root = f"http://127.0.0.1:{port}"
     nopush = Starlette(routes=agent_routes(f"{root}/nopush/", push=False))
@@ -199,6 +220,18 @@ def build_app(port: int) -> Starlette:
     routes = [
         Mount("/nopush", app=nopush),
         Mount("/legacy", app=legacy),
+        Mount(
+            "/nostream",
+            app=Starlette(
+                routes=agent_routes(
+                    f"{root}/nostream/", push=False, streaming=False, card_url="/agents/echo.json"
+                )
+            ),
+        ),
+        Mount(
+            "/secure",
+            app=RequireKey(Starlette(routes=agent_routes(f"{root}/secure/", push=False))),
+        ),
         Mount("/broken", app=Starlette(routes=broken_routes())),
         *agent_routes(f"{root}/", push=True),
     ]

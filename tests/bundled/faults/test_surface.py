@@ -49,6 +49,12 @@ HOSTILE: Dict[str, Reply] = {
     "bad redirect": redirect("http://[::1"),
 }
 
+class Answer(BaseModel):
+    """A structured-output format for the parse methods."""
+
+    text: str
+
+
 ARGUMENTS: Dict[str, Any] = {
     "model": "openai/gpt-4o",
     "messages": [Message(role="user", content="hi")],
@@ -60,6 +66,7 @@ ARGUMENTS: Dict[str, Any] = {
     "prompt": "a lighthouse at dusk",
     "input_": "hi",
     "max_tokens": 16,
+    "response_format": Answer,
 }
 NOT_CALLS = {"close", "aclose", "with_options"}
 
