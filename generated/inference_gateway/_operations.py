@@ -439,7 +439,7 @@ class SyncOperations(SyncAPIClient):
     def create_response(
         self,
         model: str,
-        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Optional[str] = None,
@@ -476,7 +476,7 @@ class SyncOperations(SyncAPIClient):
 
         Args:
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
-            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            input: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
             instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
             max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
@@ -500,7 +500,7 @@ class SyncOperations(SyncAPIClient):
                 query={"provider": provider},
                 json={
                     "model": model,
-                    "input": input_,
+                    "input": input,
                     "instructions": instructions,
                     "max_output_tokens": max_output_tokens,
                     "temperature": temperature,
@@ -526,7 +526,7 @@ class SyncOperations(SyncAPIClient):
     def create_response_stream(
         self,
         model: str,
-        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Optional[str] = None,
@@ -565,7 +565,7 @@ class SyncOperations(SyncAPIClient):
 
         Args:
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
-            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            input: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
             instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
             max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
@@ -587,7 +587,7 @@ class SyncOperations(SyncAPIClient):
             query={"provider": provider},
             json={
                 "model": model,
-                "input": input_,
+                "input": input,
                 "instructions": instructions,
                 "max_output_tokens": max_output_tokens,
                 "temperature": temperature,
@@ -847,7 +847,7 @@ class SyncOperations(SyncAPIClient):
 
     def get_agent(
         self,
-        id_: str,
+        id: str,
         *,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
@@ -859,7 +859,7 @@ class SyncOperations(SyncAPIClient):
         Returns the agent card of one A2A agent; 404 when the id is unknown.
 
         Args:
-            id_: The agent's identifier.
+            id: The agent's identifier.
 
         Deprecated by the API.
         """
@@ -872,7 +872,7 @@ class SyncOperations(SyncAPIClient):
             A2AAgentCard,
             self._request(
                 _OP_GET_AGENT,
-                path_params={"id": id_},
+                path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -1439,7 +1439,7 @@ class AsyncOperations(AsyncAPIClient):
     async def create_response(
         self,
         model: str,
-        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Optional[str] = None,
@@ -1476,7 +1476,7 @@ class AsyncOperations(AsyncAPIClient):
 
         Args:
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
-            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            input: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
             instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
             max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
@@ -1500,7 +1500,7 @@ class AsyncOperations(AsyncAPIClient):
                 query={"provider": provider},
                 json={
                     "model": model,
-                    "input": input_,
+                    "input": input,
                     "instructions": instructions,
                     "max_output_tokens": max_output_tokens,
                     "temperature": temperature,
@@ -1526,7 +1526,7 @@ class AsyncOperations(AsyncAPIClient):
     def create_response_stream(
         self,
         model: str,
-        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Optional[str] = None,
@@ -1565,7 +1565,7 @@ class AsyncOperations(AsyncAPIClient):
 
         Args:
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
-            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            input: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
             instructions: A system (developer) message put before the input. Not carried over from the response named by `previous_response_id`.
             max_output_tokens: Upper bound on generated tokens, reasoning tokens included.
@@ -1587,7 +1587,7 @@ class AsyncOperations(AsyncAPIClient):
             query={"provider": provider},
             json={
                 "model": model,
-                "input": input_,
+                "input": input,
                 "instructions": instructions,
                 "max_output_tokens": max_output_tokens,
                 "temperature": temperature,
@@ -1847,7 +1847,7 @@ class AsyncOperations(AsyncAPIClient):
 
     async def get_agent(
         self,
-        id_: str,
+        id: str,
         *,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
@@ -1859,7 +1859,7 @@ class AsyncOperations(AsyncAPIClient):
         Returns the agent card of one A2A agent; 404 when the id is unknown.
 
         Args:
-            id_: The agent's identifier.
+            id: The agent's identifier.
 
         Deprecated by the API.
         """
@@ -1872,7 +1872,7 @@ class AsyncOperations(AsyncAPIClient):
             A2AAgentCard,
             await self._request(
                 _OP_GET_AGENT,
-                path_params={"id": id_},
+                path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,

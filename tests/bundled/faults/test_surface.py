@@ -56,9 +56,9 @@ ARGUMENTS: Dict[str, Any] = {
     "provider": "openai",
     "path": "v1/models",
     "body": {"a": 1},
-    "id_": "calendar-agent",
+    "id": "calendar-agent",
     "prompt": "a lighthouse at dusk",
-    "input_": "hi",
+    "input": "hi",
     "max_tokens": 16,
 }
 NOT_CALLS = {"close", "aclose", "with_options"}
