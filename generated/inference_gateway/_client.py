@@ -10,12 +10,23 @@ from typing import ClassVar, Optional
 from ._operations import AsyncOperations, SyncOperations
 from .lib._mixins_chat import AsyncChatHelpers, ChatHelpers
 from .lib._mixins_health import AsyncHealthHelpers, HealthHelpers
+from .lib._mixins_images import AsyncImagesHelpers, ImagesHelpers
+from .lib._mixins_messages import AsyncMessagesHelpers, MessagesHelpers
 from .lib._mixins_proxy import AsyncProxyHelpers, ProxyHelpers
+from .lib._mixins_responses import AsyncResponsesHelpers, ResponsesHelpers
 
 __all__ = ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]
 
 
-class InferenceGatewayClient(ChatHelpers, HealthHelpers, ProxyHelpers, SyncOperations):
+class InferenceGatewayClient(
+    ChatHelpers,
+    HealthHelpers,
+    ImagesHelpers,
+    MessagesHelpers,
+    ProxyHelpers,
+    ResponsesHelpers,
+    SyncOperations,
+):
     """Synchronous client for Inference Gateway API.
 
     `InferenceGatewayClient(base_url=None, token=None, timeout=30.0)`; use it as a context
@@ -27,7 +38,13 @@ class InferenceGatewayClient(ChatHelpers, HealthHelpers, ProxyHelpers, SyncOpera
 
 
 class AsyncInferenceGatewayClient(
-    AsyncChatHelpers, AsyncHealthHelpers, AsyncProxyHelpers, AsyncOperations
+    AsyncChatHelpers,
+    AsyncHealthHelpers,
+    AsyncImagesHelpers,
+    AsyncMessagesHelpers,
+    AsyncProxyHelpers,
+    AsyncResponsesHelpers,
+    AsyncOperations,
 ):
     """Asyncio client for Inference Gateway API; every operation method is a coroutine."""
 

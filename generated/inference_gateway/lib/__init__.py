@@ -9,23 +9,49 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from ._event_stream import (
+        AccumulatedStream,
+        AsyncAccumulatedStream,
+        EventCallbacks,
+    )
     from .chat_stream import (
         AsyncChatCompletionStream,
         ChatCompletionAccumulator,
         ChatCompletionStream,
         StreamCallbacks,
     )
+    from .images import (
+        FileInput,
+        file_part,
+        image_type,
+    )
+    from .messages_stream import (
+        MESSAGE_TERMINAL_EVENTS,
+        AsyncMessageStream,
+        MessageAccumulator,
+        MessageStream,
+        message_text,
+    )
     from .reasoning import (
         ThinkTagSplitter,
         iter_split_think_tags,
         split_think_tags,
+    )
+    from .responses_stream import (
+        RESPONSE_TERMINAL_EVENTS,
+        AsyncResponseStream,
+        ResponseAccumulator,
+        ResponseStream,
+        response_text,
     )
     from .tools import (
         ToolArgumentsError,
         ToolRoundsExceededError,
         ToolRunner,
         ToolRunResult,
+        messages_tool,
         parse_arguments,
+        responses_tool,
         tool_from_function,
         tool_from_model,
     )
@@ -37,9 +63,21 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "AccumulatedStream",
+    "AsyncAccumulatedStream",
     "AsyncChatCompletionStream",
+    "AsyncMessageStream",
+    "AsyncResponseStream",
     "ChatCompletionAccumulator",
     "ChatCompletionStream",
+    "EventCallbacks",
+    "FileInput",
+    "MESSAGE_TERMINAL_EVENTS",
+    "MessageAccumulator",
+    "MessageStream",
+    "RESPONSE_TERMINAL_EVENTS",
+    "ResponseAccumulator",
+    "ResponseStream",
     "StreamCallbacks",
     "ThinkTagSplitter",
     "ToolArgumentsError",
@@ -47,29 +85,53 @@ __all__ = [
     "ToolRunResult",
     "ToolRunner",
     "detect_image_mime",
+    "file_part",
     "image_data_url",
     "image_part_from_bytes",
     "image_part_from_file",
+    "image_type",
     "iter_split_think_tags",
+    "message_text",
+    "messages_tool",
     "parse_arguments",
+    "response_text",
+    "responses_tool",
     "split_think_tags",
     "tool_from_function",
     "tool_from_model",
 ]
 
 _LAZY: Dict[str, str] = {
+    "AccumulatedStream": "._event_stream",
+    "AsyncAccumulatedStream": "._event_stream",
+    "EventCallbacks": "._event_stream",
     "AsyncChatCompletionStream": ".chat_stream",
     "ChatCompletionAccumulator": ".chat_stream",
     "ChatCompletionStream": ".chat_stream",
     "StreamCallbacks": ".chat_stream",
+    "FileInput": ".images",
+    "file_part": ".images",
+    "image_type": ".images",
+    "AsyncMessageStream": ".messages_stream",
+    "MESSAGE_TERMINAL_EVENTS": ".messages_stream",
+    "MessageAccumulator": ".messages_stream",
+    "MessageStream": ".messages_stream",
+    "message_text": ".messages_stream",
     "ThinkTagSplitter": ".reasoning",
     "split_think_tags": ".reasoning",
     "iter_split_think_tags": ".reasoning",
+    "AsyncResponseStream": ".responses_stream",
+    "RESPONSE_TERMINAL_EVENTS": ".responses_stream",
+    "ResponseAccumulator": ".responses_stream",
+    "ResponseStream": ".responses_stream",
+    "response_text": ".responses_stream",
     "ToolArgumentsError": ".tools",
     "ToolRoundsExceededError": ".tools",
     "ToolRunResult": ".tools",
     "ToolRunner": ".tools",
+    "messages_tool": ".tools",
     "parse_arguments": ".tools",
+    "responses_tool": ".tools",
     "tool_from_function": ".tools",
     "tool_from_model": ".tools",
     "detect_image_mime": ".vision",

@@ -59,6 +59,7 @@ ARGUMENTS: Dict[str, Any] = {
     "id": "calendar-agent",
     "prompt": "a lighthouse at dusk",
     "input": "hi",
+    "image": ("cat.png", b"\x89PNG\r\n\x1a\n", "image/png"),
     "max_tokens": 16,
 }
 NOT_CALLS = {"close", "aclose", "with_options"}
