@@ -13,6 +13,11 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
+    from ._accumulated import (
+        AccumulatedStream,
+        AsyncAccumulatedStream,
+        EventCallbacks,
+    )
     from ._client import (
         AsyncInferenceGatewayClient,
         InferenceGatewayClient,
@@ -57,11 +62,6 @@ if TYPE_CHECKING:
         ResponseValidationError,
         StreamError,
         UnprocessableEntityError,
-    )
-    from .lib._event_stream import (
-        AccumulatedStream,
-        AsyncAccumulatedStream,
-        EventCallbacks,
     )
     from .lib.chat_stream import (
         AsyncChatCompletionStream,
@@ -243,6 +243,9 @@ __all__ = [
 
 # name -> module (relative to this package) it is imported from on first access
 _LAZY: Dict[str, str] = {
+    "AccumulatedStream": "._accumulated",
+    "AsyncAccumulatedStream": "._accumulated",
+    "EventCallbacks": "._accumulated",
     "AsyncInferenceGatewayClient": "._client",
     "InferenceGatewayClient": "._client",
     "use_linear_pool": "._pool",
@@ -274,9 +277,6 @@ _LAZY: Dict[str, str] = {
     "ResponseValidationError": ".errors",
     "StreamError": ".errors",
     "UnprocessableEntityError": ".errors",
-    "AccumulatedStream": ".lib._event_stream",
-    "AsyncAccumulatedStream": ".lib._event_stream",
-    "EventCallbacks": ".lib._event_stream",
     "AsyncChatCompletionStream": ".lib.chat_stream",
     "ChatCompletionStream": ".lib.chat_stream",
     "FileInput": ".lib.images",

@@ -36,7 +36,9 @@ def _form(files: Dict[str, Any], fields: Dict[str, Any]) -> Dict[str, Any]:
             continue
         value = getattr(value, "root", value)
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            raise InvalidRequestError(f"{name}: expected text or a number, got {type(value).__name__}")
+            raise InvalidRequestError(
+                f"{name}: expected text or a number, got {type(value).__name__}"
+            )
         body[name] = str(value)
     return body
 
@@ -57,6 +59,11 @@ def _variation_body(image: Any, fields: Dict[str, Any]) -> Dict[str, Any]:
     if image is None:
         raise InvalidRequestError("create_image_variation: image is required")
     return _form({"image": image}, fields)
+
+
+def _with_provider(provider: Optional[str], options: Dict[str, Any]) -> Dict[str, Any]:
+    """The operation's other arguments; ``provider`` only when set (a spec may not have it)."""
+    return options if provider is None else {**options, "provider": provider}
 
 
 class ImagesHelpers(_SyncBase):
@@ -80,9 +87,15 @@ class ImagesHelpers(_SyncBase):
         given). ``image``/``mask``: a path, bytes, a binary file or a
         ``(filename, bytes, content_type)`` tuple. ``options``: ``extra_headers``,
         ``extra_query``, ``timeout``."""
-        fields = {"model": model, "n": n, "size": size, "quality": quality, "response_format": response_format}
+        fields = {
+            "model": model,
+            "n": n,
+            "size": size,
+            "quality": quality,
+            "response_format": response_format,
+        }
         body = _edit_body(image, prompt, mask, fields)
-        return super().create_image_edit(body, provider=provider, **options)
+        return super().create_image_edit(body, **_with_provider(provider, options))
 
     def create_image_variation(  # type: ignore[override]
         self,
@@ -97,8 +110,10 @@ class ImagesHelpers(_SyncBase):
     ) -> ImagesResponse:
         """Variations of an image (a path, bytes, a binary file or a
         ``(filename, bytes, content_type)`` tuple)."""
-        body = _variation_body(image, {"model": model, "n": n, "size": size, "response_format": response_format})
-        return super().create_image_variation(body, provider=provider, **options)
+        body = _variation_body(
+            image, {"model": model, "n": n, "size": size, "response_format": response_format}
+        )
+        return super().create_image_variation(body, **_with_provider(provider, options))
 
 
 class AsyncImagesHelpers(_AsyncBase):
@@ -119,9 +134,15 @@ class AsyncImagesHelpers(_AsyncBase):
         **options: Any,
     ) -> ImagesResponse:
         """Async twin of ``InferenceGatewayClient.create_image_edit``."""
-        fields = {"model": model, "n": n, "size": size, "quality": quality, "response_format": response_format}
+        fields = {
+            "model": model,
+            "n": n,
+            "size": size,
+            "quality": quality,
+            "response_format": response_format,
+        }
         body = _edit_body(image, prompt, mask, fields)
-        return await super().create_image_edit(body, provider=provider, **options)
+        return await super().create_image_edit(body, **_with_provider(provider, options))
 
     async def create_image_variation(  # type: ignore[override]
         self,
@@ -135,5 +156,7 @@ class AsyncImagesHelpers(_AsyncBase):
         **options: Any,
     ) -> ImagesResponse:
         """Async twin of ``InferenceGatewayClient.create_image_variation``."""
-        body = _variation_body(image, {"model": model, "n": n, "size": size, "response_format": response_format})
-        return await super().create_image_variation(body, provider=provider, **options)
+        body = _variation_body(
+            image, {"model": model, "n": n, "size": size, "response_format": response_format}
+        )
+        return await super().create_image_variation(body, **_with_provider(provider, options))

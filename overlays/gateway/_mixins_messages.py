@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 if TYPE_CHECKING:
     # Typed against the generated operations; at runtime the mixins are plain classes put
     # before the operations in the client's MRO.
+    from .._accumulated import Callback
     from .._operations import AsyncOperations as _AsyncBase
     from .._operations import SyncOperations as _SyncBase
     from .._streaming import AsyncStream, Stream
     from ..models import MessagesStreamEvent
-    from ._event_stream import Callback
     from .messages_stream import AsyncMessageStream, MessageStream
 else:
     _SyncBase = _AsyncBase = object
@@ -55,7 +55,9 @@ class MessagesHelpers(_SyncBase):
         from .messages_stream import MESSAGE_TERMINAL_EVENTS
 
         kwargs["tools"] = _tools(kwargs.get("tools"))
-        events = super().create_message_stream(model, messages, max_tokens, **kwargs)
+        events = super().create_message_stream(  # by name: the spec decides their order
+            model=model, messages=messages, max_tokens=max_tokens, **kwargs
+        )
         opened = None if on_open is None else (lambda _response: on_open())
         return events.typed(MessagesStreamEvent, on_open=opened, terminal=MESSAGE_TERMINAL_EVENTS)
 
@@ -82,12 +84,16 @@ class MessagesHelpers(_SyncBase):
         hold plain functions (see ``tool_from_function``). Other keyword arguments are those
         of ``create_message``.
         """
-        from ._event_stream import EventCallbacks
+        from .._accumulated import EventCallbacks
         from .messages_stream import MessageAccumulator, MessageStream
 
         events = self._message_events(model, messages, max_tokens, on_open, kwargs)
         callbacks = EventCallbacks(
-            on_event=on_event, on_text=on_text, on_tool=on_tool, on_finish=on_finish, on_error=on_error
+            on_event=on_event,
+            on_text=on_text,
+            on_tool=on_tool,
+            on_finish=on_finish,
+            on_error=on_error,
         )
         return MessageStream(events, MessageAccumulator(), callbacks)
 
@@ -108,7 +114,9 @@ class AsyncMessagesHelpers(_AsyncBase):
         from .messages_stream import MESSAGE_TERMINAL_EVENTS
 
         kwargs["tools"] = _tools(kwargs.get("tools"))
-        events = super().create_message_stream(model, messages, max_tokens, **kwargs)
+        events = super().create_message_stream(  # by name: the spec decides their order
+            model=model, messages=messages, max_tokens=max_tokens, **kwargs
+        )
         opened = None if on_open is None else (lambda _response: on_open())
         return events.typed(MessagesStreamEvent, on_open=opened, terminal=MESSAGE_TERMINAL_EVENTS)
 
@@ -128,11 +136,15 @@ class AsyncMessagesHelpers(_AsyncBase):
     ) -> AsyncMessageStream:
         """Async twin of ``InferenceGatewayClient.stream_message``; callbacks may be coroutine
         functions."""
-        from ._event_stream import EventCallbacks
+        from .._accumulated import EventCallbacks
         from .messages_stream import AsyncMessageStream, MessageAccumulator
 
         events = self._message_events(model, messages, max_tokens, on_open, kwargs)
         callbacks = EventCallbacks(
-            on_event=on_event, on_text=on_text, on_tool=on_tool, on_finish=on_finish, on_error=on_error
+            on_event=on_event,
+            on_text=on_text,
+            on_tool=on_tool,
+            on_finish=on_finish,
+            on_error=on_error,
         )
         return AsyncMessageStream(events, MessageAccumulator(), callbacks)

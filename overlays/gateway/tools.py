@@ -333,7 +333,10 @@ def messages_tool(tool: Any) -> Any:
     function = _chat_function(tool)
     if function is None:
         return tool
-    out = {"name": function["name"], "input_schema": function.get("parameters") or {"type": "object"}}
+    out = {
+        "name": function["name"],
+        "input_schema": function.get("parameters") or {"type": "object"},
+    }
     if function.get("description"):
         out["description"] = function["description"]
     return out

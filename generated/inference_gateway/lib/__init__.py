@@ -9,11 +9,6 @@ import importlib
 from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
-    from ._event_stream import (
-        AccumulatedStream,
-        AsyncAccumulatedStream,
-        EventCallbacks,
-    )
     from .chat_stream import (
         AsyncChatCompletionStream,
         ChatCompletionAccumulator,
@@ -63,14 +58,11 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "AccumulatedStream",
-    "AsyncAccumulatedStream",
     "AsyncChatCompletionStream",
     "AsyncMessageStream",
     "AsyncResponseStream",
     "ChatCompletionAccumulator",
     "ChatCompletionStream",
-    "EventCallbacks",
     "FileInput",
     "MESSAGE_TERMINAL_EVENTS",
     "MessageAccumulator",
@@ -102,9 +94,6 @@ __all__ = [
 ]
 
 _LAZY: Dict[str, str] = {
-    "AccumulatedStream": "._event_stream",
-    "AsyncAccumulatedStream": "._event_stream",
-    "EventCallbacks": "._event_stream",
     "AsyncChatCompletionStream": ".chat_stream",
     "ChatCompletionAccumulator": ".chat_stream",
     "ChatCompletionStream": ".chat_stream",

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 if TYPE_CHECKING:
     # Typed against the generated operations; at runtime the mixins are plain classes put
     # before the operations in the client's MRO.
+    from .._accumulated import Callback
     from .._operations import AsyncOperations as _AsyncBase
     from .._operations import SyncOperations as _SyncBase
     from .._streaming import AsyncStream, Stream
     from ..models import ResponseStreamEvent
-    from ._event_stream import Callback
     from .responses_stream import AsyncResponseStream, ResponseStream
 else:
     _SyncBase = _AsyncBase = object
@@ -59,7 +59,9 @@ class ResponsesHelpers(_SyncBase):
         from .responses_stream import RESPONSE_TERMINAL_EVENTS
 
         kwargs["tools"] = _tools(kwargs.get("tools"))
-        events = super().create_response_stream(model, input, **kwargs)
+        events = super().create_response_stream(  # by name: the spec decides their order
+            model=model, input=input, **kwargs
+        )
         opened = None if on_open is None else (lambda _response: on_open())
         return events.typed(ResponseStreamEvent, on_open=opened, terminal=RESPONSE_TERMINAL_EVENTS)
 
@@ -85,12 +87,16 @@ class ResponsesHelpers(_SyncBase):
         hold plain functions (see ``tool_from_function``). Other keyword arguments are those
         of ``create_response``.
         """
-        from ._event_stream import EventCallbacks
+        from .._accumulated import EventCallbacks
         from .responses_stream import ResponseAccumulator, ResponseStream
 
         events = self._response_events(model, input, on_open, kwargs)
         callbacks = EventCallbacks(
-            on_event=on_event, on_text=on_text, on_tool=on_tool, on_finish=on_finish, on_error=on_error
+            on_event=on_event,
+            on_text=on_text,
+            on_tool=on_tool,
+            on_finish=on_finish,
+            on_error=on_error,
         )
         return ResponseStream(events, ResponseAccumulator(), callbacks)
 
@@ -111,7 +117,9 @@ class AsyncResponsesHelpers(_AsyncBase):
         from .responses_stream import RESPONSE_TERMINAL_EVENTS
 
         kwargs["tools"] = _tools(kwargs.get("tools"))
-        events = super().create_response_stream(model, input, **kwargs)
+        events = super().create_response_stream(  # by name: the spec decides their order
+            model=model, input=input, **kwargs
+        )
         opened = None if on_open is None else (lambda _response: on_open())
         return events.typed(ResponseStreamEvent, on_open=opened, terminal=RESPONSE_TERMINAL_EVENTS)
 
@@ -130,11 +138,15 @@ class AsyncResponsesHelpers(_AsyncBase):
     ) -> AsyncResponseStream:
         """Async twin of ``InferenceGatewayClient.stream_response``; callbacks may be coroutine
         functions."""
-        from ._event_stream import EventCallbacks
+        from .._accumulated import EventCallbacks
         from .responses_stream import AsyncResponseStream, ResponseAccumulator
 
         events = self._response_events(model, input, on_open, kwargs)
         callbacks = EventCallbacks(
-            on_event=on_event, on_text=on_text, on_tool=on_tool, on_finish=on_finish, on_error=on_error
+            on_event=on_event,
+            on_text=on_text,
+            on_tool=on_tool,
+            on_finish=on_finish,
+            on_error=on_error,
         )
         return AsyncResponseStream(events, ResponseAccumulator(), callbacks)

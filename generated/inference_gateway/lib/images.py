@@ -17,6 +17,7 @@ from typing import IO, Any, Optional, Tuple, Union
 from ..errors import InvalidRequestError
 
 __all__ = ["FileInput", "file_part", "image_type"]
+__requires__ = {"operations": ["create_image_edit", "create_image_variation"]}
 
 FileInput = Union[str, "os.PathLike[str]", bytes, IO[bytes], Tuple[Any, ...]]
 
@@ -48,12 +49,16 @@ def _read(value: Any, field: str) -> Tuple[Optional[str], bytes]:
             with open(path, "rb") as handle:
                 return os.path.basename(path), handle.read()
         except OSError as exc:
-            raise InvalidRequestError(f"{field}: cannot read {path!r} ({exc.strerror or exc})") from None
+            raise InvalidRequestError(
+                f"{field}: cannot read {path!r} ({exc.strerror or exc})"
+            ) from None
     read = getattr(value, "read", None)
     if callable(read):
         data = read()
         if not isinstance(data, bytes):
-            raise InvalidRequestError(f"{field}: the file object must be opened in binary mode ('rb')")
+            raise InvalidRequestError(
+                f"{field}: the file object must be opened in binary mode ('rb')"
+            )
         name = getattr(value, "name", None)
         return (os.path.basename(name) if isinstance(name, str) else None), data
     raise InvalidRequestError(

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
+from .._accumulated import AccumulatedStream, Accumulator, AsyncAccumulatedStream
 from ..errors import StreamError
 from ..models import MessagesResponse, MessagesStreamEvent, MessagesToolUseBlock
-from ._event_stream import AccumulatedStream, Accumulator, AsyncAccumulatedStream
 
 __all__ = [
     "AsyncMessageStream",
@@ -122,7 +122,9 @@ class MessageAccumulator(Accumulator[MessagesStreamEvent, MessagesResponse]):
     @staticmethod
     def text_of(event: MessagesStreamEvent) -> Optional[str]:
         delta = event.delta
-        is_text = event.type == "content_block_delta" and delta is not None and delta.type == "text_delta"
+        is_text = (
+            event.type == "content_block_delta" and delta is not None and delta.type == "text_delta"
+        )
         return delta.text if is_text and delta is not None else None
 
     def result(self) -> MessagesResponse:
@@ -130,7 +132,9 @@ class MessageAccumulator(Accumulator[MessagesStreamEvent, MessagesResponse]):
             self._built[index] if index in self._built else self._blocks[index].build(index)
             for index in sorted(self._blocks)
         ]
-        return MessagesResponse.model_validate({**self._message, "content": content, "usage": self._usage})
+        return MessagesResponse.model_validate(
+            {**self._message, "content": content, "usage": self._usage}
+        )
 
 
 class MessageStream(AccumulatedStream[MessagesStreamEvent, MessagesResponse]):

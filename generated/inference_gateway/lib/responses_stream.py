@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
+from .._accumulated import AccumulatedStream, Accumulator, AsyncAccumulatedStream
 from ..models import Response, ResponseFunctionToolCall, ResponseStreamEvent
-from ._event_stream import AccumulatedStream, Accumulator, AsyncAccumulatedStream
 
 __all__ = [
     "AsyncResponseStream",
@@ -25,7 +25,9 @@ __all__ = [
 ]
 
 #: The events that end a Responses stream (it has no ``[DONE]`` line).
-RESPONSE_TERMINAL_EVENTS = frozenset({"response.completed", "response.failed", "response.incomplete"})
+RESPONSE_TERMINAL_EVENTS = frozenset(
+    {"response.completed", "response.failed", "response.incomplete"}
+)
 _TEXT_DELTA = "response.output_text.delta"
 
 
@@ -80,13 +82,19 @@ class ResponseAccumulator(Accumulator[ResponseStreamEvent, Response]):
         output = [self._item(index) for index in sorted(self._items)]
         if snapshot is None:
             return Response.model_validate({"output": output})
-        return snapshot.model_copy(update={"output": Response.model_validate({"output": output}).output})
+        return snapshot.model_copy(
+            update={"output": Response.model_validate({"output": output}).output}
+        )
 
     def _item(self, index: int) -> Dict[str, Any]:
         item = dict(self._items[index])
         if item.get("type") == "message" and not item.get("content"):
-            texts = sorted((key[1], "".join(parts)) for key, parts in self._text.items() if key[0] == index)
-            item["content"] = [{"type": "output_text", "text": text, "annotations": []} for _, text in texts]
+            texts = sorted(
+                (key[1], "".join(parts)) for key, parts in self._text.items() if key[0] == index
+            )
+            item["content"] = [
+                {"type": "output_text", "text": text, "annotations": []} for _, text in texts
+            ]
         elif item.get("type") == "function_call" and not item.get("arguments"):
             item["arguments"] = "".join(self._arguments.get(index, ()))
         return item

@@ -21,7 +21,7 @@ from typing import (
     Union,
 )
 
-from .._streaming import AsyncLazyIterator, AsyncStream, LazyIterator, Stream
+from ._streaming import AsyncLazyIterator, AsyncStream, LazyIterator, Stream
 
 __all__ = ["AccumulatedStream", "AsyncAccumulatedStream", "EventCallbacks"]
 
