@@ -7,6 +7,9 @@ the client being measured. It prints ``READY <port>`` once listening on 127.0.0.
   ``"stream": true``, an SSE stream of N chunks where N is read from the model name
   (``bench-20000`` -> 20,000 chunks). The stream bytes depend only on N, so every client reads
   exactly the same bytes.
+* ``POST /v1/responses`` and ``POST /v1/messages`` with ``"stream": true`` answer N named
+  events (``event:`` + ``data:`` lines) in the Responses / Messages wire format
+  (:func:`named_events`), the last one the stream's terminal event.
 * ``GET /health`` and ``GET /v1/models`` answer small JSON bodies.
 
 Connections are kept alive (HTTP/1.1). Streams use chunked transfer encoding, cut into HTTP chunks
@@ -80,14 +83,57 @@ def stream_events(n_chunks: int) -> List[bytes]:
     return events
 
 
+def _frame(name: str, payload: Dict[str, object]) -> bytes:
+    data = json.dumps({"type": name, **payload}, separators=(",", ":"))
+    return f"event: {name}\ndata: {data}\n\n".encode()
+
+
+def named_events(api: str, n_events: int) -> List[bytes]:
+    """``n_events`` events of a streamed Responses (``api="responses"``) or Messages answer:
+    opening events, text deltas, closing events; the bytes depend only on ``api`` and N."""
+    words = [WORDS[i % len(WORDS)] for i in range(n_events)]
+    if api == "responses":
+        response = {
+            "id": "resp_bench", "object": "response", "created_at": 1742481679, "model": "bench",
+            "status": "in_progress", "output": [],
+        }
+        where = {"item_id": "msg_bench", "output_index": 0, "content_index": 0}
+        head = [_frame("response.created", {"sequence_number": 0, "response": response})]
+        body = [
+            _frame("response.output_text.delta", {"sequence_number": i + 1, **where, "delta": w, "logprobs": []})
+            for i, w in enumerate(words[: n_events - 2])
+        ]
+        done = {**response, "status": "completed", "usage": {"input_tokens": 17, "output_tokens": n_events}}
+        tail = [_frame("response.completed", {"sequence_number": n_events - 1, "response": done})]
+        return head + body + tail
+    message = {
+        "id": "msg_bench", "type": "message", "role": "assistant", "model": "bench", "content": [],
+        "stop_reason": "end_turn", "usage": {"input_tokens": 17, "output_tokens": 1},
+    }  # Anthropic sends "stop_reason": null here, which the official 0.22.0 rejects (missing too)
+    head = [
+        _frame("message_start", {"message": message}),
+        _frame("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}),
+    ]
+    body = [
+        _frame("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": w}})
+        for w in words[: n_events - 5]
+    ]
+    tail = [
+        _frame("content_block_stop", {"index": 0}),
+        _frame("message_delta", {"delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": n_events}}),
+        _frame("message_stop", {}),
+    ]
+    return head + body + tail
+
+
 def _chunked(pieces: List[bytes]) -> bytes:
     return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
 
 
-@lru_cache(maxsize=4)
-def stream_body(n_chunks: int, write_size: int) -> Tuple[bytes, ...]:
+@lru_cache(maxsize=8)
+def stream_body(n_chunks: int, write_size: int, api: str = "chat") -> Tuple[bytes, ...]:
     """The chunk-encoded stream, as a tuple of writes of about 1 MiB (bounded server buffering)."""
-    events = stream_events(n_chunks)
+    events = stream_events(n_chunks) if api == "chat" else named_events(api, n_chunks)
     if write_size <= 0:
         pieces = events
     else:
@@ -119,6 +165,7 @@ STREAM_HEAD = (
 )
 
 
+NAMED_APIS = {b"responses": "responses", b"messages": "messages"}
 CONNECTIONS = [0]  # accepted so far: ``GET /__connections`` answers it (bench/concurrency.py)
 
 
@@ -142,7 +189,14 @@ async def _handle(
             length = int(headers.get(b"content-length", b"0"))
             body = await reader.readexactly(length) if length else b""
             path = target.split(b"?")[0]
-            if method == b"POST" and path.endswith(b"/chat/completions"):
+            api = NAMED_APIS.get(path.rpartition(b"/")[2])
+            if method == b"POST" and api is not None and STREAM_RE.search(body):
+                match = MODEL_RE.search(body)
+                writer.write(STREAM_HEAD)
+                for piece in stream_body(int(match.group(1)) if match else 10, write_size, api):
+                    writer.write(piece)
+                    await writer.drain()
+            elif method == b"POST" and path.endswith(b"/chat/completions"):
                 if STREAM_RE.search(body):
                     match = MODEL_RE.search(body)
                     n_chunks = int(match.group(1)) if match else 10

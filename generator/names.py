@@ -130,6 +130,15 @@ RESERVED_CLASS_NAMES = frozenset(
 )
 
 _BUILTINS = frozenset(dir(builtins))
+# Builtins an argument may shadow: plain functions (`input`, `id`, `format`...), which the
+# generated method bodies never call; the official SDKs name such arguments plainly. Builtin
+# classes (`str`, `list`, `DeprecationWarning`...) stay reserved: annotations in `cast(...)`
+# and the method bodies use them.
+_SHADOWABLE_BUILTINS = frozenset(
+    name
+    for name in _BUILTINS
+    if not name.startswith("_") and not isinstance(getattr(builtins, name), type)
+)
 _SOFT_KEYWORDS = frozenset(getattr(keyword, "softkwlist", ())) | {"match", "case", "type", "_"}
 _CAMEL_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
@@ -168,7 +177,7 @@ def parameter_name(wire: str, taken: Iterable[str] = ()) -> str:
     if (
         keyword.iskeyword(name)
         or name in _SOFT_KEYWORDS
-        or name in _BUILTINS
+        or (name in _BUILTINS and name not in _SHADOWABLE_BUILTINS)
         or name in RESERVED_ARGUMENTS
         or name in GENERATED_MODULE_NAMES
         or name in PYDANTIC_RESERVED

@@ -10,14 +10,24 @@ from typing import ClassVar, Optional
 from ._operations import AsyncOperations, SyncOperations
 from .lib._mixins_chat import AsyncChatHelpers, ChatHelpers
 from .lib._mixins_health import AsyncHealthHelpers, HealthHelpers
+from .lib._mixins_images import AsyncImagesHelpers, ImagesHelpers
+from .lib._mixins_messages import AsyncMessagesHelpers, MessagesHelpers
 from .lib._mixins_parse import AsyncParseHelpers, ParseHelpers
 from .lib._mixins_proxy import AsyncProxyHelpers, ProxyHelpers
+from .lib._mixins_responses import AsyncResponsesHelpers, ResponsesHelpers
 
 __all__ = ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]
 
 
 class InferenceGatewayClient(
-    ChatHelpers, HealthHelpers, ParseHelpers, ProxyHelpers, SyncOperations
+    ChatHelpers,
+    HealthHelpers,
+    ImagesHelpers,
+    MessagesHelpers,
+    ParseHelpers,
+    ProxyHelpers,
+    ResponsesHelpers,
+    SyncOperations,
 ):
     """Synchronous client for Inference Gateway API.
 
@@ -30,7 +40,14 @@ class InferenceGatewayClient(
 
 
 class AsyncInferenceGatewayClient(
-    AsyncChatHelpers, AsyncHealthHelpers, AsyncParseHelpers, AsyncProxyHelpers, AsyncOperations
+    AsyncChatHelpers,
+    AsyncHealthHelpers,
+    AsyncImagesHelpers,
+    AsyncMessagesHelpers,
+    AsyncParseHelpers,
+    AsyncProxyHelpers,
+    AsyncResponsesHelpers,
+    AsyncOperations,
 ):
     """Asyncio client for Inference Gateway API; every operation method is a coroutine."""
 

@@ -517,7 +517,7 @@ class SyncOperations(SyncAPIClient):
     def create_response(
         self,
         model: str,
-        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Optional[str] = None,
@@ -554,7 +554,7 @@ class SyncOperations(SyncAPIClient):
 
         Args:
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
-            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            input: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
             instructions: A system (developer) message put before the input. Not carried over
                 from the response named by `previous_response_id`.
@@ -598,7 +598,7 @@ class SyncOperations(SyncAPIClient):
                 query={"provider": provider},
                 json={
                     "model": model,
-                    "input": input_,
+                    "input": input,
                     "instructions": instructions,
                     "max_output_tokens": max_output_tokens,
                     "temperature": temperature,
@@ -624,7 +624,7 @@ class SyncOperations(SyncAPIClient):
     def create_response_stream(
         self,
         model: str,
-        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Optional[str] = None,
@@ -663,7 +663,7 @@ class SyncOperations(SyncAPIClient):
 
         Args:
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
-            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            input: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
             instructions: A system (developer) message put before the input. Not carried over
                 from the response named by `previous_response_id`.
@@ -707,7 +707,7 @@ class SyncOperations(SyncAPIClient):
             query={"provider": provider},
             json={
                 "model": model,
-                "input": input_,
+                "input": input,
                 "instructions": instructions,
                 "max_output_tokens": max_output_tokens,
                 "temperature": temperature,
@@ -1065,7 +1065,7 @@ class SyncOperations(SyncAPIClient):
 
     def get_agent(
         self,
-        id_: str,
+        id: str,
         *,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
@@ -1077,7 +1077,7 @@ class SyncOperations(SyncAPIClient):
         Returns the agent card of one A2A agent; 404 when the id is unknown.
 
         Args:
-            id_: The agent's identifier.
+            id: The agent's identifier.
             extra_headers: Headers to add to this request (a `None` value removes one).
             extra_query: Query parameters to add to this request.
             timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
@@ -1107,7 +1107,7 @@ class SyncOperations(SyncAPIClient):
             A2AAgentCard,
             self._request(
                 _OP_GET_AGENT,
-                path_params={"id": id_},
+                path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -1918,7 +1918,7 @@ class AsyncOperations(AsyncAPIClient):
     async def create_response(
         self,
         model: str,
-        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Optional[str] = None,
@@ -1955,7 +1955,7 @@ class AsyncOperations(AsyncAPIClient):
 
         Args:
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
-            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            input: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
             instructions: A system (developer) message put before the input. Not carried over
                 from the response named by `previous_response_id`.
@@ -1999,7 +1999,7 @@ class AsyncOperations(AsyncAPIClient):
                 query={"provider": provider},
                 json={
                     "model": model,
-                    "input": input_,
+                    "input": input,
                     "instructions": instructions,
                     "max_output_tokens": max_output_tokens,
                     "temperature": temperature,
@@ -2025,7 +2025,7 @@ class AsyncOperations(AsyncAPIClient):
     def create_response_stream(
         self,
         model: str,
-        input_: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Optional[str] = None,
@@ -2064,7 +2064,7 @@ class AsyncOperations(AsyncAPIClient):
 
         Args:
             model: Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
-            input_: What the model reads: one prompt, or a list of input items (a conversation).
+            input: What the model reads: one prompt, or a list of input items (a conversation).
             provider: Provider to use; by default the gateway infers it from the model prefix.
             instructions: A system (developer) message put before the input. Not carried over
                 from the response named by `previous_response_id`.
@@ -2108,7 +2108,7 @@ class AsyncOperations(AsyncAPIClient):
             query={"provider": provider},
             json={
                 "model": model,
-                "input": input_,
+                "input": input,
                 "instructions": instructions,
                 "max_output_tokens": max_output_tokens,
                 "temperature": temperature,
@@ -2466,7 +2466,7 @@ class AsyncOperations(AsyncAPIClient):
 
     async def get_agent(
         self,
-        id_: str,
+        id: str,
         *,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
@@ -2478,7 +2478,7 @@ class AsyncOperations(AsyncAPIClient):
         Returns the agent card of one A2A agent; 404 when the id is unknown.
 
         Args:
-            id_: The agent's identifier.
+            id: The agent's identifier.
             extra_headers: Headers to add to this request (a `None` value removes one).
             extra_query: Query parameters to add to this request.
             timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
@@ -2508,7 +2508,7 @@ class AsyncOperations(AsyncAPIClient):
             A2AAgentCard,
             await self._request(
                 _OP_GET_AGENT,
-                path_params={"id": id_},
+                path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
-__all__ = ["SSEDecoder", "SSEvent", "ServerSentEvent", "plain_data"]
+__all__ = ["SSEDecoder", "SSEvent", "ServerSentEvent", "named_frames", "plain_data"]
 
 _BOM = b"\xef\xbb\xbf"
 _DATA = b"data: "
+_EVENT = b"event: "
+_EVENT_DATA = b"\ndata: "
 
 
 class ServerSentEvent:
@@ -264,3 +266,18 @@ def plain_data(region: bytes) -> Optional[List[bytes]]:
         if region.count(b"\n") == 2 * len(datas):
             return datas
     return None
+
+
+def named_frames(region: bytes) -> Optional[List[Tuple[bytes, bytes]]]:
+    """``(event name, data)`` of a region made only of two-line ``event: NAME`` /
+    ``data: ...`` events (the shape of Responses and Messages streams), without the general
+    parser; ``None`` when any block has another shape (comments, ids, multi-line data...)."""
+    out: List[Tuple[bytes, bytes]] = []
+    for block in region[:-2].split(b"\n\n"):
+        if not block.startswith(_EVENT):
+            return None
+        name, found, data = block.partition(_EVENT_DATA)
+        if not found or b"\n" in data or b"\n" in name:
+            return None
+        out.append((name[7:], data))
+    return out

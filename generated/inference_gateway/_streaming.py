@@ -25,10 +25,12 @@ from typing import (
     AsyncIterator,
     Callable,
     ContextManager,
+    FrozenSet,
     Generic,
     Iterator,
     List,
     Optional,
+    Tuple,
     Type,
     TypeVar,
 )
@@ -37,7 +39,7 @@ import pydantic
 import pydantic_core
 
 from ._base_client import validation_message
-from ._sse import ServerSentEvent, SSEDecoder, plain_data
+from ._sse import ServerSentEvent, SSEDecoder, named_frames, plain_data
 from .errors import (
     InferenceGatewayAPIError,
     InferenceGatewayError,
@@ -107,12 +109,21 @@ class _Pipeline:
     raw tuples for event streams): the wrapper converts one item right before yielding it, so a
     network read carrying hundreds of events never holds hundreds of live models (which would
     make the garbage collector, not the parsing, the cost of the stream).
+
+    ``terminal`` (named-event streams such as Responses and Messages, which have no sentinel):
+    the ``event:`` names that complete the stream; the typed stream then yields the data of
+    every named event (not only unnamed ``message`` ones), the terminal event included, and a
+    body that ends before one of them, or that is a JSON document instead of an event stream,
+    raises.
     """
 
     __slots__ = (
+        "_body",
         "_decoder",
         "_response",
         "_sentinel",
+        "_terminal",
+        "_terminal_names",
         "_waiting",
         "count",
         "data_only",
@@ -123,11 +134,22 @@ class _Pipeline:
     )
 
     def __init__(
-        self, response: httpx.Response, done_sentinel: Optional[str], data_only: bool
+        self,
+        response: httpx.Response,
+        done_sentinel: Optional[str],
+        data_only: bool,
+        terminal: Optional[FrozenSet[str]] = None,
     ) -> None:
         self._decoder = SSEDecoder()
         self._response = response
         self._sentinel = done_sentinel.encode() if done_sentinel is not None else None
+        self._terminal = terminal
+        self._terminal_names = frozenset(name.encode() for name in terminal or ())
+        content_type = response.headers.get("content-type", "")
+        # A JSON document answered to a stream request: kept whole, reported at its end.
+        self._body: Optional[List[bytes]] = (
+            [] if terminal is not None and "json" in content_type.lower() else None
+        )
         self.data_only = data_only
         self.count = 0
         self.done = False  # the sentinel arrived
@@ -139,9 +161,25 @@ class _Pipeline:
     def feed(self, chunk: Optional[bytes]) -> List[Any]:
         """Items of one read; ``None`` marks the end of the body (then ``stop`` is set)."""
         if chunk is None:
-            items = self.finish()
             self.ended = self.stop = True
-            return items
+            if self._body is not None:
+                raise self._not_a_stream(b"".join(self._body))
+            return self.finish()
+        if self._body is not None:
+            self._body.append(chunk)
+            self._waiting += len(chunk)
+            if self._waiting > MAX_EVENT_SIZE:
+                raise self._not_a_stream(b"")
+            return _NOTHING
+        if self._terminal is not None:
+            region = self._decoder.region(chunk)
+            if region is None:
+                return self._wait(chunk)
+            self._waiting = 0
+            frames = named_frames(region)
+            if frames is None:
+                return self._items(self._decoder.parse_region(region))
+            return self._named(frames)
         if self.data_only:
             data = self._decoder.single_data(chunk)
             if data is not None and data and data != self._sentinel:
@@ -149,13 +187,7 @@ class _Pipeline:
                 return [data]
         region = self._decoder.region(chunk)
         if region is None:
-            self._waiting += len(chunk)
-            if self._waiting > MAX_EVENT_SIZE:
-                raise StreamError(
-                    f"stream sent more than {MAX_EVENT_SIZE >> 20} MiB after {self.count} "
-                    "events without ending an event; refused"
-                )
-            return _NOTHING
+            return self._wait(chunk)
         self._waiting = 0
         if self.data_only:
             datas = plain_data(region)
@@ -165,6 +197,45 @@ class _Pipeline:
                 self.count += len(datas)
                 return datas  # the hot path: no per-event Python work at all
         return self._items(self._decoder.parse_region(region))
+
+    def _wait(self, chunk: bytes) -> List[Any]:
+        """A read that ended no event: count it against ``MAX_EVENT_SIZE``."""
+        self._waiting += len(chunk)
+        if self._waiting > MAX_EVENT_SIZE:
+            raise StreamError(
+                f"stream sent more than {MAX_EVENT_SIZE >> 20} MiB after {self.count} "
+                "events without ending an event; refused"
+            )
+        return _NOTHING
+
+    def _not_a_stream(self, body: bytes) -> InferenceGatewayError:
+        """What a JSON document answered to a stream request is: its typed API error when it
+        is an error object, else a ``StreamError`` (never an empty stream)."""
+        error = _mid_stream_error(body, None, self._response)
+        if error is not None:
+            return error
+        kind = self._response.headers.get("content-type", "")
+        return StreamError(
+            f"the server answered the stream request with a {kind} document instead of an "
+            f"event stream: {body[:200]!r}"
+        )
+
+    def _named(self, frames: List[Tuple[bytes, bytes]]) -> List[Any]:
+        """The data of ``event: NAME`` / ``data: ...`` frames (the fast path of named-event
+        streams): stops after a terminal event, turns an ``error`` event into the error."""
+        terminal = self._terminal_names
+        out: List[Any] = []
+        for name, data in frames:
+            if name == b"error":  # the events before it are yielded, then it is raised
+                self.count += len(out)
+                return out + self._items([("error", data)])
+            if data:  # an event without data (a keep-alive) has no model
+                out.append(data)
+            if name in terminal:
+                self.done = self.stop = True
+                break
+        self.count += len(out)
+        return out
 
     def finish(self) -> List[Any]:
         """Items still pending at the end of the body."""
@@ -177,7 +248,13 @@ class _Pipeline:
         return self.done and not self.ended
 
     def check_complete(self) -> None:
-        """At end of body: raise if the sentinel never came."""
+        """At end of body: raise if the sentinel (or terminal event) never came."""
+        if not self.done and self._terminal is not None:
+            names = ", ".join(sorted(self._terminal))
+            raise StreamError(
+                f"stream ended after {self.count} events without its terminal event ({names}): "
+                "the connection closed early and the answer is incomplete"
+            )
         if not self.done and self._sentinel is not None:
             raise StreamError(
                 f"stream ended after {self.count} events without the "
@@ -201,6 +278,7 @@ class _Pipeline:
     def _items(self, raws: List[Any]) -> List[Any]:
         sentinel = self._sentinel
         data_only = self.data_only
+        terminal = self._terminal
         out: List[Any] = []
         append = out.append
         for raw in raws:
@@ -214,7 +292,13 @@ class _Pipeline:
                     self.error = error  # raised once the events before it were yielded
                     self.stop = True
                     break
-            if data_only:
+            if terminal is not None:
+                if data:
+                    append(data if data_only else raw)
+                if event in terminal:
+                    self.done = self.stop = True
+                    break
+            elif data_only:
                 if data and (event is None or event == "message"):
                     append(data)  # keep-alives and foreign event types have no model
             else:
@@ -364,6 +448,7 @@ class _Base:
         self._response: Optional[httpx.Response] = None
         self.completed = False  # the body ended cleanly (sentinel seen, when there is one)
         self.fold: Optional[Callable[[Any], Any]] = None
+        self.terminal: Optional[FrozenSet[str]] = None  # see _Pipeline
 
     @property
     def response(self) -> Optional[httpx.Response]:
@@ -372,7 +457,7 @@ class _Base:
 
     def _start(self, response: httpx.Response) -> tuple[_Pipeline, Callable[[Any], Any]]:
         self._response = response
-        pipeline = _Pipeline(response, self._done_sentinel, self._data_only)
+        pipeline = _Pipeline(response, self._done_sentinel, self._data_only, self.terminal)
         convert = _validator(self.model) if self.model is not None else _to_event
         return pipeline, convert
 
@@ -551,10 +636,16 @@ class EventStream(_SyncBase[ServerSentEvent]):
         return self
 
     def typed(
-        self, model: Type[T], *, on_open: Optional[Callable[[httpx.Response], Any]] = None
+        self,
+        model: Type[T],
+        *,
+        on_open: Optional[Callable[[httpx.Response], Any]] = None,
+        terminal: Optional[FrozenSet[str]] = None,
     ) -> Stream[T]:
         """The same (not yet started) request, each event's data validated into ``model``;
-        ``on_open(response)`` runs once the response headers arrived."""
+        ``on_open(response)`` runs once the response headers arrived. ``terminal``: for a
+        stream of named events, the event names that complete it (every named event is then
+        yielded; the stream raises if none of them arrives)."""
         opener = self._open_response if on_open is None else wrap_open(self._open_response, on_open)
         return Stream(
             opener,
@@ -562,6 +653,7 @@ class EventStream(_SyncBase[ServerSentEvent]):
             done_sentinel=self._done_sentinel,
             operation=self.operation,
             secret=self._secret,
+            terminal=terminal,
         )
 
 
@@ -572,7 +664,11 @@ class AsyncEventStream(_AsyncBase[ServerSentEvent]):
         return self
 
     def typed(
-        self, model: Type[T], *, on_open: Optional[Callable[[httpx.Response], Any]] = None
+        self,
+        model: Type[T],
+        *,
+        on_open: Optional[Callable[[httpx.Response], Any]] = None,
+        terminal: Optional[FrozenSet[str]] = None,
     ) -> AsyncStream[T]:
         opener = (
             self._open_response
@@ -585,6 +681,7 @@ class AsyncEventStream(_AsyncBase[ServerSentEvent]):
             done_sentinel=self._done_sentinel,
             operation=self.operation,
             secret=self._secret,
+            terminal=terminal,
         )
 
 
@@ -603,12 +700,14 @@ class _Typed(_Base, Generic[T]):
         fold: Optional[Callable[[T], Any]] = None,
         operation: str = "event",
         secret: Optional[str] = None,
+        terminal: Optional[FrozenSet[str]] = None,
     ) -> None:
         super().__init__(
             open_response, done_sentinel=done_sentinel, operation=operation, secret=secret
         )
         self.model = model
         self.fold = fold
+        self.terminal = terminal
 
 
 class Stream(_Typed[T], _SyncBase[T]):

@@ -326,9 +326,7 @@ def test_v2_multipart_image_edit(evolution_sdk: SdkFactory, server: RecordingSer
     sdk = evolution_sdk("v2_images_binary")
     with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
         server.reply(json_body=IMAGES)
-        client.create_image_edit(
-            body={"image": ("cat.png", PNG, "image/png"), "prompt": "add a hat", "n": 2}
-        )
+        client.create_image_edit(("cat.png", PNG, "image/png"), "add a hat", n=2)
     assert server.last.headers["content-type"].startswith("multipart/form-data; boundary=")
     _assert_image_edit(server.last.multipart())
 
@@ -338,7 +336,7 @@ def test_v2_multipart_file_parts(evolution_sdk: SdkFactory, server: RecordingSer
     sdk = evolution_sdk("v2_images_binary")
     with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
         server.reply(json_body=IMAGES)
-        result = client.create_image_variation(body={"image": ("cat.png", PNG, "image/png")})
+        result = client.create_image_variation(("cat.png", PNG, "image/png"))
     parts = server.last.multipart()
     assert parts["image"] == ("cat.png", PNG)
     assert result.created == 1
@@ -348,9 +346,7 @@ async def test_v2_multipart_async(evolution_sdk: SdkFactory, server: RecordingSe
     sdk = evolution_sdk("v2_images_binary")
     async with sdk.AsyncInferenceGatewayClient(base_url=server.base_url) as client:
         server.reply(json_body=IMAGES)
-        await client.create_image_edit(
-            body={"image": ("cat.png", PNG, "image/png"), "prompt": "add a hat", "n": 2}
-        )
+        await client.create_image_edit(("cat.png", PNG, "image/png"), "add a hat", n=2)
     _assert_image_edit(server.last.multipart())
 
 

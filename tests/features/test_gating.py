@@ -72,11 +72,12 @@ def test_the_bundled_spec_keeps_every_feature(tmp_path: Path) -> None:
     stdout = generate(MAIN_SPEC, tmp_path, "full").stdout
     assert "left out" not in stdout and "features: runtime, gateway, a2a" in stdout
     client = (tmp_path / "full" / "_client.py").read_text()
-    assert (
-        "class InferenceGatewayClient(\n"
-        "    ChatHelpers, HealthHelpers, ParseHelpers, ProxyHelpers, SyncOperations\n"
-        "):"
-    ) in client
+    bases = (
+        "ChatHelpers HealthHelpers ImagesHelpers MessagesHelpers ParseHelpers ProxyHelpers "
+        "ResponsesHelpers"
+    )
+    header = client.split("class InferenceGatewayClient(", 1)[1].split("):", 1)[0]
+    assert header.split() == [f"{base}," for base in bases.split()] + ["SyncOperations,"]
     assert 'default_base_url: ClassVar[Optional[str]] = "http://localhost:8080/v1"' in client
 
 

@@ -65,19 +65,14 @@ async def test_upstream_contract_parses_a_real_anthropic_message_stream(
 ) -> None:
     _both_layouts(gateway, "/messages", ANTHROPIC_STREAM)
     event_model = upstream_sdk.models.MessagesStreamEvent
-    args = ("claude-sonnet-4-5", 64, [{"role": "user", "content": "hi"}])
+    args = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]}
     if flavour == "sync":
         with upstream_sdk.InferenceGatewayClient(base_url=gateway.base_url) as sdk:
-            events = [
-                (e.event, event_model.model_validate_json(e.data))
-                for e in sdk.create_message_stream(*args)
-            ]
+            events = [(e.type, e) for e in sdk.create_message_stream(**args)]
     else:
         async with upstream_sdk.AsyncInferenceGatewayClient(base_url=gateway.base_url) as asdk:
-            events = [
-                (e.event, event_model.model_validate_json(e.data))
-                async for e in asdk.create_message_stream(*args)
-            ]
+            events = [(e.type, e) async for e in asdk.create_message_stream(**args)]
+    assert all(isinstance(e, event_model) for _, e in events)  # typed by the stream itself
     assert [name for name, _ in events][-2:] == ["message_delta", "message_stop"]
     start, delta = events[0][1], events[-2][1]
     assert start.message.stop_reason is None and start.message.usage.input_tokens == 25

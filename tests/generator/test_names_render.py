@@ -36,6 +36,11 @@ def test_snake_case(wire: str, expected: str) -> None:
         ("extra_body", "extra_body_"),
         ("timeout", "timeout_"),
         ("cast", "cast_"),
+        ("str", "str_"),
+        ("list", "list_"),
+        ("input", "input"),
+        ("id", "id"),
+        ("format", "format"),
         ("schema", "schema_"),
         ("model_config", "model_config_"),
         ("3d", "field_3d"),
@@ -44,7 +49,7 @@ def test_snake_case(wire: str, expected: str) -> None:
         ("日本", "field"),
     ],
 )
-def test_parameter_names_are_valid_and_never_shadow(wire: str, expected: str) -> None:
+def test_parameter_names_are_valid_and_never_shadow_what_the_code_uses(wire: str, expected: str) -> None:
     assert names.parameter_name(wire) == expected
 
 

@@ -53,7 +53,9 @@ __all__ = [
     "ToolRoundsExceededError",
     "ToolRunResult",
     "ToolRunner",
+    "messages_tool",
     "parse_arguments",
+    "responses_tool",
     "tool_from_function",
     "tool_from_model",
 ]
@@ -99,14 +101,23 @@ def _adapter(tp: Any) -> TypeAdapter[Any]:
 
 
 def _function_of(call: Any) -> Tuple[str, str]:
-    """(name, arguments) of a tool call, its ``function``, or the dict form of either."""
-    if isinstance(call, dict):
-        call = call.get("function", call)
-        return str(call.get("name", "")), call.get("arguments") or ""
-    function = getattr(call, "function", None)
-    if function is not None and hasattr(function, "arguments"):
-        call = function
-    return str(getattr(call, "name", "") or ""), getattr(call, "arguments", None) or ""
+    """(name, JSON arguments) of a chat tool call or its ``function``, a Responses
+    ``function_call`` item, a Messages ``tool_use`` block (its ``input`` object), or the dict
+    form of any of them."""
+    if not isinstance(call, dict):
+        function = getattr(call, "function", None)
+        if function is not None and hasattr(function, "arguments"):
+            call = function
+        call = {
+            "name": getattr(call, "name", None),
+            "arguments": getattr(call, "arguments", None),
+            "input": getattr(call, "input", None),
+        }
+    call = call.get("function", call)
+    arguments = call.get("arguments")
+    if arguments is None and call.get("input") is not None:
+        arguments = json.dumps(call["input"])
+    return str(call.get("name") or ""), arguments or ""
 
 
 def _describe(errors: List[Any]) -> str:
@@ -295,6 +306,43 @@ def tool_from_model(
     return _make_tool(
         tool_name, description if description is not None else summary, schema, strict
     )
+
+
+def _chat_function(tool: Any) -> Optional[Dict[str, Any]]:
+    """The ``function`` of a chat-shaped tool definition (a plain function becomes one), or
+    ``None`` for anything else (already in another API's shape: sent as given)."""
+    if isinstance(tool, tuple):  # (definition, implementation), as run_tools takes them
+        tool = tool[0]
+    if callable(tool) and not hasattr(tool, "model_dump"):
+        tool = tool_from_function(tool)
+    if hasattr(tool, "model_dump"):
+        tool = tool.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(tool, dict) and isinstance(tool.get("function"), dict):
+        return dict(tool["function"])
+    return None
+
+
+def responses_tool(tool: Any) -> Any:
+    """A tool in the Responses API's wire shape (``name``/``parameters`` at the top level):
+    plain functions and chat tool definitions (``tool_from_function``'s) are converted; other
+    tools (``ResponseTool``, built-in tools) are returned as given."""
+    function = _chat_function(tool)
+    return tool if function is None else {"type": "function", **function}
+
+
+def messages_tool(tool: Any) -> Any:
+    """A tool in the Messages API's wire shape (``name``, ``description``, ``input_schema``):
+    plain functions and chat tool definitions are converted; others are returned as given."""
+    function = _chat_function(tool)
+    if function is None:
+        return tool
+    out = {
+        "name": function["name"],
+        "input_schema": function.get("parameters") or {"type": "object"},
+    }
+    if function.get("description"):
+        out["description"] = function["description"]
+    return out
 
 
 # -- the runner -------------------------------------------------------------------------------

@@ -62,9 +62,10 @@ ARGUMENTS: Dict[str, Any] = {
     "provider": "openai",
     "path": "v1/models",
     "body": {"a": 1},
-    "id_": "calendar-agent",
+    "id": "calendar-agent",
     "prompt": "a lighthouse at dusk",
-    "input_": "hi",
+    "input": "hi",
+    "image": ("cat.png", b"\x89PNG\r\n\x1a\n", "image/png"),
     "max_tokens": 16,
     "response_format": Answer,
 }

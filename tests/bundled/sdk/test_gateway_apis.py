@@ -1,5 +1,5 @@
-"""The generated methods of today's gateway APIs, sync and async, against the fake gateway:
-Responses and Messages (JSON and raw named-event streams), Images (JSON and multipart), metrics,
+"""The methods of today's gateway APIs, sync and async, against the fake gateway: Responses and
+Messages (JSON and typed named-event streams), Images (JSON and multipart), metrics,
 model metadata, the full chat request, and the deprecated A2A listing."""
 
 from __future__ import annotations
@@ -95,10 +95,9 @@ async def test_create_response_stream_yields_every_named_event(
 ) -> None:
     client = any_client()
     stream = client.create_response_stream(GPT, "Hello there")
-    events = await collect(stream)
-    assert [e.event for e in events] == RESPONSE_TEXT_EVENTS
-    assert stream.completed  # no [DONE]: the body's end after response.completed is the end
-    typed = [ResponseStreamEvent.model_validate_json(e.data) for e in events]
+    typed = await collect(stream)
+    assert all(isinstance(t, ResponseStreamEvent) for t in typed)
+    assert stream.completed  # no [DONE]: the stream ends with response.completed
     assert [t.type for t in typed] == RESPONSE_TEXT_EVENTS
     assert [t.sequence_number for t in typed] == list(range(len(typed)))
     created = typed[0].response
@@ -112,8 +111,7 @@ async def test_create_response_stream_yields_every_named_event(
 async def test_create_response_stream_of_a_function_call(any_client: Callable[..., Any]) -> None:
     client = any_client()
     tool = {"type": "function", "name": "get_weather", "parameters": WEATHER_SCHEMA}
-    events = await collect(client.create_response_stream(GPT, "Weather?", tools=[tool]))
-    typed = [ResponseStreamEvent.model_validate_json(e.data) for e in events]
+    typed = await collect(client.create_response_stream(GPT, "Weather?", tools=[tool]))
     deltas = [t.delta or "" for t in typed if t.type == "response.function_call_arguments.delta"]
     assert json.loads("".join(deltas)) == {"location": "New York, NY"}
     added = [t for t in typed if t.type == "response.output_item.added"]
@@ -182,19 +180,17 @@ async def test_create_message_stream_has_anthropics_frames(
     stream = client.create_message_stream(
         CLAUDE, [{"role": "user", "content": "Weather?"}], 256, tools=tools, thinking={"type": "enabled", "budget_tokens": 1024}
     )
-    events = await collect(stream)
-    assert stream.completed
-    names = [e.event for e in events]
+    typed: List[MessagesStreamEvent] = await collect(stream)
+    assert stream.completed and all(isinstance(t, MessagesStreamEvent) for t in typed)
+    names = [t.type for t in typed]
     assert names[0] == "message_start" and names[-2:] == ["message_delta", "message_stop"]
     assert "ping" in names and names.count("content_block_start") == names.count("content_block_stop") == 3
-    typed: List[MessagesStreamEvent] = [MessagesStreamEvent.model_validate_json(e.data) for e in events]
-    assert [t.type for t in typed] == names
     start = typed[0].message
     assert start is not None and start.stop_reason is None and start.content == []  # Anthropic's message_start
     delta = typed[-2]
     assert delta.delta is not None and delta.delta.stop_reason == "tool_use"
     assert delta.usage is not None and delta.usage.output_tokens == 12
-    assert delta.usage.input_tokens == 0 and "input_tokens" not in json.loads(events[-2].data)["usage"]
+    assert delta.usage.input_tokens == 0 and "input_tokens" not in delta.usage.model_fields_set
     by_kind: Dict[str, str] = {}
     for t in typed:
         if t.type == "content_block_delta" and t.delta is not None:
@@ -223,7 +219,7 @@ async def test_messages_error_event_raises_after_the_events_before_it(
     seen: List[Any] = []
     with pytest.raises(InferenceGatewayAPIError) as info:
         await collect_into(client.create_message_stream(CLAUDE, [{"role": "user", "content": "hi"}], 10), seen)
-    assert [e.event for e in seen] == ["message_start"]
+    assert [e.type for e in seen] == ["message_start"]
     assert "Overloaded" in info.value.message
     parsed = MessagesStreamEvent.model_validate(error)  # the error frame itself is a valid event
     assert parsed.type == "error" and parsed.error is not None and parsed.error.type == "overloaded_error"
@@ -252,8 +248,8 @@ async def test_create_image(any_client: Callable[..., Any], gateway: FakeGateway
 
 async def test_create_image_edit_is_multipart(any_client: Callable[..., Any], gateway: FakeGateway) -> None:
     client = any_client()
-    body = {"image": PNG, "mask": ("mask.png", PNG_1X1, "image/png"), "prompt": "Add a hat", "n": 2, "size": None}
-    images = await resolve(client.create_image_edit(body, provider="openai"))
+    mask = ("mask.png", PNG_1X1, "image/png")
+    images = await resolve(client.create_image_edit(PNG, "Add a hat", mask=mask, n=2, size=None, provider="openai"))
     assert [image.url for image in images.data] == ["https://images.example/fake-0.png", "https://images.example/fake-1.png"]
     sent = gateway.last
     assert (sent.path, sent.query) == ("/v1/images/edits", {"provider": "openai"})
@@ -268,7 +264,7 @@ async def test_create_image_edit_is_multipart(any_client: Callable[..., Any], ga
 
 async def test_create_image_variation_is_multipart(any_client: Callable[..., Any], gateway: FakeGateway) -> None:
     client = any_client()
-    images = await resolve(client.create_image_variation({"image": PNG, "response_format": "b64_json"}))
+    images = await resolve(client.create_image_variation(PNG, response_format="b64_json"))
     assert base64.b64decode(images.data[0].b64_json or "") == PNG_1X1
     assert gateway.last.path == "/v1/images/variations"
     assert gateway.last.form == {"image": UploadedFile("cat.png", "image/png", PNG_1X1), "response_format": "b64_json"}

@@ -22,7 +22,9 @@ from inference_gateway import (
     AsyncInferenceGatewayClient,
     AuthenticationError,
     InferenceGatewayClient,
+    InternalServerError,
     Message,
+    StreamError,
 )
 from inference_gateway.models import (
     CreateChatCompletionStreamResponse,
@@ -172,4 +174,25 @@ async def test_messages_api(make: Callable[..., Any]) -> None:
     assert isinstance(message, MessagesResponse)
     assert message.content[0].root.text == MOCK_TEXT and message.stop_reason == "end_turn"
     assert message.usage.output_tokens > 0
+    await resolve(client.close())
+
+
+
+# This LiteLLM's mock models do not stream these two APIs: a streamed Responses request answers
+# 500, a streamed Messages request answers the whole message as JSON. What the SDK must do then
+# is say so with a typed error, never yield an empty or partial stream as if it were complete.
+
+
+async def test_responses_stream_unsupported_by_the_mock_is_a_typed_error(make: Callable[..., Any]) -> None:
+    client = make()
+    with pytest.raises(InternalServerError, match="Error processing stream start"):
+        await collect(client.create_response_stream("fake-gpt", "Hi"))
+    await resolve(client.close())
+
+
+async def test_messages_stream_answered_as_json_is_a_stream_error(make: Callable[..., Any]) -> None:
+    client = make()
+    with pytest.raises(StreamError, match="instead of an event stream") as info:
+        await collect(client.create_message_stream("fake-gpt", [{"role": "user", "content": "Hi"}], 50))
+    assert MOCK_TEXT in str(info.value)
     await resolve(client.close())
