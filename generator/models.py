@@ -5,10 +5,18 @@ annotations (no `X | Y`), enums as `Literal` (top-level ones become `RootModel[L
 field descriptions as attribute docstrings, aliases for wire names that are not identifiers,
 population by field name, unknown fields kept (`extra="allow"`) so responses from newer gateways
 round-trip, and no timestamp. Formatting happens once, later, in write.py.
+
+`natural_values` then makes fields whose type is a string wrapper (`MessageRole`, `FinishReason`,
+`Provider`, `MessageContent`: a `RootModel` whose value is a string, a `Literal` or text-or-parts)
+hold the plain value: their annotation becomes the wrapper's value type, so
+`Message(role="user", content="hi")` type-checks and `choice.finish_reason == "stop"` holds, and
+the value is a `StrValue`/`ListValue` whose `.root` keeps code written for the wrappers working.
+The wrapper classes stay, for code that builds or validates them directly.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import json
@@ -213,8 +221,11 @@ def _key(model_spec: dict[str, Any], cache: Cache) -> str:
     )
 
 
-def generate_models(model_spec: dict[str, Any], *, source_name: str, cache: Cache | None = None) -> ModelsModule:
-    """Generate the models module for the component schemas of `model_spec`."""
+def generate_models(
+    model_spec: dict[str, Any], *, source_name: str, cache: Cache | None = None, runtime: str = "._types"
+) -> ModelsModule:
+    """Generate the models module for the component schemas of `model_spec`; `runtime` is the
+    relative module of the runtime's `_types` seen from the models module."""
     schemas = model_spec.get("components", {}).get("schemas") or {}
     if not schemas:
         source = "from __future__ import annotations\n"
@@ -223,12 +234,96 @@ def generate_models(model_spec: dict[str, Any], *, source_name: str, cache: Cach
     key = _key(model_spec, cache)
     hit = cache.get(key) if key else None
     if hit is not None:
-        source = hit.decode("utf-8")
-        return ModelsModule(source=source)
+        return ModelsModule(source=natural_values(hit.decode("utf-8"), runtime))
     module = _run_datamodel_codegen(model_spec, source_name)
     if key:
         cache.put(key, module.source.encode("utf-8"))
-    return module
+    return ModelsModule(source=natural_values(module.source, runtime))
+
+
+def natural_values(source: str, runtime: str) -> str:
+    """`source` with the fields typed by a string wrapper holding plain values (module docstring).
+
+    Each such wrapper `W` gets an alias `_WValue = Annotated[<W's value type>, ...]` right after
+    its class, and every model field's annotation naming `W` names the alias instead.
+    """
+    tree = ast.parse(source)
+    wrappers: dict[str, ast.ClassDef] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            value = _root_value(node)
+            if value is not None and _holds_text(value):
+                wrappers[node.name] = node
+    if not wrappers:
+        return source
+    lines = source.split("\n")
+    edits: list[tuple[int, int, int, str]] = []  # (line index, start col, end col, text)
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef) or node.name in wrappers or _root_value(node) is not None:
+            continue
+        for statement in node.body:
+            if isinstance(statement, ast.AnnAssign):
+                for ref in ast.walk(statement.annotation):
+                    if isinstance(ref, ast.Name) and ref.id in wrappers and ref.end_col_offset is not None:
+                        edits.append((ref.lineno - 1, ref.col_offset, ref.end_col_offset, f"_{ref.id}Value"))
+    for index, start, end, text in sorted(edits, reverse=True):
+        line = lines[index].encode("utf-8")  # ast's columns count UTF-8 bytes
+        lines[index] = (line[:start] + text.encode("utf-8") + line[end:]).decode("utf-8")
+    for name, node in sorted(wrappers.items(), key=lambda item: item[1].lineno, reverse=True):
+        value = _root_value(node)
+        assert value is not None and node.end_lineno is not None
+        alias = (
+            f"\n\n_{name}Value = Annotated[{ast.unparse(value)}, "
+            "BeforeValidator(unwrapped_value), AfterValidator(natural_value)]\n"
+            f'"""`{name}`\'s value, as model fields hold it."""'
+        )
+        lines.insert(node.end_lineno, alias)
+    _add_imports(lines, tree, "pydantic", ["AfterValidator", "BeforeValidator"])
+    _add_imports(lines, tree, "typing", ["Annotated"])
+    last = max(n.end_lineno or n.lineno for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom)))
+    lines.insert(last, f"from {runtime} import natural_value, unwrapped_value")
+    return "\n".join(lines)
+
+
+def _add_imports(lines: list[str], tree: ast.Module, module: str, names: list[str]) -> None:
+    """Merge `names` into the module's (single-line or parenthesised) `from module import ...`."""
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == module and node.level == 0:
+            merged = sorted({alias.name for alias in node.names} | set(names))
+            assert node.end_lineno is not None
+            lines[node.lineno - 1 : node.end_lineno] = [f"from {module} import {', '.join(merged)}"] + [
+                "" for _ in range(node.end_lineno - node.lineno)
+            ]
+            return
+    first = min(n.lineno for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom)))
+    lines[first - 1] += f"\nfrom {module} import {', '.join(sorted(names))}"
+
+
+def _root_value(node: ast.ClassDef) -> ast.expr | None:
+    """The value type of a `RootModel[...]` class, as its base names it (evaluated at import)."""
+    for base in node.bases:
+        if isinstance(base, ast.Subscript) and isinstance(base.value, ast.Name) and base.value.id == "RootModel":
+            return base.slice
+    return None
+
+
+def _holds_text(value: ast.expr) -> bool:
+    """A value type with a string member (`str`, or a `Literal` of strings)."""
+    members: list[ast.expr] = [value]
+    if _named(value, "Union") and isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Tuple):
+        members = list(value.slice.elts)
+    for member in members:
+        if isinstance(member, ast.Name) and member.id == "str":
+            return True
+        if _named(member, "Literal") and isinstance(member, ast.Subscript):
+            values = member.slice.elts if isinstance(member.slice, ast.Tuple) else [member.slice]
+            if any(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in values):
+                return True
+    return False
+
+
+def _named(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
 
 
 def _run_datamodel_codegen(model_spec: dict[str, Any], source_name: str) -> ModelsModule:

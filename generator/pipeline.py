@@ -148,7 +148,7 @@ def _assemble(
                 files["/".join(p for p in (group.target, rel) if p)] = overlay
     if feats.a2a and a2a_spec is not None and a2a_prepared is not None and options.a2a_spec is not None:
         a2a_models = models.generate_models(
-            a2a_prepared.model_spec, source_name=a2a_spec.display, cache=options.cache
+            a2a_prepared.model_spec, source_name=a2a_spec.display, cache=options.cache, runtime=".._types"
         )
         ir.check_models(ir.build(a2a_prepared), a2a_models.source, a2a_spec)
         files["a2a/models.py"] = OutFile(

@@ -127,8 +127,8 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
     typing_names = {name for module, name in imported if module == "typing"}
     if api.operations:  # every method has Optional/Mapping/Union in its extra_* arguments
         typing_names |= {"Mapping", "Optional", "Union"}
-    if any(op.body and op.body.kind == "flattened" for op in api.operations):
-        typing_names.add("Any")  # **extra_body: Any
+    if any(op.streams and op.body and op.body.kind == "flattened" and op.body.stream_flag for op in api.operations):
+        typing_names.add("Literal")  # stream: Literal[False], so `stream=True` is a type error too
     if any(op.return_type != pytypes.NONE for op in api.operations):
         typing_names.add("cast")
     model_imports = {name for module, name in imported if module == pytypes.MODELS}
@@ -424,7 +424,7 @@ _STDLIB = {
 
 
 def fix_import_block(source: str) -> str:
-    """Group datamodel-code-generator's leading imports (future / stdlib / third party), sorted."""
+    """Group datamodel-code-generator's leading imports (future / stdlib / third party / relative), sorted."""
     lines = source.split("\n")
     imports: list[str] = []
     index = 0
@@ -456,10 +456,10 @@ def fix_import_block(source: str) -> str:
         names = sorted({n.strip() for n in names_text.split(",") if n.strip()}, key=isort_key)
         return f"from {module} import {', '.join(names)}"
 
-    groups: list[list[str]] = [[], [], []]
+    groups: list[list[str]] = [[], [], [], []]
     for line in imports:
         module = module_of(line).split(".")[0]
-        bucket = 0 if module == "__future__" else 1 if module in _STDLIB else 2
+        bucket = 0 if module == "__future__" else 1 if module in _STDLIB else 3 if not module else 2
         groups[bucket].append(normalise(line))
     blocks = [
         "\n".join(sorted(g, key=lambda line: (line.startswith("from "), module_of(line))))

@@ -232,44 +232,57 @@ class SyncOperations(SyncAPIClient):
         messages: Sequence[Union[Message, Dict[str, Any]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        max_tokens: Optional[int] = None,
-        max_completion_tokens: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
-        presence_penalty: Optional[float] = None,
-        n: Optional[int] = None,
-        stop: Optional[Union[str, Sequence[str]]] = None,
-        seed: Optional[int] = None,
-        logprobs: Optional[bool] = None,
-        top_logprobs: Optional[int] = None,
-        response_format: Optional[
-            Union[
-                ResponseFormatText,
-                Dict[str, Any],
-                ResponseFormatJsonSchema,
-                ResponseFormatJsonObject,
-            ]
-        ] = None,
-        logit_bias: Optional[Mapping[str, int]] = None,
-        user: Optional[str] = None,
-        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
-        tools: Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[
-                ChatCompletionToolChoiceOption,
-                Literal["none", "auto", "required"],
-                ChatCompletionNamedToolChoice,
-                Dict[str, Any],
-            ]
-        ] = None,
-        parallel_tool_calls: Optional[bool] = None,
-        reasoning_format: Optional[str] = None,
-        reasoning_effort: Optional[Literal["minimal", "low", "medium", "high"]] = None,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        max_completion_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        logprobs: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        top_logprobs: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        response_format: Union[
+            Optional[
+                Union[
+                    ResponseFormatText,
+                    Dict[str, Any],
+                    ResponseFormatJsonSchema,
+                    ResponseFormatJsonObject,
+                ]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        stream_options: Union[
+            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+        ] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[
+                Union[
+                    ChatCompletionToolChoiceOption,
+                    Literal["none", "auto", "required"],
+                    ChatCompletionNamedToolChoice,
+                    Dict[str, Any],
+                ]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        parallel_tool_calls: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        reasoning_format: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        reasoning_effort: Union[
+            Optional[Literal["minimal", "low", "medium", "high"]], NotGiven
+        ] = NOT_GIVEN,
+        stream: Literal[False] = False,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> CreateChatCompletionResponse:
         """
         Create a chat completion
@@ -333,6 +346,10 @@ class SyncOperations(SyncAPIClient):
                 parameter).
             ResponseValidationError: The response does not match the spec.
         """
+        if stream:
+            raise TypeError(
+                "create_chat_completion() does not stream: call create_chat_completion_stream() for its events"
+            )
         return cast(
             CreateChatCompletionResponse,
             self._request(
@@ -375,44 +392,56 @@ class SyncOperations(SyncAPIClient):
         messages: Sequence[Union[Message, Dict[str, Any]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        max_tokens: Optional[int] = None,
-        max_completion_tokens: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
-        presence_penalty: Optional[float] = None,
-        n: Optional[int] = None,
-        stop: Optional[Union[str, Sequence[str]]] = None,
-        seed: Optional[int] = None,
-        logprobs: Optional[bool] = None,
-        top_logprobs: Optional[int] = None,
-        response_format: Optional[
-            Union[
-                ResponseFormatText,
-                Dict[str, Any],
-                ResponseFormatJsonSchema,
-                ResponseFormatJsonObject,
-            ]
-        ] = None,
-        logit_bias: Optional[Mapping[str, int]] = None,
-        user: Optional[str] = None,
-        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
-        tools: Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[
-                ChatCompletionToolChoiceOption,
-                Literal["none", "auto", "required"],
-                ChatCompletionNamedToolChoice,
-                Dict[str, Any],
-            ]
-        ] = None,
-        parallel_tool_calls: Optional[bool] = None,
-        reasoning_format: Optional[str] = None,
-        reasoning_effort: Optional[Literal["minimal", "low", "medium", "high"]] = None,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        max_completion_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        logprobs: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        top_logprobs: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        response_format: Union[
+            Optional[
+                Union[
+                    ResponseFormatText,
+                    Dict[str, Any],
+                    ResponseFormatJsonSchema,
+                    ResponseFormatJsonObject,
+                ]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        stream_options: Union[
+            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+        ] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[
+                Union[
+                    ChatCompletionToolChoiceOption,
+                    Literal["none", "auto", "required"],
+                    ChatCompletionNamedToolChoice,
+                    Dict[str, Any],
+                ]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        parallel_tool_calls: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        reasoning_format: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        reasoning_effort: Union[
+            Optional[Literal["minimal", "low", "medium", "high"]], NotGiven
+        ] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> EventStream:
         """
         Create a chat completion
@@ -520,26 +549,30 @@ class SyncOperations(SyncAPIClient):
         input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        instructions: Optional[str] = None,
-        max_output_tokens: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        tools: Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
-        ] = None,
-        reasoning: Optional[Union[ResponseReasoning, Dict[str, Any]]] = None,
-        text: Optional[Union[ResponseTextConfig, Dict[str, Any]]] = None,
-        previous_response_id: Optional[str] = None,
-        store: Optional[bool] = None,
-        background: Optional[bool] = None,
-        parallel_tool_calls: Optional[bool] = None,
-        metadata: Optional[Mapping[str, str]] = None,
-        user: Optional[str] = None,
+        instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[
+                Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        metadata: Union[Optional[Mapping[str, str]], NotGiven] = NOT_GIVEN,
+        user: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        stream: Literal[False] = False,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> Response:
         """
         Generate a response (Responses API)
@@ -591,6 +624,10 @@ class SyncOperations(SyncAPIClient):
                 parameter).
             ResponseValidationError: The response does not match the spec.
         """
+        if stream:
+            raise TypeError(
+                "create_response() does not stream: call create_response_stream() for its events"
+            )
         return cast(
             Response,
             self._request(
@@ -627,26 +664,29 @@ class SyncOperations(SyncAPIClient):
         input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        instructions: Optional[str] = None,
-        max_output_tokens: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        tools: Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
-        ] = None,
-        reasoning: Optional[Union[ResponseReasoning, Dict[str, Any]]] = None,
-        text: Optional[Union[ResponseTextConfig, Dict[str, Any]]] = None,
-        previous_response_id: Optional[str] = None,
-        store: Optional[bool] = None,
-        background: Optional[bool] = None,
-        parallel_tool_calls: Optional[bool] = None,
-        metadata: Optional[Mapping[str, str]] = None,
-        user: Optional[str] = None,
+        instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[
+                Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        metadata: Union[Optional[Mapping[str, str]], NotGiven] = NOT_GIVEN,
+        user: Union[Optional[str], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> EventStream:
         """
         Generate a response (Responses API)
@@ -737,22 +777,27 @@ class SyncOperations(SyncAPIClient):
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
-        system: Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]] = None,
-        tools: Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]
-        ] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        top_k: Optional[int] = None,
-        stop_sequences: Optional[Sequence[str]] = None,
-        metadata: Optional[Union[MessagesMetadata, Dict[str, Any]]] = None,
-        thinking: Optional[Mapping[str, Any]] = None,
-        output_config: Optional[Union[MessagesOutputConfig, Dict[str, Any]]] = None,
+        system: Union[
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+        ] = NOT_GIVEN,
+        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
+        output_config: Union[
+            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
+        stream: Literal[False] = False,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> MessagesResponse:
         """
         Generate a message (Messages API)
@@ -800,6 +845,10 @@ class SyncOperations(SyncAPIClient):
                 parameter).
             ResponseValidationError: The response does not match the spec.
         """
+        if stream:
+            raise TypeError(
+                "create_message() does not stream: call create_message_stream() for its events"
+            )
         return cast(
             MessagesResponse,
             self._request(
@@ -834,22 +883,26 @@ class SyncOperations(SyncAPIClient):
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
-        system: Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]] = None,
-        tools: Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]
-        ] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        top_k: Optional[int] = None,
-        stop_sequences: Optional[Sequence[str]] = None,
-        metadata: Optional[Union[MessagesMetadata, Dict[str, Any]]] = None,
-        thinking: Optional[Mapping[str, Any]] = None,
-        output_config: Optional[Union[MessagesOutputConfig, Dict[str, Any]]] = None,
+        system: Union[
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+        ] = NOT_GIVEN,
+        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
+        output_config: Union[
+            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> EventStream:
         """
         Generate a message (Messages API)
@@ -1358,15 +1411,17 @@ class SyncOperations(SyncAPIClient):
         prompt: str,
         *,
         provider: Optional[Union[Provider, str]] = None,
-        model: Optional[str] = None,
-        n: Optional[int] = None,
-        size: Optional[Union[ImageSize, str]] = None,
-        quality: Optional[Literal["auto", "standard", "hd", "low", "medium", "high"]] = None,
-        response_format: Optional[Literal["url", "b64_json"]] = None,
+        model: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        size: Union[Optional[Union[ImageSize, str]], NotGiven] = NOT_GIVEN,
+        quality: Union[
+            Optional[Literal["auto", "standard", "hd", "low", "medium", "high"]], NotGiven
+        ] = NOT_GIVEN,
+        response_format: Union[Optional[Literal["url", "b64_json"]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> ImagesResponse:
         """
         Generate images from a prompt
@@ -1633,44 +1688,57 @@ class AsyncOperations(AsyncAPIClient):
         messages: Sequence[Union[Message, Dict[str, Any]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        max_tokens: Optional[int] = None,
-        max_completion_tokens: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
-        presence_penalty: Optional[float] = None,
-        n: Optional[int] = None,
-        stop: Optional[Union[str, Sequence[str]]] = None,
-        seed: Optional[int] = None,
-        logprobs: Optional[bool] = None,
-        top_logprobs: Optional[int] = None,
-        response_format: Optional[
-            Union[
-                ResponseFormatText,
-                Dict[str, Any],
-                ResponseFormatJsonSchema,
-                ResponseFormatJsonObject,
-            ]
-        ] = None,
-        logit_bias: Optional[Mapping[str, int]] = None,
-        user: Optional[str] = None,
-        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
-        tools: Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[
-                ChatCompletionToolChoiceOption,
-                Literal["none", "auto", "required"],
-                ChatCompletionNamedToolChoice,
-                Dict[str, Any],
-            ]
-        ] = None,
-        parallel_tool_calls: Optional[bool] = None,
-        reasoning_format: Optional[str] = None,
-        reasoning_effort: Optional[Literal["minimal", "low", "medium", "high"]] = None,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        max_completion_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        logprobs: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        top_logprobs: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        response_format: Union[
+            Optional[
+                Union[
+                    ResponseFormatText,
+                    Dict[str, Any],
+                    ResponseFormatJsonSchema,
+                    ResponseFormatJsonObject,
+                ]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        stream_options: Union[
+            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+        ] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[
+                Union[
+                    ChatCompletionToolChoiceOption,
+                    Literal["none", "auto", "required"],
+                    ChatCompletionNamedToolChoice,
+                    Dict[str, Any],
+                ]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        parallel_tool_calls: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        reasoning_format: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        reasoning_effort: Union[
+            Optional[Literal["minimal", "low", "medium", "high"]], NotGiven
+        ] = NOT_GIVEN,
+        stream: Literal[False] = False,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> CreateChatCompletionResponse:
         """
         Create a chat completion
@@ -1734,6 +1802,10 @@ class AsyncOperations(AsyncAPIClient):
                 parameter).
             ResponseValidationError: The response does not match the spec.
         """
+        if stream:
+            raise TypeError(
+                "create_chat_completion() does not stream: call create_chat_completion_stream() for its events"
+            )
         return cast(
             CreateChatCompletionResponse,
             await self._request(
@@ -1776,44 +1848,56 @@ class AsyncOperations(AsyncAPIClient):
         messages: Sequence[Union[Message, Dict[str, Any]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        max_tokens: Optional[int] = None,
-        max_completion_tokens: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        frequency_penalty: Optional[float] = None,
-        presence_penalty: Optional[float] = None,
-        n: Optional[int] = None,
-        stop: Optional[Union[str, Sequence[str]]] = None,
-        seed: Optional[int] = None,
-        logprobs: Optional[bool] = None,
-        top_logprobs: Optional[int] = None,
-        response_format: Optional[
-            Union[
-                ResponseFormatText,
-                Dict[str, Any],
-                ResponseFormatJsonSchema,
-                ResponseFormatJsonObject,
-            ]
-        ] = None,
-        logit_bias: Optional[Mapping[str, int]] = None,
-        user: Optional[str] = None,
-        stream_options: Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]] = None,
-        tools: Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[
-                ChatCompletionToolChoiceOption,
-                Literal["none", "auto", "required"],
-                ChatCompletionNamedToolChoice,
-                Dict[str, Any],
-            ]
-        ] = None,
-        parallel_tool_calls: Optional[bool] = None,
-        reasoning_format: Optional[str] = None,
-        reasoning_effort: Optional[Literal["minimal", "low", "medium", "high"]] = None,
+        max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        max_completion_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        frequency_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        presence_penalty: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stop: Union[Optional[Union[str, Sequence[str]]], NotGiven] = NOT_GIVEN,
+        seed: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        logprobs: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        top_logprobs: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        response_format: Union[
+            Optional[
+                Union[
+                    ResponseFormatText,
+                    Dict[str, Any],
+                    ResponseFormatJsonSchema,
+                    ResponseFormatJsonObject,
+                ]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
+        user: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        stream_options: Union[
+            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+        ] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[
+                Union[
+                    ChatCompletionToolChoiceOption,
+                    Literal["none", "auto", "required"],
+                    ChatCompletionNamedToolChoice,
+                    Dict[str, Any],
+                ]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        parallel_tool_calls: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        reasoning_format: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        reasoning_effort: Union[
+            Optional[Literal["minimal", "low", "medium", "high"]], NotGiven
+        ] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> AsyncEventStream:
         """
         Create a chat completion
@@ -1921,26 +2005,30 @@ class AsyncOperations(AsyncAPIClient):
         input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        instructions: Optional[str] = None,
-        max_output_tokens: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        tools: Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
-        ] = None,
-        reasoning: Optional[Union[ResponseReasoning, Dict[str, Any]]] = None,
-        text: Optional[Union[ResponseTextConfig, Dict[str, Any]]] = None,
-        previous_response_id: Optional[str] = None,
-        store: Optional[bool] = None,
-        background: Optional[bool] = None,
-        parallel_tool_calls: Optional[bool] = None,
-        metadata: Optional[Mapping[str, str]] = None,
-        user: Optional[str] = None,
+        instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[
+                Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        metadata: Union[Optional[Mapping[str, str]], NotGiven] = NOT_GIVEN,
+        user: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        stream: Literal[False] = False,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> Response:
         """
         Generate a response (Responses API)
@@ -1992,6 +2080,10 @@ class AsyncOperations(AsyncAPIClient):
                 parameter).
             ResponseValidationError: The response does not match the spec.
         """
+        if stream:
+            raise TypeError(
+                "create_response() does not stream: call create_response_stream() for its events"
+            )
         return cast(
             Response,
             await self._request(
@@ -2028,26 +2120,29 @@ class AsyncOperations(AsyncAPIClient):
         input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
         *,
         provider: Optional[Union[Provider, str]] = None,
-        instructions: Optional[str] = None,
-        max_output_tokens: Optional[int] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        tools: Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
-        ] = None,
-        reasoning: Optional[Union[ResponseReasoning, Dict[str, Any]]] = None,
-        text: Optional[Union[ResponseTextConfig, Dict[str, Any]]] = None,
-        previous_response_id: Optional[str] = None,
-        store: Optional[bool] = None,
-        background: Optional[bool] = None,
-        parallel_tool_calls: Optional[bool] = None,
-        metadata: Optional[Mapping[str, str]] = None,
-        user: Optional[str] = None,
+        instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[
+                Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
+            ],
+            NotGiven,
+        ] = NOT_GIVEN,
+        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        parallel_tool_calls: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+        metadata: Union[Optional[Mapping[str, str]], NotGiven] = NOT_GIVEN,
+        user: Union[Optional[str], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> AsyncEventStream:
         """
         Generate a response (Responses API)
@@ -2138,22 +2233,27 @@ class AsyncOperations(AsyncAPIClient):
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
-        system: Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]] = None,
-        tools: Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]
-        ] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        top_k: Optional[int] = None,
-        stop_sequences: Optional[Sequence[str]] = None,
-        metadata: Optional[Union[MessagesMetadata, Dict[str, Any]]] = None,
-        thinking: Optional[Mapping[str, Any]] = None,
-        output_config: Optional[Union[MessagesOutputConfig, Dict[str, Any]]] = None,
+        system: Union[
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+        ] = NOT_GIVEN,
+        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
+        output_config: Union[
+            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
+        stream: Literal[False] = False,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> MessagesResponse:
         """
         Generate a message (Messages API)
@@ -2201,6 +2301,10 @@ class AsyncOperations(AsyncAPIClient):
                 parameter).
             ResponseValidationError: The response does not match the spec.
         """
+        if stream:
+            raise TypeError(
+                "create_message() does not stream: call create_message_stream() for its events"
+            )
         return cast(
             MessagesResponse,
             await self._request(
@@ -2235,22 +2339,26 @@ class AsyncOperations(AsyncAPIClient):
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
-        system: Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]] = None,
-        tools: Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]] = None,
-        tool_choice: Optional[
-            Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]
-        ] = None,
-        temperature: Optional[float] = None,
-        top_p: Optional[float] = None,
-        top_k: Optional[int] = None,
-        stop_sequences: Optional[Sequence[str]] = None,
-        metadata: Optional[Union[MessagesMetadata, Dict[str, Any]]] = None,
-        thinking: Optional[Mapping[str, Any]] = None,
-        output_config: Optional[Union[MessagesOutputConfig, Dict[str, Any]]] = None,
+        system: Union[
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+        ] = NOT_GIVEN,
+        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tool_choice: Union[
+            Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
+        temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
+        top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
+        output_config: Union[
+            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+        ] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> AsyncEventStream:
         """
         Generate a message (Messages API)
@@ -2759,15 +2867,17 @@ class AsyncOperations(AsyncAPIClient):
         prompt: str,
         *,
         provider: Optional[Union[Provider, str]] = None,
-        model: Optional[str] = None,
-        n: Optional[int] = None,
-        size: Optional[Union[ImageSize, str]] = None,
-        quality: Optional[Literal["auto", "standard", "hd", "low", "medium", "high"]] = None,
-        response_format: Optional[Literal["url", "b64_json"]] = None,
+        model: Union[Optional[str], NotGiven] = NOT_GIVEN,
+        n: Union[Optional[int], NotGiven] = NOT_GIVEN,
+        size: Union[Optional[Union[ImageSize, str]], NotGiven] = NOT_GIVEN,
+        quality: Union[
+            Optional[Literal["auto", "standard", "hd", "low", "medium", "high"]], NotGiven
+        ] = NOT_GIVEN,
+        response_format: Union[Optional[Literal["url", "b64_json"]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
+        extra_body: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        **extra_body: Any,
     ) -> ImagesResponse:
         """
         Generate images from a prompt

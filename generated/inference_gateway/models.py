@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Dict, List, Literal, Optional, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+)
+
+from ._types import natural_value, unwrapped_value
 
 
 class A2AAgentCapabilities(BaseModel):
@@ -137,7 +147,7 @@ class ChatCompletionChoice(BaseModel):
     Position of the choice in `choices`.
     """
     message: Message
-    finish_reason: Optional[FinishReason] = None
+    finish_reason: Optional[_FinishReasonValue] = None
     """
     Why the model stopped generating.
     """
@@ -179,7 +189,7 @@ class ChatCompletionMessageToolCall(BaseModel):
     """
     The tool call's id; a `tool` message answers it via `tool_call_id`.
     """
-    type: ChatCompletionToolType
+    type: _ChatCompletionToolTypeValue
     function: ChatCompletionMessageToolCallFunction
     extra_content: Optional[ToolCallExtraContent] = None
     """
@@ -267,7 +277,7 @@ class ChatCompletionNamedToolChoice(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: ChatCompletionToolType
+    type: _ChatCompletionToolTypeValue
     function: Function
     """
     The function to call.
@@ -292,7 +302,7 @@ class ChatCompletionStreamChoice(BaseModel):
     """
     Log probabilities, when requested.
     """
-    finish_reason: Optional[FinishReason] = None
+    finish_reason: Optional[_FinishReasonValue] = None
     """
     Set on the last chunk of the choice.
     """
@@ -343,7 +353,7 @@ class ChatCompletionStreamResponseDelta(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    role: Optional[MessageRole] = None
+    role: Optional[_MessageRoleValue] = None
     """
     Author of the message; usually only in the first chunk.
     """
@@ -428,7 +438,7 @@ class ChatCompletionTool(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: ChatCompletionToolType
+    type: _ChatCompletionToolTypeValue
     function: FunctionObject
 
 
@@ -444,11 +454,25 @@ class ChatCompletionToolChoiceOption(
     """
 
 
+_ChatCompletionToolChoiceOptionValue = Annotated[
+    Union[Literal["none", "auto", "required"], ChatCompletionNamedToolChoice],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`ChatCompletionToolChoiceOption`'s value, as model fields hold it."""
+
+
 class ChatCompletionToolType(RootModel[Literal["function"]]):
     root: Literal["function"]
     """
     The type of a tool; only `function` is supported.
     """
+
+
+_ChatCompletionToolTypeValue = Annotated[
+    Literal["function"], BeforeValidator(unwrapped_value), AfterValidator(natural_value)
+]
+"""`ChatCompletionToolType`'s value, as model fields hold it."""
 
 
 class CompletionTokensDetails(BaseModel):
@@ -628,7 +652,7 @@ class CreateChatCompletionRequest(BaseModel):
     """
     Tools (functions) the model may call; at most 128.
     """
-    tool_choice: Optional[ChatCompletionToolChoiceOption] = None
+    tool_choice: Optional[_ChatCompletionToolChoiceOptionValue] = None
     parallel_tool_calls: bool = True
     """
     Let the model call several tools in one turn.
@@ -750,7 +774,7 @@ class CreateImageRequest(BaseModel):
     """
     How many images to make (1-10).
     """
-    size: Optional[ImageSize] = None
+    size: Optional[_ImageSizeValue] = None
     quality: Optional[Literal["auto", "standard", "hd", "low", "medium", "high"]] = None
     """
     Output quality: `auto` lets the model decide; the GPT image models take `low`,
@@ -792,7 +816,7 @@ class CreateMessagesRequest(BaseModel):
     """
     Tools the model may call; each may set `cache_control`.
     """
-    tool_choice: Optional[MessagesToolChoice] = None
+    tool_choice: Optional[_MessagesToolChoiceValue] = None
     stream: bool = False
     """
     Stream the answer as named Server-Sent Events.
@@ -834,7 +858,7 @@ class CreateResponseRequest(BaseModel):
     """
     Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`.
     """
-    input: ResponseInput
+    input: _ResponseInputValue
     instructions: Optional[str] = None
     """
     A system (developer) message put before the input. Not carried over from the
@@ -861,7 +885,7 @@ class CreateResponseRequest(BaseModel):
     """
     Tools the model may call.
     """
-    tool_choice: Optional[ResponseToolChoice] = None
+    tool_choice: Optional[_ResponseToolChoiceValue] = None
     reasoning: Optional[ResponseReasoning] = None
     text: Optional[ResponseTextConfig] = None
     previous_response_id: Optional[str] = None
@@ -1031,6 +1055,14 @@ class FinishReason(
     `function_call` (legacy function call), or a reason a provider added since.
 
     """
+
+
+_FinishReasonValue = Annotated[
+    Union[Literal["stop", "length", "tool_calls", "content_filter", "function_call"], str],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`FinishReason`'s value, as model fields hold it."""
 
 
 class Format(BaseModel):
@@ -1210,6 +1242,23 @@ class ImageSize(
     """
 
 
+_ImageSizeValue = Annotated[
+    Literal[
+        "auto",
+        "256x256",
+        "512x512",
+        "1024x1024",
+        "1536x1024",
+        "1024x1536",
+        "1792x1024",
+        "1024x1792",
+    ],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`ImageSize`'s value, as model fields hold it."""
+
+
 class ImageURL(BaseModel):
     """
     Where an image is and how closely the model should look at it.
@@ -1320,7 +1369,7 @@ class ListModelsResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    provider: Optional[Provider] = None
+    provider: Optional[_ProviderValue] = None
     """
     The provider the listing was filtered to, when `provider` was given.
     """
@@ -1393,8 +1442,8 @@ class Message(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    role: MessageRole
-    content: Optional[MessageContent] = None
+    role: _MessageRoleValue
+    content: Optional[_MessageContentValue] = None
     """
     The message text or multimodal parts.
     """
@@ -1421,6 +1470,14 @@ class MessageRole(RootModel[Literal["system", "user", "assistant", "tool"]]):
     """
     Who authored a message.
     """
+
+
+_MessageRoleValue = Annotated[
+    Literal["system", "user", "assistant", "tool"],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`MessageRole`'s value, as model fields hold it."""
 
 
 class MessagesDocumentBlock(BaseModel):
@@ -1794,6 +1851,14 @@ class MessagesToolChoice(RootModel[Union[Literal["auto", "any"], MessagesToolCho
     """
 
 
+_MessagesToolChoiceValue = Annotated[
+    Union[Literal["auto", "any"], MessagesToolChoice1],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`MessagesToolChoice`'s value, as model fields hold it."""
+
+
 class MessagesToolResultBlock(BaseModel):
     """
     The result of a tool call, sent back in a user message.
@@ -1931,6 +1996,14 @@ class Modality(RootModel[Union[Literal["text", "image", "audio", "video"], str]]
     """
 
 
+_ModalityValue = Annotated[
+    Union[Literal["text", "image", "audio", "video"], str],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`Modality`'s value, as model fields hold it."""
+
+
 class Model(BaseModel):
     """
     A model available through the gateway.
@@ -1956,7 +2029,7 @@ class Model(BaseModel):
     """
     Organisation that owns the model.
     """
-    served_by: Optional[Provider] = None
+    served_by: Optional[_ProviderValue] = None
     """
     The provider that serves the model.
     """
@@ -1985,11 +2058,11 @@ class ModelModalities(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    input: List[Modality]
+    input: List[_ModalityValue]
     """
     Kinds of input the model accepts.
     """
-    output: List[Modality]
+    output: List[_ModalityValue]
     """
     Kinds of output the model produces.
     """
@@ -2123,6 +2196,33 @@ class Provider(
     """
 
 
+_ProviderValue = Annotated[
+    Union[
+        Literal[
+            "ollama",
+            "ollama_cloud",
+            "groq",
+            "llamacpp",
+            "openai",
+            "cloudflare",
+            "cohere",
+            "anthropic",
+            "deepseek",
+            "google",
+            "mistral",
+            "minimax",
+            "moonshot",
+            "nvidia",
+            "zai",
+        ],
+        str,
+    ],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`Provider`'s value, as model fields hold it."""
+
+
 class ProviderAuthType(RootModel[Union[Literal["bearer", "xheader", "query", "none"], str]]):
     root: Union[Literal["bearer", "xheader", "query", "none"], str]
     """
@@ -2131,6 +2231,14 @@ class ProviderAuthType(RootModel[Union[Literal["bearer", "xheader", "query", "no
     parameter) or `none`.
 
     """
+
+
+_ProviderAuthTypeValue = Annotated[
+    Union[Literal["bearer", "xheader", "query", "none"], str],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`ProviderAuthType`'s value, as model fields hold it."""
 
 
 class ProviderRequest(BaseModel):
@@ -2176,7 +2284,7 @@ class Response(BaseModel):
     """
     Unix timestamp (seconds) of creation.
     """
-    status: Optional[ResponseStatus] = None
+    status: Optional[_ResponseStatusValue] = None
     model: Optional[str] = None
     """
     The model that answered.
@@ -2211,7 +2319,7 @@ class Response(BaseModel):
     """
     The nucleus sampling mass the response was made with.
     """
-    tool_choice: Optional[ResponseToolChoice] = None
+    tool_choice: Optional[_ResponseToolChoiceValue] = None
     tools: Optional[List[ResponseTool]] = None
     """
     The tools the model could call.
@@ -2397,8 +2505,8 @@ class ResponseInputItem(BaseModel):
     """
     The item kind; `message` when left out.
     """
-    role: ResponseRole
-    content: ResponseInputMessageContent
+    role: _ResponseRoleValue
+    content: _ResponseInputMessageContentValue
 
 
 class ResponseInput(RootModel[Union[str, List[ResponseInputItem]]]):
@@ -2406,6 +2514,14 @@ class ResponseInput(RootModel[Union[str, List[ResponseInputItem]]]):
     """
     What the model reads: one prompt, or a list of input items (a conversation).
     """
+
+
+_ResponseInputValue = Annotated[
+    Union[str, List[ResponseInputItem]],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`ResponseInput`'s value, as model fields hold it."""
 
 
 class ResponseInputText(BaseModel):
@@ -2439,6 +2555,14 @@ class ResponseInputMessageContent(RootModel[Union[str, List[ResponseInputContent
     """
     An input message's content, as text or as a list of parts.
     """
+
+
+_ResponseInputMessageContentValue = Annotated[
+    Union[str, List[ResponseInputContentPart]],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`ResponseInputMessageContent`'s value, as model fields hold it."""
 
 
 class ResponseOutputMessage(BaseModel):
@@ -2598,6 +2722,14 @@ class ResponseRole(RootModel[Literal["user", "assistant", "system", "developer"]
     """
 
 
+_ResponseRoleValue = Annotated[
+    Literal["user", "assistant", "system", "developer"],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`ResponseRole`'s value, as model fields hold it."""
+
+
 class ResponseStatus(
     RootModel[
         Union[
@@ -2611,6 +2743,14 @@ class ResponseStatus(
     """
     Where the response is in its life.
     """
+
+
+_ResponseStatusValue = Annotated[
+    Union[Literal["completed", "failed", "in_progress", "cancelled", "queued", "incomplete"], str],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`ResponseStatus`'s value, as model fields hold it."""
 
 
 class ResponseStreamEvent(BaseModel):
@@ -2725,6 +2865,14 @@ class ResponseToolChoice(
     """
 
 
+_ResponseToolChoiceValue = Annotated[
+    Union[Literal["none", "auto", "required"], ResponseToolChoice1],
+    BeforeValidator(unwrapped_value),
+    AfterValidator(natural_value),
+]
+"""`ResponseToolChoice`'s value, as model fields hold it."""
+
+
 class ResponseUsage(BaseModel):
     """
     Token counts of a response.
@@ -2836,6 +2984,12 @@ class MessageContent(RootModel[Union[str, List[ContentPart]]]):
     """
     A message's content, either plain text or a list of multimodal parts.
     """
+
+
+_MessageContentValue = Annotated[
+    Union[str, List[ContentPart]], BeforeValidator(unwrapped_value), AfterValidator(natural_value)
+]
+"""`MessageContent`'s value, as model fields hold it."""
 
 
 class Thinking(BaseModel):

@@ -9,8 +9,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Generic, List, Optional, Sequence, TypeVar
 
 if TYPE_CHECKING:  # the helpers load on first use: `import` of the package stays cheap
-    from .chat_stream import AsyncChatCompletionStream, Callback, ChatCompletionStream
-    from .tools import ToolRunResult, ToolSpec
+    from .chat_stream import (
+        AsyncChatCompletionStream,
+        ChatCompletionStream,
+        OnChunk,
+        OnError,
+        OnFinish,
+        OnOpen,
+        OnText,
+        OnToolCall,
+        OnUsage,
+    )
+    from .tools import MessageParam, ToolRunResult, ToolSpec
 
 __all__ = ["AsyncChatHelpers", "ChatHelpers"]
 __requires__ = {"operations": ["create_chat_completion", "create_chat_completion_stream"]}
@@ -47,19 +57,19 @@ class _StreamChat(Generic[_S]):
     def stream_chat_completion(
         self,
         model: str,
-        messages: Sequence[Any],
+        messages: Sequence[MessageParam],
         *,
         tools: Optional[Sequence[Any]] = None,
         stream_options: Any = None,
-        on_open: Optional[Callback] = None,
-        on_chunk: Optional[Callback] = None,
-        on_content: Optional[Callback] = None,
-        on_reasoning: Optional[Callback] = None,
-        on_tool: Optional[Callback] = None,
-        on_mcp_tool: Optional[Callback] = None,
-        on_usage: Optional[Callback] = None,
-        on_finish: Optional[Callback] = None,
-        on_error: Optional[Callback] = None,
+        on_open: Optional[OnOpen] = None,
+        on_chunk: Optional[OnChunk] = None,
+        on_content: Optional[OnText] = None,
+        on_reasoning: Optional[OnText] = None,
+        on_tool: Optional[OnToolCall] = None,
+        on_mcp_tool: Optional[OnToolCall] = None,
+        on_usage: Optional[OnUsage] = None,
+        on_finish: Optional[OnFinish] = None,
+        on_error: Optional[OnError] = None,
         **kwargs: Any,
     ) -> _S:
         """Stream a chat completion as typed chunks.
@@ -137,7 +147,7 @@ class ChatHelpers(_StreamChat["ChatCompletionStream"]):
         self,
         *,
         model: str,
-        messages: Sequence[Any],
+        messages: Sequence[MessageParam],
         tools: Sequence[ToolSpec],
         max_rounds: int = 10,
         max_workers: Optional[int] = None,
@@ -191,7 +201,7 @@ class AsyncChatHelpers(_StreamChat["AsyncChatCompletionStream"]):
         self,
         *,
         model: str,
-        messages: Sequence[Any],
+        messages: Sequence[MessageParam],
         tools: Sequence[ToolSpec],
         max_rounds: int = 10,
         **kwargs: Any,

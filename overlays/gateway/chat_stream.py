@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import json
 from typing import (
+    TYPE_CHECKING,
     Any,
     AsyncIterator,
     Awaitable,
@@ -32,6 +33,9 @@ from typing import (
     Union,
 )
 
+if TYPE_CHECKING:
+    import httpx
+
 from .._streaming import AsyncLazyIterator, AsyncStream, LazyIterator, Stream
 from ..models import (
     ChatCompletionMessageToolCall,
@@ -46,12 +50,28 @@ __all__ = [
     "AsyncChatCompletionStream",
     "ChatCompletionAccumulator",
     "ChatCompletionStream",
+    "OnChunk",
+    "OnError",
+    "OnFinish",
+    "OnOpen",
+    "OnText",
+    "OnToolCall",
+    "OnUsage",
     "StreamCallbacks",
 ]
 
 _COMPACT_AT = 256  # text pieces kept before they are joined into one block
 
 Callback = Callable[..., Union[Awaitable[None], None]]
+"""Any of the callbacks below, as the stream calls them (the async stream awaits what they return)."""
+_Done = Union[Awaitable[None], None]
+OnOpen = Callable[[], _Done]
+OnChunk = Callable[[CreateChatCompletionStreamResponse], _Done]
+OnText = Callable[[str], _Done]
+OnToolCall = Callable[[ChatCompletionMessageToolCall], _Done]
+OnUsage = Callable[[CompletionUsage], _Done]
+OnFinish = Callable[[CreateChatCompletionResponse], _Done]
+OnError = Callable[[Exception], _Done]
 
 # Whether the stream models have the fields the fast fold reads from their ``__dict__``.
 _FIELDS_IN_DICT = all(
@@ -172,15 +192,15 @@ class StreamCallbacks:
     def __init__(
         self,
         *,
-        on_open: Optional[Callback] = None,
-        on_chunk: Optional[Callback] = None,
-        on_content: Optional[Callback] = None,
-        on_reasoning: Optional[Callback] = None,
-        on_tool: Optional[Callback] = None,
-        on_mcp_tool: Optional[Callback] = None,
-        on_usage: Optional[Callback] = None,
-        on_finish: Optional[Callback] = None,
-        on_error: Optional[Callback] = None,
+        on_open: Optional[OnOpen] = None,
+        on_chunk: Optional[OnChunk] = None,
+        on_content: Optional[OnText] = None,
+        on_reasoning: Optional[OnText] = None,
+        on_tool: Optional[OnToolCall] = None,
+        on_mcp_tool: Optional[OnToolCall] = None,
+        on_usage: Optional[OnUsage] = None,
+        on_finish: Optional[OnFinish] = None,
+        on_error: Optional[OnError] = None,
     ) -> None:
         self.on_open = on_open
         self.on_chunk = on_chunk
@@ -515,7 +535,8 @@ class ChatCompletionStream(
         self._stream.close()
 
     @property
-    def response(self) -> Any:
+    def response(self) -> Optional[httpx.Response]:
+        """The HTTP response once the stream is open (status, headers)."""
         return self._stream.response
 
     @property
@@ -590,7 +611,8 @@ class AsyncChatCompletionStream(
         await self._stream.close()
 
     @property
-    def response(self) -> Any:
+    def response(self) -> Optional[httpx.Response]:
+        """The HTTP response once the stream is open (status, headers)."""
         return self._stream.response
 
     @property

@@ -45,6 +45,9 @@ from ..models import (
     Message,
 )
 
+#: A message as requests take it: a `Message` or the same as a plain dict.
+MessageParam = Union[Message, Dict[str, Any]]
+
 __all__ = [
     "ToolArgumentsError",
     "ToolRoundsExceededError",
@@ -77,7 +80,9 @@ class ToolRoundsExceededError(InferenceGatewayError):
     ``response`` the last answer, whose tool calls were not executed.
     """
 
-    def __init__(self, max_rounds: int, messages: List[Any], response: Any) -> None:
+    def __init__(
+        self, max_rounds: int, messages: List[MessageParam], response: CreateChatCompletionResponse
+    ) -> None:
         super().__init__(
             f"the model still requested tools after {max_rounds} rounds (max_rounds); "
             "raise max_rounds or inspect .messages and .response"
@@ -350,7 +355,7 @@ class ToolRunResult:
     """What ``run_tools`` returns: the final answer and the whole conversation."""
 
     response: CreateChatCompletionResponse
-    messages: List[Any]
+    messages: List[MessageParam]
     rounds: int
     tool_calls: List[ChatCompletionMessageToolCall] = field(default_factory=list)
 
@@ -494,13 +499,13 @@ class ToolLoop:
     def __init__(
         self,
         tools: Sequence[ToolSpec],
-        messages: Sequence[Any],
+        messages: Sequence[MessageParam],
         max_rounds: int,
         options: Dict[str, Any],
     ) -> None:
         self.runner = ToolRunner(tools)
         self.options = options  # the model call's other keyword arguments (``model``...)
-        self.conversation: List[Any] = list(messages)
+        self.conversation: List[MessageParam] = list(messages)
         self.executed: List[ChatCompletionMessageToolCall] = []
         self.max_rounds = max_rounds
         self.result: Optional[ToolRunResult] = None

@@ -517,10 +517,11 @@ def _size_checked(response: httpx.Response) -> bool:
 
 
 def _json_bytes(op: Operation, body: Any, extra_body: Optional[Mapping[str, Any]]) -> bytes:
-    """The JSON body: top-level ``None`` values dropped (not given), models dumped, extras last."""
+    """The JSON body: top-level ``NOT_GIVEN`` values dropped (``None`` is sent as ``null``),
+    models dumped, extras last."""
     if isinstance(body, Mapping):
         payload: Any = {
-            key: _to_jsonable(value) for key, value in body.items() if value is not None
+            key: _to_jsonable(value) for key, value in body.items() if value is not NOT_GIVEN
         }
     else:
         payload = {} if body is NOT_GIVEN else _to_jsonable(body)

@@ -1,13 +1,16 @@
-"""Small shared types of the runtime: the "not given" sentinel and the timeout alias."""
+"""Small shared types of the runtime: the "not given" sentinel, the timeout alias, and the plain
+values models hold where the spec wraps a string (`StrValue`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final, Union, final
+from typing import TYPE_CHECKING, Any, Final, List, TypeVar, Union, final
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["NOT_GIVEN", "NotGiven", "Timeout"]
+__all__ = ["NOT_GIVEN", "ListValue", "NotGiven", "StrValue", "Timeout"]
+
+_T = TypeVar("_T")
 
 
 @final
@@ -36,3 +39,40 @@ NOT_GIVEN: Final = NotGiven()
 
 #: A float (seconds for every phase), an ``httpx.Timeout`` for per-phase limits, or ``None`` for none.
 Timeout = Union[float, "httpx.Timeout", None]
+
+
+class StrValue(str):
+    """A string a model field holds where the spec names a string type (a role, a finish reason, a
+    provider, a message's text): it is the plain string (equal, hashable and printed as it), and
+    `.root` returns it too, for code written against the `RootModel` wrappers of older releases."""
+
+    __slots__ = ()
+
+    @property
+    def root(self) -> str:
+        return str(self)
+
+
+class ListValue(List[_T]):
+    """A list a model field holds where the spec names a "text or parts" type (`MessageContent`):
+    the plain list, with `.root` for code written against the older wrappers."""
+
+    __slots__ = ()
+
+    @property
+    def root(self) -> List[_T]:
+        return list(self)
+
+
+def natural_value(value: Any) -> Any:
+    """After validation: strings and lists of a named string type, made readable via `.root` too."""
+    if isinstance(value, str) and not isinstance(value, StrValue):
+        return StrValue(value)
+    if isinstance(value, list) and not isinstance(value, ListValue):
+        return ListValue(value)
+    return value
+
+
+def unwrapped_value(value: Any) -> Any:
+    """Before validation: a wrapper instance (`Provider("openai")`) given as a field's value is its value."""
+    return value.root if hasattr(type(value), "model_fields") and hasattr(value, "root") else value

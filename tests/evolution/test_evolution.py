@@ -159,6 +159,7 @@ def test_v1_responses_api_unions_and_discriminators(
                 {"type": "function_call_output", "call_id": "call_0", "output": "42"},
             ],
             "metadata": {"trace": "t1"},
+            "instructions": None,  # an explicit None is sent as null; leaving it out omits it
         }
         # the discriminator picks the right model for each output item
         kinds = [type(item.root).__name__ for item in response.output]

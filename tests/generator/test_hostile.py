@@ -124,11 +124,14 @@ def test_methods_have_escaped_arguments_and_keep_wire_names(hostile: Generated) 
         assert "close_" in dir(C) and C.close is not C.close_
         close = [n for n, _ in params(C.close_)]
         assert close[:5] == ["self", "thing_id", "class_", "class_2", "x_header"], close
-        assert close[-1] == "extra_body"
-        # the body field `extra_body` does not take over **extra_body
+        assert close[-3:] == ["extra_query", "extra_body", "timeout"]
+        # the body field `extra_body` does not take over the extra_body argument
         chat = params(C.create_chat)
-        assert ("extra_body_", "KEYWORD_ONLY") in chat and chat[-1] == ("extra_body", "VAR_KEYWORD")
-        assert "stream" not in [n for n, _ in chat]
+        assert ("extra_body_", "KEYWORD_ONLY") in chat and ("extra_body", "KEYWORD_ONLY") in chat
+        assert all(kind != "VAR_KEYWORD" for _, kind in chat)
+        # only there to refuse `stream=True` (the streaming twin has no such argument)
+        assert ("stream", "KEYWORD_ONLY") in chat
+        assert "stream" not in [n for n, _ in params(C.create_chat_stream)]
         # a `stream` flag alone does not mean `[DONE]`: only the spec or the chat-completions shape
         assert ops._OP_CREATE_CHAT.stream_done_sentinel is None
         # punctuation in operationId; event-stream only operation gets a twin

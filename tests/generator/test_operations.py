@@ -48,9 +48,10 @@ def test_every_operation_has_a_sync_and_an_async_method(api: ir.API) -> None:
                 expected_positional.append("body")
             assert positional == expected_positional, name
             keyword = [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
-            assert keyword[-3:] == ["extra_headers", "extra_query", "timeout"], name
             flattened = op.body is not None and op.body.kind == "flattened"
-            assert (params[-1].kind is inspect.Parameter.VAR_KEYWORD) == flattened, name
+            extras = ["extra_headers", "extra_query"] + (["extra_body"] if flattened else []) + ["timeout"]
+            assert keyword[-len(extras) :] == extras, name
+            assert all(p.kind is not inspect.Parameter.VAR_KEYWORD for p in params), name
 
 
 def test_every_operation_has_a_module_level_descriptor(api: ir.API) -> None:
@@ -62,7 +63,7 @@ def test_every_operation_has_a_module_level_descriptor(api: ir.API) -> None:
 
 
 def test_chat_completion_signature_matches_the_contract() -> None:
-    from inference_gateway import InferenceGatewayClient
+    from inference_gateway import NOT_GIVEN, InferenceGatewayClient
 
     sig = inspect.signature(InferenceGatewayClient.create_chat_completion)
     params = sig.parameters
@@ -72,16 +73,19 @@ def test_chat_completion_signature_matches_the_contract() -> None:
     assert params["provider"].kind is inspect.Parameter.KEYWORD_ONLY
     assert params["provider"].annotation == "Optional[Union[Provider, str]]"
     for name in ("tools", "max_tokens", "temperature", "reasoning_format", "stream_options"):
-        assert params[name].kind is inspect.Parameter.KEYWORD_ONLY and params[name].default is None, name
-    assert "stream" not in params
+        assert params[name].kind is inspect.Parameter.KEYWORD_ONLY and params[name].default is NOT_GIVEN, name
+    assert params["temperature"].annotation == "Union[Optional[float], NotGiven]"
+    assert params["stream"].annotation == "Literal[False]" and params["stream"].default is False
     assert params["extra_headers"].annotation == "Optional[Mapping[str, str]]"
     assert params["extra_query"].annotation == "Optional[Mapping[str, object]]"
+    assert params["extra_body"].annotation == "Optional[Mapping[str, object]]"
     assert params["timeout"].annotation == "Union[float, httpx.Timeout, NotGiven, None]"
-    assert list(params)[-1] == "extra_body"
+    assert list(params)[-4:] == ["extra_headers", "extra_query", "extra_body", "timeout"]
+    assert all(p.kind is not inspect.Parameter.VAR_KEYWORD for p in params.values())
     assert sig.return_annotation == "CreateChatCompletionResponse"
     stream = inspect.signature(InferenceGatewayClient.create_chat_completion_stream)
     assert stream.return_annotation == "EventStream"
-    assert [p for p in stream.parameters] == [p for p in params]
+    assert [p for p in stream.parameters] == [p for p in params if p != "stream"]
 
 
 def test_chat_stream_twin_sends_stream_true_and_plain_method_omits_it() -> None:

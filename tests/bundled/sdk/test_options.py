@@ -35,9 +35,8 @@ async def test_default_and_per_call_headers_query_body(
             HELLO,
             extra_headers={"X-Call": "yes", "x-drop-me": None},
             extra_query={"trace": "abc", "tenant": "t2"},
-            top_k=5,
             seed=7,
-            metadata={"nested": [1, 2]},
+            extra_body={"top_k": 5, "metadata": {"nested": [1, 2]}},
         )
     )
     sent = gateway.last
@@ -166,7 +165,8 @@ def test_retry_and_max_retries_combine() -> None:
 
 
 async def test_json_body_serialisation(any_client: Callable[..., Any], gateway: FakeGateway) -> None:
-    """Models dump only what was set (plus unknown extras); dicts and models mix; None is dropped."""
+    """Models dump only what was set (plus unknown extras); dicts and models mix; an explicit
+    None is sent as null (leaving an argument out is NOT_GIVEN, the default)."""
     client = any_client()
     assistant = Message.model_validate(
         {"role": "assistant", "content": None, "tool_calls": [], "vendor_field": {"k": "v"}}
@@ -185,4 +185,5 @@ async def test_json_body_serialisation(any_client: Callable[..., Any], gateway: 
             {"role": "assistant", "content": None, "tool_calls": [], "vendor_field": {"k": "v"}},
             {"role": "user", "content": "again"},
         ],
+        "max_tokens": None,
     }
