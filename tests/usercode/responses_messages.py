@@ -8,7 +8,7 @@ from inference_gateway import InferenceGatewayClient
 def respond(client: InferenceGatewayClient) -> None:
     response = client.create_response(
         model="openai/gpt-4o",
-        input_="Say hello",
+        input="Say hello",
         instructions="Be brief.",
         max_output_tokens=50,
     )
