@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Optional
 
 import pytest
 
 from tests.fakegw import FakeGateway
 
+GENERATED = Path(__file__).resolve().parents[3] / "generated"
 TOKEN = "sk-log-secret-123"
 SCRIPT = """
 import sys
@@ -27,6 +29,8 @@ client.close()
 def _run(gateway: FakeGateway, level: Optional[str]) -> str:
     env = dict(os.environ)
     env.pop("INFERENCE_GATEWAY_LOG", None)
+    # The package from this checkout, also where it is not installed (the Python matrix venvs).
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(GENERATED), env.get("PYTHONPATH")]))
     if level is not None:
         env["INFERENCE_GATEWAY_LOG"] = level
     # The first attempt fails with the token quoted back; the retry succeeds.
