@@ -36,6 +36,7 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import BaseModel
 
 from .._base_client import AsyncAPIClient, Operation, SyncAPIClient
+from .._operations import _OP_GET_AGENT
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..errors import NotFoundError
 from ._protocol import (
@@ -338,9 +339,11 @@ class AsyncA2AClient(_A2AMixin, AsyncAPIClient):
     async def from_gateway(cls, gateway: Any, agent_id: str, **options: Any) -> AsyncA2AClient:
         """A client for an agent the gateway client lists (its ``get_agent(agent_id)``).
 
-        Timeout and retry settings are taken from the gateway client unless given.
+        Timeout and retry settings are taken from the gateway client unless given. The card is
+        fetched through the operation itself, not the deprecated ``get_agent`` method, so the
+        user sees no ``DeprecationWarning`` for a call they did not make.
         """
-        agent = await gateway.get_agent(agent_id)
+        agent = await gateway._request(_OP_GET_AGENT, path_params={"id": agent_id})
         return cls.from_card(agent, **_gateway_options(gateway, options))
 
     # -- I/O -------------------------------------------------------------------------------------
@@ -645,9 +648,11 @@ class A2AClient(_A2AMixin, SyncAPIClient):
     def from_gateway(cls, gateway: Any, agent_id: str, **options: Any) -> A2AClient:
         """A client for an agent the gateway client lists (its ``get_agent(agent_id)``).
 
-        Timeout and retry settings are taken from the gateway client unless given.
+        Timeout and retry settings are taken from the gateway client unless given. The card is
+        fetched through the operation itself, not the deprecated ``get_agent`` method, so the
+        user sees no ``DeprecationWarning`` for a call they did not make.
         """
-        agent = gateway.get_agent(agent_id)
+        agent = gateway._request(_OP_GET_AGENT, path_params={"id": agent_id})
         return cls.from_card(agent, **_gateway_options(gateway, options))
 
     # -- I/O -------------------------------------------------------------------------------------

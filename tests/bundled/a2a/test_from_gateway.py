@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Dict
 
 import httpx
@@ -65,7 +66,8 @@ async def test_from_gateway_async(
 
 def test_listed_card_without_discovery(client: Callable[..., Any]) -> None:
     # The fake gateway's canned agent is a 0.3 card; building the client sends nothing to it.
-    listed = client().list_agents()
+    with pytest.warns(DeprecationWarning, match="list_agents"):  # the gateway dropped the list
+        listed = client().list_agents()
     card = next(c for c in listed.data if c.name == "calendar-agent")
     agent = A2AClient.from_card(card)
     assert (agent.protocol_version, agent.rpc_url) == ("0.3", "http://calendar-agent:8080")
@@ -76,3 +78,31 @@ def test_listed_card_without_discovery(client: Callable[..., Any]) -> None:
 def test_unknown_agent_is_not_found(client: Callable[..., Any]) -> None:
     with pytest.raises(NotFoundError):
         A2AClient.from_gateway(client(), "no-such-agent")
+
+
+def test_from_gateway_does_not_warn_but_get_agent_does(
+    gateway: FakeGateway, client: Callable[..., Any], echo_card: Dict[str, Any]
+) -> None:
+    # from_gateway reads the card without the deprecated method: the user made no deprecated call.
+    gateway.agents["echo"] = echo_card
+    gw = client()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        A2AClient.from_gateway(gw, "echo").close()
+    # The user's own get_agent call still warns, pointing at the user's line.
+    with pytest.warns(DeprecationWarning, match="get_agent") as caught:
+        gw.get_agent("echo")
+    assert caught[0].filename == __file__
+
+
+async def test_from_gateway_async_does_not_warn(
+    gateway: FakeGateway, async_client: Callable[..., Any], echo_card: Dict[str, Any]
+) -> None:
+    gateway.agents["echo"] = echo_card
+    gw = async_client()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        agent = await AsyncA2AClient.from_gateway(gw, "echo")
+    await agent.close()
+    with pytest.warns(DeprecationWarning, match="get_agent"):
+        await gw.get_agent("echo")
