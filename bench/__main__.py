@@ -1,4 +1,4 @@
-"""``python -m bench [import] [call] [stream] [generator] [--quick] [--json PATH]``.
+"""``python -m bench [import] [call] [stream] [concurrency] [apis] [generator] [--quick] [--json PATH]``.
 
 Runs the chosen benchmarks (all by default) in one go, prints one table of medians and ratios
 with each target marked met or MISSED, and writes the figures to bench/results/latest.json
@@ -20,7 +20,7 @@ from typing import Callable, Dict, List, Optional
 
 from ._util import BENCH, Section, fmt_value
 
-BENCHMARKS = ("import", "call", "stream", "concurrency", "generator")
+BENCHMARKS = ("import", "call", "stream", "concurrency", "apis", "generator")
 
 
 def _runner(name: str) -> Callable[[bool], Section]:
@@ -33,6 +33,8 @@ def _runner(name: str) -> Callable[[bool], Section]:
         from .stream_peers import run
     elif name == "concurrency":
         from .concurrency import run
+    elif name == "apis":
+        from .apis import run
     else:
         from .generator import run
     return run

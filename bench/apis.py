@@ -10,40 +10,45 @@ backend). Each runs in its own interpreter (``bench/workers/stream_apis.py``); t
 consumption only; contenders take turns round by round so that load from other processes hits
 all alike. Targets: ours within 1.1x the floor, faster than the official.
 
-``python -m bench.apis [N] [--rounds R]`` prints a table and the figures as JSON.
+``python -m bench apis`` runs it with the other benchmarks (framings `event` and `16KiB`);
+``python -m bench.apis [N] [--rounds R] [--write-size B]`` runs one framing and prints its table.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Dict, List, Optional
+import sys
+from typing import Dict, List, Optional, Tuple
 
 from ._util import (
     OURS_PYTHON,
     WORKERS,
+    Row,
     Section,
     bench_server,
     median,
     ours_env,
+    paired_ratio,
     peer_env,
     peer_python,
+    ratio_row,
     run_json,
 )
 
 APIS = ("responses", "messages")
+N_EVENTS = 20_000
+FRAMINGS = (("event", 0), ("16KiB", 16384))  # (name, bytes per HTTP chunk; 0 = one per event)
+
+Samples = Dict[str, Dict[str, List[float]]]  # api -> contender -> seconds, round by round
 
 
-def run(
-    n_events: int = 20_000, rounds: int = 3, reps: int = 3, write_size: int = 0
-) -> Dict[str, Dict[str, float]]:
-    """{api: {contender: median seconds, "ours/floor": ratio, "ours/official": ratio}}."""
-    section = Section("Responses / Messages streams")
+def measure(n_events: int, rounds: int, reps: int, write_size: int, section: Section) -> Samples:
+    """Consumption times of every contender, taking turns round by round."""
     official = peer_python("official", section)
     contenders = [("floor", OURS_PYTHON, ours_env()), ("ours", OURS_PYTHON, ours_env())]
     if official is not None:
         contenders.append(("official", official, peer_env()))
-    samples: Dict[str, Dict[str, List[float]]] = {api: {c[0]: [] for c in contenders} for api in APIS}
+    samples: Samples = {api: {c[0]: [] for c in contenders} for api in APIS}
     worker = WORKERS / "stream_apis.py"
     with bench_server(write_size=write_size) as url:
         for _ in range(rounds):
@@ -51,34 +56,55 @@ def run(
                 for kind, python, env in contenders:
                     cmd = [python, worker, url, n_events, kind, api, reps]
                     samples[api][kind] += run_json(cmd, env, timeout=600)["times"]
-    out: Dict[str, Dict[str, float]] = {}
+    return samples
+
+
+def _rows(section: Section, samples: Samples, framing: str) -> None:
+    """Per API: the floor, ours (<= 1.1x the floor) and the official (ours must be faster)."""
     for api, by_kind in samples.items():
-        figures = {kind: median(times) for kind, times in by_kind.items()}
-        figures["ours/floor"] = figures["ours"] / figures["floor"]
-        if "official" in figures:
-            figures["ours/official"] = figures["ours"] / figures["official"]
-        out[api] = figures
-    for note in section.notes:
-        print("note:", note)
-    return out
+        rows = {
+            kind: section.add(Row(f"{api} {framing}: {kind}", median(times)))
+            for kind, times in by_kind.items()
+        }
+        ours, floor = rows["ours"], rows["floor"]
+        ratio_row(ours, floor, 1.1, "floor")
+        paired_ratio(ours, by_kind["ours"], by_kind["floor"])
+        official = rows.get("official")
+        if official is not None:  # shown as official / ours: above 1.0x, ours is faster
+            ratio_row(official, ours, None, "ours")
+            paired_ratio(official, by_kind["official"], by_kind["ours"])
+            assert official.ratio is not None
+            official.check("ours faster (>= 1x ours)", official.ratio >= 1.0)
+
+
+def run(quick: bool = False) -> Section:
+    rounds, reps = (1, 2) if quick else (3, 3)
+    section = Section(
+        f"apis: consume a {N_EVENTS:,}-event Responses / Messages stream, typed "
+        f"(consumption only; median of {rounds} rounds x {reps})"
+    )
+    for framing, write_size in FRAMINGS:
+        _rows(section, measure(N_EVENTS, rounds, reps, write_size, section), framing)
+    section.notes.append(
+        "event: one HTTP chunk per SSE event (as the Go gateway flushes); 16KiB: bulk reads"
+    )
+    return section
 
 
 def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("n_events", nargs="?", type=int, default=20_000)
+    parser.add_argument("n_events", nargs="?", type=int, default=N_EVENTS)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--write-size", type=int, default=0, help="bytes per HTTP chunk; 0 = one per event"
     )
     args = parser.parse_args(argv)
-    result = run(args.n_events, args.rounds, write_size=args.write_size)
-    for api, figures in result.items():
-        row = ", ".join(
-            f"{k} {v * 1000:.0f} ms" if "/" not in k else f"{k} {v:.2f}x" for k, v in figures.items()
-        )
-        print(f"{api} ({args.n_events} events): {row}")
-    print(json.dumps(result))
+    section = Section(f"apis ({args.n_events} events, write size {args.write_size})")
+    _rows(section, measure(args.n_events, args.rounds, 3, args.write_size, section), "")
+    from .__main__ import render
+
+    print(render([section]))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
