@@ -94,6 +94,9 @@ if TYPE_CHECKING:
         MessageStream,
         message_text,
     )
+    from .lib.messages_tools import (
+        MessageToolRunResult,
+    )
     from .lib.parsing import (
         AsyncParsedChatCompletionStream,
         ContentRefusalError,
@@ -121,6 +124,7 @@ if TYPE_CHECKING:
     )
     from .lib.tools import (
         ToolArgumentsError,
+        ToolOutput,
         ToolRoundsExceededError,
         ToolRunner,
         ToolRunResult,
@@ -230,6 +234,7 @@ __all__ = [
     "MessageContent",
     "MessageRole",
     "MessageStream",
+    "MessageToolRunResult",
     "Model",
     "NOT_GIVEN",
     "NotFoundError",
@@ -268,6 +273,7 @@ __all__ = [
     "Timeout",
     "ToolArgumentsError",
     "ToolCallExtraContent",
+    "ToolOutput",
     "ToolRoundsExceededError",
     "ToolRunResult",
     "ToolRunner",
@@ -352,6 +358,7 @@ _LAZY: Dict[str, str] = {
     "MessageAccumulator": ".lib.messages_stream",
     "MessageStream": ".lib.messages_stream",
     "message_text": ".lib.messages_stream",
+    "MessageToolRunResult": ".lib.messages_tools",
     "AsyncParsedChatCompletionStream": ".lib.parsing",
     "ContentRefusalError": ".lib.parsing",
     "LengthFinishReasonError": ".lib.parsing",
@@ -372,6 +379,7 @@ _LAZY: Dict[str, str] = {
     "ResponseStream": ".lib.responses_stream",
     "response_text": ".lib.responses_stream",
     "ToolArgumentsError": ".lib.tools",
+    "ToolOutput": ".lib.tools",
     "ToolRoundsExceededError": ".lib.tools",
     "ToolRunResult": ".lib.tools",
     "ToolRunner": ".lib.tools",

@@ -182,9 +182,9 @@ class ChatHelpers(_StreamChat["ChatCompletionStream"]):
             InferenceGatewayAPIError: The gateway answered with an error status.
             APIConnectionError: No response (``APITimeoutError``: timed out).
         """
-        from .tools import ToolLoop, run_tools_sync
+        from .tools import ChatToolAPI, ToolLoop, run_tools_sync
 
-        loop = ToolLoop(tools, messages, max_rounds, dict(kwargs, model=model))
+        loop = ToolLoop(ChatToolAPI(), tools, messages, max_rounds, dict(kwargs, model=model))
         return run_tools_sync(self.create_chat_completion, loop, max_workers)  # type: ignore[attr-defined]
 
 
@@ -225,7 +225,7 @@ class AsyncChatHelpers(_StreamChat["AsyncChatCompletionStream"]):
             InferenceGatewayAPIError: The gateway answered with an error status.
             APIConnectionError: No response (``APITimeoutError``: timed out).
         """
-        from .tools import ToolLoop, run_tools_async
+        from .tools import ChatToolAPI, ToolLoop, run_tools_async
 
-        loop = ToolLoop(tools, messages, max_rounds, dict(kwargs, model=model))
+        loop = ToolLoop(ChatToolAPI(), tools, messages, max_rounds, dict(kwargs, model=model))
         return await run_tools_async(self.create_chat_completion, loop)  # type: ignore[attr-defined]

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Deque, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qsl, unquote
 
-from .payloads import MODEL_METADATA, MessagesReply, ResponsesReply, images_response, messages_error
+from .payloads import (
+    MODEL_METADATA,
+    MessagesReply,
+    ResponsesReply,
+    images_response,
+    messages_error,
+    unanswered_tool_use,
+)
 
 Scope = Dict[str, Any]
 Receive = Callable[[], Awaitable[Dict[str, Any]]]
@@ -376,6 +383,9 @@ class FakeGatewayApp:
         provider = self._provider(request, body["model"])
         if provider is not None and provider not in MESSAGES_PROVIDERS:
             return _Reply(400, messages_error("not_supported_error", f"messages are not supported for provider {provider}"))
+        unanswered = unanswered_tool_use(body["messages"])
+        if unanswered:
+            return _Reply(400, messages_error("invalid_request_error", unanswered))
         reply = MessagesReply(body)
         return _Reply(200, chunks=reply.events()) if body.get("stream") else _Reply(200, reply.json())
 

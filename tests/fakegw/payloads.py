@@ -176,7 +176,9 @@ def _messages_text(messages: List[Dict[str, Any]]) -> str:
 
 
 class MessagesReply:
-    """The answer to one ``POST /v1/messages`` body: thinking (when asked), then text or a tool call."""
+    """The answer to one ``POST /v1/messages`` body: thinking (when asked), then text, or text and
+    a ``tool_use`` block for every tool offered (parallel tool use, as Claude does) until the
+    last user turn carries ``tool_result`` blocks (``tool_choice`` ``none`` asks for no tool)."""
 
     def __init__(self, body: Dict[str, Any]) -> None:
         self.body = body
@@ -184,28 +186,30 @@ class MessagesReply:
         self.text = _messages_text(messages)
         last = messages[-1].get("content")
         answered = isinstance(last, list) and any(b.get("type") == "tool_result" for b in last)
-        tools = body.get("tools") or []
-        self.tool = tools[0] if tools and not answered else None
+        choice = body.get("tool_choice") or {}
+        declined = choice == "none" or (isinstance(choice, dict) and choice.get("type") == "none")
+        self.tools: List[Dict[str, Any]] = [] if answered or declined else list(body.get("tools") or [])
         self.thinking = (body.get("thinking") or {}).get("type") == "enabled"
 
     def _blocks(self) -> List[Dict[str, Any]]:
         blocks: List[Dict[str, Any]] = []
         if self.thinking:
             blocks.append({"type": "thinking", "thinking": THINKING, "signature": THINKING_SIGNATURE})
-        if self.tool is not None:
+        if self.tools:
             blocks.append({"type": "text", "text": "Let me check."})
-            arguments = json.loads(fake_arguments(self.tool.get("input_schema")))
-            blocks.append({"type": "tool_use", "id": "toolu_fake_1", "name": self.tool["name"], "input": arguments})
         else:
             blocks.append({"type": "text", "text": self.text})
+        for number, tool in enumerate(self.tools, 1):
+            arguments = json.loads(fake_arguments(tool.get("input_schema")))
+            blocks.append({"type": "tool_use", "id": f"toolu_fake_{number}", "name": tool["name"], "input": arguments})
         return blocks
 
     @property
     def stop_reason(self) -> str:
-        return "tool_use" if self.tool is not None else "end_turn"
+        return "tool_use" if self.tools else "end_turn"
 
     def _output_tokens(self) -> int:
-        return 12 if self.tool is not None else len(words(self.text))
+        return 12 * len(self.tools) if self.tools else len(words(self.text))
 
     def _message(self, content: List[Dict[str, Any]], stop_reason: Optional[str], output_tokens: int) -> Dict[str, Any]:
         return {
@@ -261,6 +265,23 @@ class MessagesReply:
         ]
         frames.append(sse_event("content_block_stop", {"type": "content_block_stop", "index": index}))
         return frames
+
+
+def unanswered_tool_use(messages: List[Dict[str, Any]]) -> Optional[str]:
+    """What Anthropic answers 400 to: an assistant turn's ``tool_use`` ids that the next (user)
+    turn does not answer with ``tool_result`` blocks; ``None`` when every call is answered."""
+    for index, message in enumerate(messages):
+        content = message.get("content")
+        if message.get("role") != "assistant" or not isinstance(content, list):
+            continue
+        ids = {b.get("id") for b in content if b.get("type") == "tool_use"}
+        if not ids:
+            continue
+        following = messages[index + 1].get("content") if index + 1 < len(messages) else None
+        answered = {b.get("tool_use_id") for b in following or [] if isinstance(b, dict) and b.get("type") == "tool_result"}
+        if ids - answered:
+            return f"messages.{index + 1}: tool_use ids without tool_result blocks: {sorted(ids - answered)}"
+    return None
 
 
 def messages_error(status_type: str, message: str) -> Dict[str, Any]:

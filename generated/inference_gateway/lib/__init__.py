@@ -34,6 +34,9 @@ if TYPE_CHECKING:
         MessageStream,
         message_text,
     )
+    from .messages_tools import (
+        MessageToolRunResult,
+    )
     from .parsing import (
         AsyncParsedChatCompletionStream,
         ContentRefusalError,
@@ -61,6 +64,7 @@ if TYPE_CHECKING:
     )
     from .tools import (
         ToolArgumentsError,
+        ToolOutput,
         ToolRoundsExceededError,
         ToolRunner,
         ToolRunResult,
@@ -90,6 +94,7 @@ __all__ = [
     "MESSAGE_TERMINAL_EVENTS",
     "MessageAccumulator",
     "MessageStream",
+    "MessageToolRunResult",
     "OnChunk",
     "OnError",
     "OnFinish",
@@ -109,6 +114,7 @@ __all__ = [
     "StructuredOutputValidationError",
     "ThinkTagSplitter",
     "ToolArgumentsError",
+    "ToolOutput",
     "ToolRoundsExceededError",
     "ToolRunResult",
     "ToolRunner",
@@ -151,6 +157,7 @@ _LAZY: Dict[str, str] = {
     "MessageAccumulator": ".messages_stream",
     "MessageStream": ".messages_stream",
     "message_text": ".messages_stream",
+    "MessageToolRunResult": ".messages_tools",
     "AsyncParsedChatCompletionStream": ".parsing",
     "ContentRefusalError": ".parsing",
     "LengthFinishReasonError": ".parsing",
@@ -171,6 +178,7 @@ _LAZY: Dict[str, str] = {
     "ResponseStream": ".responses_stream",
     "response_text": ".responses_stream",
     "ToolArgumentsError": ".tools",
+    "ToolOutput": ".tools",
     "ToolRoundsExceededError": ".tools",
     "ToolRunResult": ".tools",
     "ToolRunner": ".tools",

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .._streaming import AsyncStream, Stream
     from ..models import MessagesStreamEvent
     from .messages_stream import AsyncMessageStream, MessageStream
+    from .messages_tools import MessagesMessageParam, MessageToolRunResult
+    from .tools import ToolSpec
 else:
     _SyncBase = _AsyncBase = object
 
@@ -100,6 +102,55 @@ class MessagesHelpers(_SyncBase):
         )
         return MessageStream(events, MessageAccumulator(), callbacks)
 
+    def run_message_tools(
+        self,
+        *,
+        model: str,
+        messages: Sequence[MessagesMessageParam],
+        max_tokens: int,
+        tools: Sequence[ToolSpec],
+        max_rounds: int = 10,
+        max_workers: Optional[int] = None,
+        **kwargs: Any,
+    ) -> MessageToolRunResult:
+        """``run_tools`` for the Messages API: call ``create_message``, run the ``tool_use``
+        blocks it answers with, send their ``tool_result`` blocks back, and repeat until the
+        model answers without tool calls.
+
+        ``tools``: functions (their definition comes from signature + docstring) or
+        ``(definition, callable)`` pairs (a ``MessagesTool`` or a chat tool definition; the
+        callable gets the input as keywords). Parallel ``tool_use`` blocks of one answer run in
+        a thread pool (``max_workers``). A tool that raises, an unknown tool or bad input send
+        ``"Error: ..."`` back as that call's result, with ``is_error`` set. The answers go back
+        unchanged (thinking blocks and their signatures included).
+
+        Args:
+            model: The model to use (``provider/model``).
+            messages: The conversation so far (not changed; the result holds the new list).
+            max_tokens: The most tokens each answer may have.
+            tools: Functions or ``(definition, callable)`` pairs.
+            max_rounds: At most this many model calls.
+            max_workers: Threads for a round's tool calls (default: up to 8).
+            **kwargs: The other arguments of ``create_message`` (``system``, ``tool_choice``,
+                ...) and the per-request options ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            ``MessageToolRunResult``: ``.response`` (the final ``MessagesResponse``),
+            ``.content`` (its text), ``.messages``, ``.rounds``, ``.tool_calls``.
+
+        Raises:
+            ToolRoundsExceededError: The last allowed answer still asked for tools.
+            InferenceGatewayError: An answer was cut at ``max_tokens`` inside a tool call.
+            InferenceGatewayAPIError: The gateway answered with an error status.
+            APIConnectionError: No response (``APITimeoutError``: timed out).
+        """
+        from .messages_tools import MessagesToolAPI
+        from .tools import ToolLoop, run_tools_sync
+
+        options = dict(kwargs, model=model, max_tokens=max_tokens)
+        loop = ToolLoop(MessagesToolAPI(), tools, messages, max_rounds, options)
+        return run_tools_sync(self.create_message, loop, max_workers)
+
 
 class AsyncMessagesHelpers(_AsyncBase):
     """Mixin for the async client: the same names; iterate with ``async for``."""
@@ -151,3 +202,42 @@ class AsyncMessagesHelpers(_AsyncBase):
             on_error=on_error,
         )
         return AsyncMessageStream(events, MessageAccumulator(), callbacks)
+
+    async def run_message_tools(
+        self,
+        *,
+        model: str,
+        messages: Sequence[MessagesMessageParam],
+        max_tokens: int,
+        tools: Sequence[ToolSpec],
+        max_rounds: int = 10,
+        **kwargs: Any,
+    ) -> MessageToolRunResult:
+        """Async twin of the sync ``run_message_tools``; a round's tool calls run concurrently
+        (coroutine tools on the loop, plain functions in worker threads).
+
+        Args:
+            model: The model to use (``provider/model``).
+            messages: The conversation so far (not changed; the result holds the new list).
+            max_tokens: The most tokens each answer may have.
+            tools: Functions or ``(definition, callable)`` pairs.
+            max_rounds: At most this many model calls.
+            **kwargs: The other arguments of ``create_message`` and the per-request options
+                ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            ``MessageToolRunResult``: ``.response`` (the final ``MessagesResponse``),
+            ``.content`` (its text), ``.messages``, ``.rounds``, ``.tool_calls``.
+
+        Raises:
+            ToolRoundsExceededError: The last allowed answer still asked for tools.
+            InferenceGatewayError: An answer was cut at ``max_tokens`` inside a tool call.
+            InferenceGatewayAPIError: The gateway answered with an error status.
+            APIConnectionError: No response (``APITimeoutError``: timed out).
+        """
+        from .messages_tools import MessagesToolAPI
+        from .tools import ToolLoop, run_tools_async
+
+        options = dict(kwargs, model=model, max_tokens=max_tokens)
+        loop = ToolLoop(MessagesToolAPI(), tools, messages, max_rounds, options)
+        return await run_tools_async(self.create_message, loop)

@@ -23,7 +23,9 @@ from typing import (
     Any,
     Callable,
     Dict,
+    Generic,
     List,
+    NamedTuple,
     Optional,
     Sequence,
     Tuple,
@@ -53,6 +55,7 @@ MessageParam = Union[Message, Dict[str, Any]]
 
 __all__ = [
     "ToolArgumentsError",
+    "ToolOutput",
     "ToolRoundsExceededError",
     "ToolRunResult",
     "ToolRunner",
@@ -64,6 +67,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+ResultT = TypeVar("ResultT")
+ResponseT = TypeVar("ResponseT")
 ToolSpec = Union[Callable[..., Any], Tuple[Any, Callable[..., Any]]]
 
 
@@ -76,16 +81,16 @@ class ToolArgumentsError(ValueError):
         self.errors = errors or []
 
 
-class ToolRoundsExceededError(InferenceGatewayError):
+class ToolRoundsExceededError(InferenceGatewayError, Generic[ResponseT]):
     """The model still asked for tools after ``max_rounds`` model calls.
 
     ``messages`` is the conversation so far (ending with the last tool results) and
-    ``response`` the last answer, whose tool calls were not executed.
+    ``response`` the last answer, whose tool calls were not executed (a
+    ``CreateChatCompletionResponse`` from ``run_tools``, a ``MessagesResponse`` from
+    ``run_message_tools``).
     """
 
-    def __init__(
-        self, max_rounds: int, messages: List[MessageParam], response: CreateChatCompletionResponse
-    ) -> None:
+    def __init__(self, max_rounds: int, messages: List[Any], response: ResponseT) -> None:
         super().__init__(
             f"the model still requested tools after {max_rounds} rounds (max_rounds); "
             "raise max_rounds or inspect .messages and .response"
@@ -373,10 +378,18 @@ class ToolRunResult:
         return root if isinstance(root, str) else None
 
 
+class ToolOutput(NamedTuple):
+    """One tool call's result as the model gets it; ``is_error``: the tool failed and ``text``
+    says why (``"Error: ..."``)."""
+
+    text: str
+    is_error: bool = False
+
+
 @dataclass
 class _Tool:
     name: str
-    definition: ChatCompletionTool
+    definition: Any  # a ChatCompletionTool, or another API's tool shape given with its callable
     fn: Callable[..., Any]
     arguments: Optional[Type[BaseModel]]  # None: call fn(**json arguments) as given
 
@@ -386,11 +399,23 @@ class _Tool:
 
 
 def _tool_name(definition: Any) -> str:
-    function = definition.get("function") if isinstance(definition, dict) else definition.function
-    name = function.get("name") if isinstance(function, dict) else getattr(function, "name", None)
+    """The name of a chat tool definition (``function.name``) or of another API's shape
+    (``name`` at the top level, as Messages and Responses tools have it)."""
+    if hasattr(definition, "model_dump"):
+        definition = definition.model_dump(by_alias=True)
+    function = definition.get("function") if isinstance(definition, dict) else None
+    name = (function if isinstance(function, dict) else definition).get("name")
     if not name:
-        raise ValueError(f"tools: a tool definition has no function name: {definition!r}")
+        raise ValueError(f"tools: a tool definition has no name: {definition!r}")
     return str(name)
+
+
+def _definition(definition: Any) -> Any:
+    """A ``(definition, callable)`` pair's definition: chat-shaped ones as ``ChatCompletionTool``,
+    other APIs' shapes (``MessagesTool``, a Responses function tool) as given."""
+    if isinstance(definition, dict) and "function" in definition:
+        return ChatCompletionTool.model_validate(definition)
+    return definition
 
 
 def _result_text(result: Any) -> str:
@@ -405,32 +430,32 @@ def _result_text(result: Any) -> str:
 
 
 class ToolRunner:
-    """The shared logic of the tool loop: registry, argument binding, tool messages."""
+    """The shared logic of the tool loop: registry, argument binding, running a call."""
 
     def __init__(self, tools: Sequence[ToolSpec]) -> None:
         self.tools: Dict[str, _Tool] = {}
         for spec in tools:
             if isinstance(spec, tuple):
                 definition, fn = spec
-                if not isinstance(definition, ChatCompletionTool):
-                    definition = ChatCompletionTool.model_validate(definition)
+                definition = _definition(definition)
                 tool = _Tool(_tool_name(definition), definition, fn, None)
             elif callable(spec):
                 definition = tool_from_function(spec)
                 tool = _Tool(_tool_name(definition), definition, spec, _arguments_model(spec))
             else:
                 raise TypeError(
-                    f"tools: expected a callable or a (ChatCompletionTool, callable) pair, got {spec!r}"
+                    f"tools: expected a callable or a (tool definition, callable) pair, got {spec!r}"
                 )
             if tool.name in self.tools:
                 raise ValueError(f"tools: two tools are named {tool.name!r}")
             self.tools[tool.name] = tool
 
     @property
-    def definitions(self) -> List[ChatCompletionTool]:
+    def definitions(self) -> List[Any]:
+        """The tools' definitions as built or given (each API's loop puts them in its shape)."""
         return [tool.definition for tool in self.tools.values()]
 
-    def bind(self, call: ChatCompletionMessageToolCall) -> Tuple[_Tool, Dict[str, Any]]:
+    def bind(self, call: Any) -> Tuple[_Tool, Dict[str, Any]]:
         """The tool a call names and its keyword arguments (raises with a message for the model)."""
         name, _ = _function_of(call)
         tool = self.tools.get(name)
@@ -443,35 +468,20 @@ class ToolRunner:
         return tool, {key: getattr(parsed, key) for key in type(parsed).model_fields}
 
     @staticmethod
-    def error_text(exc: BaseException) -> str:
-        return f"Error: {type(exc).__name__}: {exc}"
+    def error_output(exc: BaseException) -> ToolOutput:
+        return ToolOutput(f"Error: {type(exc).__name__}: {exc}", is_error=True)
 
-    @staticmethod
-    def tool_message(call: ChatCompletionMessageToolCall, text: str) -> Message:
-        return Message.model_validate({"role": "tool", "tool_call_id": call.id, "content": text})
-
-    @staticmethod
-    def requested(
-        response: CreateChatCompletionResponse,
-    ) -> Tuple[Message, List[ChatCompletionMessageToolCall]]:
-        if not response.choices:
-            raise InferenceGatewayError(
-                "the model returned no choices; cannot continue the tool loop"
-            )
-        message = response.choices[0].message
-        return message, list(message.tool_calls or [])
-
-    def execute(self, call: ChatCompletionMessageToolCall) -> str:
+    def execute(self, call: Any) -> ToolOutput:
         """Run a sync tool; any exception becomes the ``Error: ...`` result the model sees."""
         try:
             tool, kwargs = self.bind(call)
             if tool.is_async:
                 raise TypeError(f"tool {tool.name!r} is async; use the async client's run_tools")
-            return _result_text(tool.fn(**kwargs))
+            return ToolOutput(_result_text(tool.fn(**kwargs)))
         except Exception as exc:  # the model gets the error instead of the program crashing
-            return self.error_text(exc)
+            return self.error_output(exc)
 
-    async def execute_async(self, call: ChatCompletionMessageToolCall) -> str:
+    async def execute_async(self, call: Any) -> ToolOutput:
         """Run a tool from the async loop (sync tools in a worker thread)."""
         import asyncio
 
@@ -483,35 +493,93 @@ class ToolRunner:
                 result = await asyncio.get_running_loop().run_in_executor(
                     None, functools.partial(tool.fn, **kwargs)
                 )
-            return _result_text(result)
+            return ToolOutput(_result_text(result))
         except Exception as exc:  # the model gets the error instead of the program crashing
-            return self.error_text(exc)
+            return self.error_output(exc)
 
     def check_sync(self) -> None:
         for tool in self.tools.values():
             if tool.is_async:
                 raise TypeError(
-                    f"tool {tool.name!r} is a coroutine function; use AsyncInferenceGatewayClient.run_tools"
+                    f"tool {tool.name!r} is a coroutine function; use the async client's tool loop"
                 )
 
 
-class ToolLoop:
+class ToolAPI(Generic[ResultT]):
+    """What the tool loop does differently per API: the tools' wire shape, where an answer's
+    tool calls are, how their results go back, and what the loop returns."""
+
+    def definitions(self, runner: ToolRunner) -> List[Any]:
+        raise NotImplementedError
+
+    def requested(self, response: Any) -> Tuple[Any, List[Any]]:
+        """(the answer's turn, appended to the conversation verbatim; the tool calls it asks for)"""
+        raise NotImplementedError
+
+    def answers(self, calls: Sequence[Any], outputs: Sequence[ToolOutput]) -> List[Any]:
+        """The conversation turns that carry the calls' results back to the model."""
+        raise NotImplementedError
+
+    def finish(
+        self, response: Any, conversation: List[Any], rounds: int, executed: List[Any]
+    ) -> ResultT:
+        raise NotImplementedError
+
+
+class ChatToolAPI(ToolAPI[ToolRunResult]):
+    """Chat completions: ``tool_calls`` on the assistant message, one ``tool`` message per call."""
+
+    def definitions(self, runner: ToolRunner) -> List[Any]:
+        return runner.definitions
+
+    def requested(
+        self, response: CreateChatCompletionResponse
+    ) -> Tuple[Message, List[ChatCompletionMessageToolCall]]:
+        if not response.choices:
+            raise InferenceGatewayError(
+                "the model returned no choices; cannot continue the tool loop"
+            )
+        message = response.choices[0].message
+        return message, list(message.tool_calls or [])
+
+    def answers(
+        self, calls: Sequence[ChatCompletionMessageToolCall], outputs: Sequence[ToolOutput]
+    ) -> List[Message]:
+        return [
+            Message.model_validate({"role": "tool", "tool_call_id": call.id, "content": out.text})
+            for call, out in zip(calls, outputs)
+        ]
+
+    def finish(
+        self,
+        response: CreateChatCompletionResponse,
+        conversation: List[Any],
+        rounds: int,
+        executed: List[Any],
+    ) -> ToolRunResult:
+        return ToolRunResult(response, conversation, rounds, executed)
+
+
+class ToolLoop(Generic[ResultT]):
     """The tool loop's state and decisions, shared by the sync and async loops (which only
-    call the model and run the tools): what to send, when to stop, what to append."""
+    call the model and run the tools) and by the APIs (``api``): what to send, when to stop,
+    what to append."""
 
     def __init__(
         self,
+        api: ToolAPI[ResultT],
         tools: Sequence[ToolSpec],
-        messages: Sequence[MessageParam],
+        messages: Sequence[Any],
         max_rounds: int,
         options: Dict[str, Any],
     ) -> None:
+        self.api = api
         self.runner = ToolRunner(tools)
         self.options = options  # the model call's other keyword arguments (``model``...)
-        self.conversation: List[MessageParam] = list(messages)
-        self.executed: List[ChatCompletionMessageToolCall] = []
+        self.conversation: List[Any] = list(messages)
+        self.executed: List[Any] = []
         self.max_rounds = max_rounds
-        self.result: Optional[ToolRunResult] = None
+        self.result: Optional[ResultT] = None
 
     def rounds(self) -> range:
         if self.max_rounds < 1:
@@ -520,37 +588,33 @@ class ToolLoop:
 
     def request(self) -> Dict[str, Any]:
         """The keyword arguments of the next model call."""
-        return dict(messages=self.conversation, tools=self.runner.definitions, **self.options)
+        tools = self.api.definitions(self.runner)
+        return dict(messages=self.conversation, tools=tools, **self.options)
 
-    def calls_to_run(
-        self, round_: int, response: CreateChatCompletionResponse
-    ) -> List[ChatCompletionMessageToolCall]:
+    def calls_to_run(self, round_: int, response: Any) -> List[Any]:
         """The tool calls the answer asks for; none means done (``self.result`` is set)."""
-        message, calls = self.runner.requested(response)
+        turn, calls = self.api.requested(response)
         if calls and round_ == self.max_rounds:
             raise ToolRoundsExceededError(self.max_rounds, self.conversation, response)
-        self.conversation.append(message)  # verbatim: keeps extra_content and unknown fields
+        self.conversation.append(turn)  # verbatim: keeps extra_content, signatures, unknown fields
         if not calls:
-            self.result = ToolRunResult(response, self.conversation, round_, self.executed)
+            self.result = self.api.finish(response, self.conversation, round_, self.executed)
         return calls
 
-    def outcome(self) -> ToolRunResult:
+    def outcome(self) -> ResultT:
         if self.result is None:  # unreachable: the last round returns or raises
             raise AssertionError("the tool loop ended without an answer")
         return self.result
 
-    def record(self, calls: List[ChatCompletionMessageToolCall], results: Sequence[str]) -> None:
-        tool_message = self.runner.tool_message
-        self.conversation.extend(tool_message(c, r) for c, r in zip(calls, results))
+    def record(self, calls: List[Any], outputs: Sequence[ToolOutput]) -> None:
+        self.conversation.extend(self.api.answers(calls, outputs))
         self.executed.extend(calls)
 
 
 def run_tools_sync(
-    create: Callable[..., CreateChatCompletionResponse],
-    loop: ToolLoop,
-    max_workers: Optional[int],
-) -> ToolRunResult:
-    """The sync tool loop over ``create`` (the client's ``create_chat_completion``)."""
+    create: Callable[..., Any], loop: ToolLoop[ResultT], max_workers: Optional[int]
+) -> ResultT:
+    """The sync tool loop over ``create`` (the client's method of the loop's API)."""
     loop.runner.check_sync()
     pool: Optional[ThreadPoolExecutor] = None
     try:
@@ -563,17 +627,17 @@ def run_tools_sync(
                     from concurrent.futures import ThreadPoolExecutor
 
                     pool = ThreadPoolExecutor(max_workers=max_workers or min(8, len(calls)))
-                results = list(pool.map(loop.runner.execute, calls))
+                outputs = list(pool.map(loop.runner.execute, calls))
             else:
-                results = [loop.runner.execute(calls[0])]
-            loop.record(calls, results)
+                outputs = [loop.runner.execute(calls[0])]
+            loop.record(calls, outputs)
     finally:
         if pool is not None:
             pool.shutdown(wait=False)
     return loop.outcome()
 
 
-async def run_tools_async(create: Callable[..., Any], loop: ToolLoop) -> ToolRunResult:
+async def run_tools_async(create: Callable[..., Any], loop: ToolLoop[ResultT]) -> ResultT:
     """The async tool loop; parallel tool calls run concurrently."""
     import asyncio
 
@@ -581,6 +645,6 @@ async def run_tools_async(create: Callable[..., Any], loop: ToolLoop) -> ToolRun
         calls = loop.calls_to_run(round_, await create(**loop.request()))
         if not calls:
             break
-        results = await asyncio.gather(*(loop.runner.execute_async(call) for call in calls))
-        loop.record(calls, results)
+        outputs = await asyncio.gather(*(loop.runner.execute_async(call) for call in calls))
+        loop.record(calls, outputs)
     return loop.outcome()
