@@ -426,12 +426,11 @@ class _Differ:
         old: Iterable[ir.Parameter],
         new: Iterable[ir.Parameter],
         noun: str,
-        owner: str = "",
     ) -> None:
-        """Compare arguments (or the parts of a multipart body), matched by Python name."""
+        """Compare arguments (parameters, JSON fields or multipart parts), matched by Python
+        name."""
         before = {p.python_name: p for p in old}
         after = {p.python_name: p for p in new}
-        of = f" of {owner}" if owner else ""
 
         def source(p: ir.Parameter) -> str:
             return f" ({p.location} parameter `{p.wire_name}`)" if p.location != "body" else ""
@@ -442,7 +441,7 @@ class _Differ:
                     f"{noun}.removed",
                     True,
                     subject,
-                    f"{noun} `{name}`{of} removed{source(param)}",
+                    f"{noun} `{name}` removed{source(param)}",
                     param.pointer,
                     in_old=True,
                 )
@@ -454,7 +453,7 @@ class _Differ:
                     f"{noun}.added",
                     param.required,
                     subject,
-                    f"new {state} {noun} `{name}`{of}{source(param) or f' ({param.type.render()})'}",
+                    f"new {state} {noun} `{name}`{source(param) or f' ({param.type.render()})'}",
                     param.pointer,
                 )
                 continue
@@ -468,7 +467,7 @@ class _Differ:
                     old=was.location,
                     new=param.location,
                 )
-            ctx = _Ctx(subject, f"{noun} `{name}`{of}", "input")
+            ctx = _Ctx(subject, f"{noun} `{name}`", "input")
             self.required(ctx, was.required, param.required, param.pointer)
             self.types(ctx, was.type, param.type, param.pointer, optional=not param.required)
 
@@ -493,7 +492,7 @@ class _Differ:
             return
         if nb is None:
             assert ob is not None
-            what = "its arguments" if ob.kind == "flattened" else "argument `body`"
+            what = "its arguments" if ob.as_arguments else "argument `body`"
             self.add(
                 "body.removed",
                 True,
@@ -504,7 +503,7 @@ class _Differ:
             )
             return
         if ob is None:
-            if nb.kind == "flattened":
+            if nb.as_arguments:
                 self.arguments(subject, (), nb.fields, "argument")
             else:
                 state = "required" if nb.required else "optional"
@@ -516,7 +515,7 @@ class _Differ:
                     nb.pointer,
                 )
             return
-        if ob.kind != nb.kind or ob.content_type != nb.content_type:
+        if (ob.kind, ob.content_type, ob.as_arguments) != (nb.kind, nb.content_type, nb.as_arguments):
             self.add(
                 "body.kind",
                 True,
@@ -527,14 +526,12 @@ class _Differ:
                 new=nb.content_type,
             )
             return
-        if nb.kind == "flattened":
+        if nb.as_arguments:  # JSON fields or multipart parts: each is an argument
             self.arguments(subject, ob.fields, nb.fields, "argument")
             return
         ctx = _Ctx(subject, "argument `body`", "input", noun="argument")
         self.required(ctx, ob.required, nb.required, nb.pointer)
-        if nb.kind == "multipart":  # one `body` mapping, but its parts are what users send
-            self.arguments(subject, ob.fields, nb.fields, "part", owner="argument `body`")
-        elif ob.type is not None and nb.type is not None:
+        if ob.type is not None and nb.type is not None:
             self.types(ctx, ob.type, nb.type, nb.pointer, optional=not nb.required)
 
     def response(self, subject: str, old: ir.Operation, new: ir.Operation) -> None:
@@ -810,6 +807,8 @@ _KIND_TEXT = {"model": "a model with fields", "enum": "an enum", "union": "a uni
 def _body_text(body: ir.Body) -> str:
     if body.kind == "flattened":
         return f"JSON fields as arguments ({body.content_type})"
+    if body.as_arguments:
+        return f"multipart parts as arguments ({body.content_type})"
     return f"one `body` argument ({body.content_type})"
 
 

@@ -117,6 +117,7 @@ TOP_LEVEL_HIDDEN: dict[str, frozenset[str] | None] = {  # module -> hidden names
     ".errors": frozenset({"make_api_error"}),
     "._retry": frozenset({"parse_retry_after", "DEFAULT_RETRYABLE_STATUS_CODES"}),
     "._sse": frozenset({"SSEDecoder", "plain_data"}),
+    "._files": frozenset({"MultipartForm"}),
     ".lib.chat_stream": frozenset({"ChatCompletionAccumulator", "StreamCallbacks"}),
 }
 

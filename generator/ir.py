@@ -52,6 +52,15 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class FilePart:
+    """A multipart part the spec declares binary: sent as a file."""
+
+    wire_name: str
+    accept: str = ""  # the media types the spec declares for it ("image/png, image/jpeg")
+    many: bool = False  # an array of files: one part per file, under the same name
+
+
+@dataclass(frozen=True)
 class Body:
     kind: BodyKind
     content_type: str
@@ -61,8 +70,17 @@ class Body:
     type: Type | None = None  # the single `body` argument otherwise
     stream_flag: str | None = None  # wire name of a boolean `stream` property
     description: str = ""
-    file_fields: tuple[str, ...] = ()  # kind == "multipart": parts the spec declares binary
+    files: tuple[FilePart, ...] = ()  # kind == "multipart": parts the spec declares binary
     model: str | None = None  # kind == "flattened": the class the fields come from, if named
+
+    @property
+    def file_fields(self) -> tuple[str, ...]:
+        return tuple(f.wire_name for f in self.files)
+
+    @property
+    def as_arguments(self) -> bool:
+        """The body's fields (or multipart parts) are the method's arguments; else one `body`."""
+        return self.kind == "flattened" or (self.kind == "multipart" and bool(self.fields))
 
     @property
     def annotation(self) -> str:
@@ -106,18 +124,28 @@ class Operation:
 
     @property
     def positional(self) -> tuple[Parameter, ...]:
-        fields = self.body.fields if self.body and self.body.kind == "flattened" else ()
+        fields = self.body.fields if self.body and self.body.as_arguments else ()
         return self.path_params + tuple(f for f in fields if f.required)
 
     @property
     def keyword_only(self) -> tuple[Parameter, ...]:
-        fields = self.body.fields if self.body and self.body.kind == "flattened" else ()
+        fields = self.body.fields if self.body and self.body.as_arguments else ()
         rest = self.query_params + self.header_params + tuple(f for f in fields if not f.required)
         return tuple(p for p in rest if p.required) + tuple(p for p in rest if not p.required)
 
     @property
     def body_fields(self) -> tuple[Parameter, ...]:
         return self.body.fields if self.body and self.body.kind == "flattened" else ()
+
+    @property
+    def form_parts(self) -> tuple[Parameter, ...]:
+        """The parts of a multipart body, as the method's arguments (else none)."""
+        return self.body.fields if self.body and self.body.kind == "multipart" else ()
+
+    @property
+    def form_constant(self) -> str:
+        """The module constant of the operation's `MultipartForm`."""
+        return "_FORM" + self.constant.removeprefix("_OP")
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -139,7 +167,7 @@ class Operation:
 
     def types(self) -> Iterator[Type]:
         """Every annotation of the operation's methods."""
-        yield from (p.type for p in self.params + self.body_fields)
+        yield from (p.type for p in self.params + self.body_fields + self.form_parts)
         if self.body is not None and self.body.type is not None:
             yield self.body.type
         yield self.return_type
@@ -891,16 +919,18 @@ def _body(
     if base == "multipart/form-data":
         media_obj = content[media] if isinstance(content[media], dict) else {}
         schema = media_obj.get("schema")
-        files = _file_fields(data, schema)
+        files = _file_parts(data, schema, media_obj.get("encoding"))
+        parts, stream_flag = _parts(prepared, schema, files, typer, f"{at}/schema", taken)
         return Body(
             "multipart",
             media,
             required,
             at,
-            fields=_parts(prepared, schema, files, typer, f"{at}/schema"),
-            type=form,
+            fields=parts,
+            type=None if parts else form,
+            stream_flag=stream_flag if _streams(data, op) else None,
             description=description,
-            file_fields=files,
+            files=files,
         )
     if base == "application/x-www-form-urlencoded":
         return Body("form", media, required, at, type=form, description=description)
@@ -909,24 +939,48 @@ def _body(
 
 
 def _parts(
-    prepared: Prepared, schema: Any, files: tuple[str, ...], typer: Typer, at: str
-) -> tuple[Parameter, ...]:
-    """The parts of a multipart body: keys of the one `body` mapping (files are bytes)."""
+    prepared: Prepared,
+    schema: Any,
+    files: tuple[FilePart, ...],
+    typer: Typer,
+    at: str,
+    taken: set[str],
+) -> tuple[tuple[Parameter, ...], str | None]:
+    """The parts of a multipart body as arguments (files typed `FileInput`), and the wire name
+    of a boolean `stream` part of an operation that streams (the `_stream` twin sets it)."""
     obj = _object_properties(prepared.data, schema)
     if obj is None:
-        return ()
+        return (), None
     pointers = _property_pointers(prepared, schema, at)
-    return tuple(
-        Parameter(
-            wire_name=wire,
-            python_name=wire,
-            location="body",
-            type=pytypes.BYTES if wire in files else typer.annotation(prop, inputs=True),
-            required=wire in obj[1],
-            pointer=pointers.get(wire, at),
+    by_name = {f.wire_name: f for f in files}
+    parts: list[Parameter] = []
+    stream_flag = None
+    for wire, prop in obj[0].items():
+        resolved = _deref(prepared.data, prop)
+        if wire == "stream" and isinstance(resolved, dict) and resolved.get("type") == "boolean":
+            stream_flag = wire
+            continue
+        file = by_name.get(wire)
+        if file is None:
+            annotation = typer.annotation(prop, inputs=True)
+        elif file.many:
+            annotation = pytypes.list_of(pytypes.FILE_INPUT, inputs=True)
+        else:
+            annotation = pytypes.FILE_INPUT
+        python_name = names.parameter_name(wire, taken)
+        taken.add(python_name)
+        parts.append(
+            Parameter(
+                wire_name=wire,
+                python_name=python_name,
+                location="body",
+                type=annotation,
+                required=wire in obj[1],
+                description=_text(resolved.get("description")) if isinstance(resolved, dict) else "",
+                pointer=pointers.get(wire, at),
+            )
         )
-        for wire, prop in obj[0].items()
-    )
+    return tuple(parts), stream_flag
 
 
 def _property_pointers(prepared: Prepared, schema: Any, at: str) -> dict[str, str]:
@@ -970,12 +1024,27 @@ def _is_binary_schema(data: Mapping[str, Any], schema: Any) -> bool:
     return schema.get("format") == "binary" or "contentMediaType" in schema
 
 
-def _file_fields(data: Mapping[str, Any], schema: Any) -> tuple[str, ...]:
-    """Wire names of the multipart parts that are files; the others are sent as form fields."""
+def _file_parts(data: Mapping[str, Any], schema: Any, encoding: Any) -> tuple[FilePart, ...]:
+    """The multipart parts that are files, with the media types the spec accepts for each (its
+    `encoding` entry's `contentType`, else the schema's `contentMediaType`); the other parts
+    are sent as form fields."""
     obj = _object_properties(data, schema)
     if obj is None:
         return ()
-    return tuple(wire for wire, prop in obj[0].items() if _is_binary_schema(data, prop))
+    encoding = encoding if isinstance(encoding, dict) else {}
+    found = []
+    for wire, prop in obj[0].items():
+        if not _is_binary_schema(data, prop):
+            continue
+        resolved = _deref(data, prop)
+        many = isinstance(resolved, dict) and resolved.get("type") == "array"
+        item = _deref(data, resolved.get("items")) if many else resolved
+        entry = encoding.get(wire)
+        accept = entry.get("contentType") if isinstance(entry, dict) else None
+        if not isinstance(accept, str) and isinstance(item, dict):
+            accept = item.get("contentMediaType")
+        found.append(FilePart(wire, accept if isinstance(accept, str) else "", many))
+    return tuple(found)
 
 
 _BINARY_MEDIA = (

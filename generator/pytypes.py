@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Union
 
-Import = tuple[str, str]  # (module, name); module "typing", "pydantic" or ".models"
+Import = tuple[str, str]  # (module, name); module "typing", "pydantic", ".models" or "._files"
 LiteralValue = Union[str, int, bool]
 
 
@@ -67,6 +67,7 @@ class Generic:
 Type = Union[Name, Literal, Generic]
 
 MODELS = ".models"
+FILES = "._files"  # the runtime module of multipart uploads
 ANY = Name("Any", "typing")
 NONE = Name("None")
 STR = Name("str")
@@ -76,6 +77,7 @@ BOOL = Name("bool")
 BYTES = Name("bytes")
 OBJECT = Name("object")
 BASE64_STR = Name("Base64Str", "pydantic")
+FILE_INPUT = Name("FileInput", FILES)  # a file part's argument: path, bytes, file or tuple
 # An object schema written inline: datamodel-code-generator nests a class named after the field.
 INLINE_MODEL = Name("<inline model>")
 

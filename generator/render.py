@@ -127,11 +127,14 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
     typing_names = {name for module, name in imported if module == "typing"}
     if api.operations:  # every method has Optional/Mapping/Union in its extra_* arguments
         typing_names |= {"Mapping", "Optional", "Union"}
-    if any(op.streams and op.body and op.body.kind == "flattened" and op.body.stream_flag for op in api.operations):
+    if any(op.streams and op.body and op.body.as_arguments and op.body.stream_flag for op in api.operations):
         typing_names.add("Literal")  # stream: Literal[False], so `stream=True` is a type error too
     if any(op.return_type != pytypes.NONE for op in api.operations):
         typing_names.add("cast")
     model_imports = {name for module, name in imported if module == pytypes.MODELS}
+    file_imports = {name for module, name in imported if module == pytypes.FILES}
+    if any(op.form_parts for op in api.operations):
+        file_imports.add("MultipartForm")
     return render(
         env,
         "_operations.py.jinja",
@@ -140,6 +143,7 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
         operations=api.operations,
         typing_names=sorted(typing_names),
         model_imports=sorted(model_imports),
+        file_imports=sorted(file_imports),
         any_stream=any(op.streams for op in api.operations),
         op_docstring=operation_docstring,
     )
@@ -157,7 +161,7 @@ def operation_docstring(op: ir.Operation, streaming: bool) -> str:
         (p.python_name, p.description or f"The `{p.wire_name}` {p.location} parameter.")
         for p in op.positional + op.keyword_only
     ]
-    if op.body and op.body.kind != "flattened":
+    if op.body and not op.body.as_arguments:
         args.append(
             (
                 "body",
@@ -179,6 +183,12 @@ def operation_docstring(op: ir.Operation, streaming: bool) -> str:
         returned = (op.return_annotation, "The parsed response body.")
     parts.append(_section("Returns", [returned]))
     raises = list(_RAISES)
+    if op.form_parts:
+        raises[-1] = (
+            "InvalidRequestError",
+            "The call cannot be sent: a required part is missing, a file cannot be read, a "
+            "value cannot be a form field (nothing is sent).",
+        )
     if streaming:
         raises.append(("StreamError", "The stream broke, or ended before its end marker."))
     if op.return_annotation != "None":
@@ -282,7 +292,7 @@ def api_reference(
 def _operation_signature(op: ir.Operation) -> str:
     """The arguments of an operation's method as the template writes them (one line)."""
     args = [f"{p.python_name}: {p.annotation}" for p in op.positional]
-    if op.body and op.body.kind != "flattened" and op.body.required:
+    if op.body and not op.body.as_arguments and op.body.required:
         args.append(f"body: {op.body.annotation}")
     keyword = [
         (
@@ -292,7 +302,7 @@ def _operation_signature(op: ir.Operation) -> str:
         )
         for p in op.keyword_only
     ]
-    if op.body and op.body.kind != "flattened" and not op.body.required:
+    if op.body and not op.body.as_arguments and not op.body.required:
         keyword.append(f"body: {op.body.optional_annotation} = None")
     keyword += ["extra_headers=None", "extra_query=None", "timeout=NOT_GIVEN"]
     if op.body_fields:

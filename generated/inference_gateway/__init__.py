@@ -22,6 +22,11 @@ if TYPE_CHECKING:
         AsyncInferenceGatewayClient,
         InferenceGatewayClient,
     )
+    from ._files import (
+        FileInput,
+        file_part,
+        image_type,
+    )
     from ._pool import (
         use_linear_pool,
     )
@@ -81,11 +86,6 @@ if TYPE_CHECKING:
         OnText,
         OnToolCall,
         OnUsage,
-    )
-    from .lib.images import (
-        FileInput,
-        file_part,
-        image_type,
     )
     from .lib.messages_stream import (
         MESSAGE_TERMINAL_EVENTS,
@@ -306,6 +306,9 @@ _LAZY: Dict[str, str] = {
     "EventCallbacks": "._accumulated",
     "AsyncInferenceGatewayClient": "._client",
     "InferenceGatewayClient": "._client",
+    "FileInput": "._files",
+    "file_part": "._files",
+    "image_type": "._files",
     "use_linear_pool": "._pool",
     "APIResponse": "._response",
     "AsyncAPIResponse": "._response",
@@ -350,9 +353,6 @@ _LAZY: Dict[str, str] = {
     "OnText": ".lib.chat_stream",
     "OnToolCall": ".lib.chat_stream",
     "OnUsage": ".lib.chat_stream",
-    "FileInput": ".lib.images",
-    "file_part": ".lib.images",
-    "image_type": ".lib.images",
     "AsyncMessageStream": ".lib.messages_stream",
     "MESSAGE_TERMINAL_EVENTS": ".lib.messages_stream",
     "MessageAccumulator": ".lib.messages_stream",

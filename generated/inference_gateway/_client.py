@@ -10,7 +10,6 @@ from typing import ClassVar, Optional
 from ._operations import AsyncOperations, SyncOperations
 from .lib._mixins_chat import AsyncChatHelpers, ChatHelpers
 from .lib._mixins_health import AsyncHealthHelpers, HealthHelpers
-from .lib._mixins_images import AsyncImagesHelpers, ImagesHelpers
 from .lib._mixins_messages import AsyncMessagesHelpers, MessagesHelpers
 from .lib._mixins_parse import AsyncParseHelpers, ParseHelpers
 from .lib._mixins_proxy import AsyncProxyHelpers, ProxyHelpers
@@ -22,7 +21,6 @@ __all__ = ["AsyncInferenceGatewayClient", "InferenceGatewayClient"]
 class InferenceGatewayClient(
     ChatHelpers,
     HealthHelpers,
-    ImagesHelpers,
     MessagesHelpers,
     ParseHelpers,
     ProxyHelpers,
@@ -42,7 +40,6 @@ class InferenceGatewayClient(
 class AsyncInferenceGatewayClient(
     AsyncChatHelpers,
     AsyncHealthHelpers,
-    AsyncImagesHelpers,
     AsyncMessagesHelpers,
     AsyncParseHelpers,
     AsyncProxyHelpers,

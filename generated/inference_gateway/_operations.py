@@ -9,6 +9,7 @@ import warnings
 from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Union, cast
 
 from ._base_client import AsyncAPIClient, Operation, SyncAPIClient
+from ._files import FileInput, MultipartForm
 from ._types import NOT_GIVEN, NotGiven
 from .models import (
     A2AAgentCard,
@@ -157,12 +158,27 @@ _OP_CREATE_IMAGE_EDIT = Operation(
     response_type=ImagesResponse,
     stream_done_sentinel=None,
 )
+_FORM_CREATE_IMAGE_EDIT = MultipartForm(
+    "create_image_edit",
+    required=("image", "prompt"),
+    files={
+        "image": "image/png, image/jpeg, image/webp, image/gif",
+        "mask": "image/png",
+    },
+)
 _OP_CREATE_IMAGE_VARIATION = Operation(
     name="createImageVariation",
     method="POST",
     path="/v1/images/variations",
     response_type=ImagesResponse,
     stream_done_sentinel=None,
+)
+_FORM_CREATE_IMAGE_VARIATION = MultipartForm(
+    "create_image_variation",
+    required=("image",),
+    files={
+        "image": "image/png, image/jpeg, image/webp, image/gif",
+    },
 )
 _OP_HEALTH_CHECK = Operation(
     name="healthCheck",
@@ -1482,9 +1498,16 @@ class SyncOperations(SyncAPIClient):
 
     def create_image_edit(
         self,
-        body: Mapping[str, Any],
+        image: FileInput,
+        prompt: str,
         *,
         provider: Optional[Union[Provider, str]] = None,
+        mask: Optional[FileInput] = None,
+        model: Optional[str] = None,
+        n: Optional[int] = None,
+        size: Optional[Union[ImageSize, str]] = None,
+        quality: Optional[Literal["auto", "standard", "low", "medium", "high"]] = None,
+        response_format: Optional[Literal["url", "b64_json"]] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
@@ -1497,9 +1520,21 @@ class SyncOperations(SyncAPIClient):
         without an Images API answer 400.
 
         Args:
+            image: The picture to change: PNG, WebP or JPEG up to 50 MB for the GPT image
+                models; a square PNG under 4 MB for dall-e-2. Without a mask, its transparent
+                pixels mark what to change.
+            prompt: What the edited picture should show.
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            body: The multipart form of an OpenAI-style `POST /v1/images/edits`: the image (and
-                an optional mask) as file parts, the other settings as form fields.
+            mask: A PNG as large as `image`; its fully transparent pixels mark where to edit
+                (under 4 MB for dall-e-2).
+            model: The image model to use.
+            n: How many images to make (1-10).
+            size: Size of the images to make. The GPT image models take `1024x1024`,
+                `1536x1024`, `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or
+                `1024x1024`; dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
+            quality: Output quality: `auto` lets the model decide; the GPT image models take
+                `low`, `medium` or `high`, dall-e-2 only `standard`.
+            response_format: Return the images as URLs (default) or as base64 data.
             extra_headers: Headers to add to this request (a `None` value removes one).
             extra_query: Query parameters to add to this request.
             timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
@@ -1514,8 +1549,8 @@ class SyncOperations(SyncAPIClient):
                 `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
             APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
                 timed out.
-            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
-                parameter).
+            InvalidRequestError: The call cannot be sent: a required part is missing, a file
+                cannot be read, a value cannot be a form field (nothing is sent).
             ResponseValidationError: The response does not match the spec.
         """
         return cast(
@@ -1523,16 +1558,18 @@ class SyncOperations(SyncAPIClient):
             self._request(
                 _OP_CREATE_IMAGE_EDIT,
                 query={"provider": provider},
-                files={
-                    k: v
-                    for k, v in (body or {}).items()
-                    if k in {"image", "mask"} and v is not None
-                },
-                data={
-                    k: v
-                    for k, v in (body or {}).items()
-                    if k not in {"image", "mask"} and v is not None
-                },
+                **_FORM_CREATE_IMAGE_EDIT.encode(
+                    {
+                        "image": image,
+                        "prompt": prompt,
+                        "mask": mask,
+                        "model": model,
+                        "n": n,
+                        "size": size,
+                        "quality": quality,
+                        "response_format": response_format,
+                    }
+                ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -1541,9 +1578,13 @@ class SyncOperations(SyncAPIClient):
 
     def create_image_variation(
         self,
-        body: Mapping[str, Any],
+        image: FileInput,
         *,
         provider: Optional[Union[Provider, str]] = None,
+        model: Optional[str] = None,
+        n: Optional[int] = None,
+        size: Optional[Union[ImageSize, str]] = None,
+        response_format: Optional[Literal["url", "b64_json"]] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
@@ -1555,9 +1596,15 @@ class SyncOperations(SyncAPIClient):
         with the image as a file part. Providers without an Images API answer 400.
 
         Args:
+            image: The picture to vary: PNG, WebP or JPEG up to 50 MB for the GPT image models;
+                a square PNG under 4 MB for dall-e-2.
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            body: The multipart form of an OpenAI-style `POST /v1/images/variations`: the image
-                as a file part, the other settings as form fields.
+            model: The image model to use.
+            n: How many images to make (1-10).
+            size: Size of the images to make. The GPT image models take `1024x1024`,
+                `1536x1024`, `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or
+                `1024x1024`; dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
+            response_format: Return the images as URLs (default) or as base64 data.
             extra_headers: Headers to add to this request (a `None` value removes one).
             extra_query: Query parameters to add to this request.
             timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
@@ -1572,8 +1619,8 @@ class SyncOperations(SyncAPIClient):
                 `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
             APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
                 timed out.
-            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
-                parameter).
+            InvalidRequestError: The call cannot be sent: a required part is missing, a file
+                cannot be read, a value cannot be a form field (nothing is sent).
             ResponseValidationError: The response does not match the spec.
         """
         return cast(
@@ -1581,10 +1628,15 @@ class SyncOperations(SyncAPIClient):
             self._request(
                 _OP_CREATE_IMAGE_VARIATION,
                 query={"provider": provider},
-                files={k: v for k, v in (body or {}).items() if k in {"image"} and v is not None},
-                data={
-                    k: v for k, v in (body or {}).items() if k not in {"image"} and v is not None
-                },
+                **_FORM_CREATE_IMAGE_VARIATION.encode(
+                    {
+                        "image": image,
+                        "model": model,
+                        "n": n,
+                        "size": size,
+                        "response_format": response_format,
+                    }
+                ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -2938,9 +2990,16 @@ class AsyncOperations(AsyncAPIClient):
 
     async def create_image_edit(
         self,
-        body: Mapping[str, Any],
+        image: FileInput,
+        prompt: str,
         *,
         provider: Optional[Union[Provider, str]] = None,
+        mask: Optional[FileInput] = None,
+        model: Optional[str] = None,
+        n: Optional[int] = None,
+        size: Optional[Union[ImageSize, str]] = None,
+        quality: Optional[Literal["auto", "standard", "low", "medium", "high"]] = None,
+        response_format: Optional[Literal["url", "b64_json"]] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
@@ -2953,9 +3012,21 @@ class AsyncOperations(AsyncAPIClient):
         without an Images API answer 400.
 
         Args:
+            image: The picture to change: PNG, WebP or JPEG up to 50 MB for the GPT image
+                models; a square PNG under 4 MB for dall-e-2. Without a mask, its transparent
+                pixels mark what to change.
+            prompt: What the edited picture should show.
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            body: The multipart form of an OpenAI-style `POST /v1/images/edits`: the image (and
-                an optional mask) as file parts, the other settings as form fields.
+            mask: A PNG as large as `image`; its fully transparent pixels mark where to edit
+                (under 4 MB for dall-e-2).
+            model: The image model to use.
+            n: How many images to make (1-10).
+            size: Size of the images to make. The GPT image models take `1024x1024`,
+                `1536x1024`, `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or
+                `1024x1024`; dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
+            quality: Output quality: `auto` lets the model decide; the GPT image models take
+                `low`, `medium` or `high`, dall-e-2 only `standard`.
+            response_format: Return the images as URLs (default) or as base64 data.
             extra_headers: Headers to add to this request (a `None` value removes one).
             extra_query: Query parameters to add to this request.
             timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
@@ -2970,8 +3041,8 @@ class AsyncOperations(AsyncAPIClient):
                 `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
             APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
                 timed out.
-            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
-                parameter).
+            InvalidRequestError: The call cannot be sent: a required part is missing, a file
+                cannot be read, a value cannot be a form field (nothing is sent).
             ResponseValidationError: The response does not match the spec.
         """
         return cast(
@@ -2979,16 +3050,18 @@ class AsyncOperations(AsyncAPIClient):
             await self._request(
                 _OP_CREATE_IMAGE_EDIT,
                 query={"provider": provider},
-                files={
-                    k: v
-                    for k, v in (body or {}).items()
-                    if k in {"image", "mask"} and v is not None
-                },
-                data={
-                    k: v
-                    for k, v in (body or {}).items()
-                    if k not in {"image", "mask"} and v is not None
-                },
+                **_FORM_CREATE_IMAGE_EDIT.encode(
+                    {
+                        "image": image,
+                        "prompt": prompt,
+                        "mask": mask,
+                        "model": model,
+                        "n": n,
+                        "size": size,
+                        "quality": quality,
+                        "response_format": response_format,
+                    }
+                ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -2997,9 +3070,13 @@ class AsyncOperations(AsyncAPIClient):
 
     async def create_image_variation(
         self,
-        body: Mapping[str, Any],
+        image: FileInput,
         *,
         provider: Optional[Union[Provider, str]] = None,
+        model: Optional[str] = None,
+        n: Optional[int] = None,
+        size: Optional[Union[ImageSize, str]] = None,
+        response_format: Optional[Literal["url", "b64_json"]] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
@@ -3011,9 +3088,15 @@ class AsyncOperations(AsyncAPIClient):
         with the image as a file part. Providers without an Images API answer 400.
 
         Args:
+            image: The picture to vary: PNG, WebP or JPEG up to 50 MB for the GPT image models;
+                a square PNG under 4 MB for dall-e-2.
             provider: Provider to use; by default the gateway infers it from the model prefix.
-            body: The multipart form of an OpenAI-style `POST /v1/images/variations`: the image
-                as a file part, the other settings as form fields.
+            model: The image model to use.
+            n: How many images to make (1-10).
+            size: Size of the images to make. The GPT image models take `1024x1024`,
+                `1536x1024`, `1024x1536` or `auto`; dall-e-2 takes `256x256`, `512x512` or
+                `1024x1024`; dall-e-3 takes `1024x1024`, `1792x1024` or `1024x1792`.
+            response_format: Return the images as URLs (default) or as base64 data.
             extra_headers: Headers to add to this request (a `None` value removes one).
             extra_query: Query parameters to add to this request.
             timeout: This request's timeout in seconds or an `httpx.Timeout` (default: the
@@ -3028,8 +3111,8 @@ class AsyncOperations(AsyncAPIClient):
                 `RateLimitError` 429, `InternalServerError` 5xx, ...), after the retries.
             APIConnectionError: No response (refused, reset, DNS); `APITimeoutError` when it
                 timed out.
-            InvalidRequestError: The call cannot be sent (a header with CR/LF, a `..` path
-                parameter).
+            InvalidRequestError: The call cannot be sent: a required part is missing, a file
+                cannot be read, a value cannot be a form field (nothing is sent).
             ResponseValidationError: The response does not match the spec.
         """
         return cast(
@@ -3037,10 +3120,15 @@ class AsyncOperations(AsyncAPIClient):
             await self._request(
                 _OP_CREATE_IMAGE_VARIATION,
                 query={"provider": provider},
-                files={k: v for k, v in (body or {}).items() if k in {"image"} and v is not None},
-                data={
-                    k: v for k, v in (body or {}).items() if k not in {"image"} and v is not None
-                },
+                **_FORM_CREATE_IMAGE_VARIATION.encode(
+                    {
+                        "image": image,
+                        "model": model,
+                        "n": n,
+                        "size": size,
+                        "response_format": response_format,
+                    }
+                ),
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,

@@ -233,20 +233,26 @@ def test_body_becomes_multipart(tmp_path: Path) -> None:
     assert (change.old, change.new) == ("application/json", "multipart/form-data")
 
 
-def test_multipart_parts(tmp_path: Path) -> None:
+def test_multipart_parts_are_arguments(tmp_path: Path) -> None:
     def edit(s: Spec) -> None:
         body = op(s, EDITS, "post")["requestBody"]["content"]["multipart/form-data"]["schema"]
-        body["properties"]["mask"] = {"type": "string", "format": "binary"}
+        body["properties"]["background"] = {"type": "string", "enum": ["transparent", "opaque"]}
+        body["properties"]["reference"] = {"type": "string", "format": "binary"}
+        body["required"] = ["reference"]
         body["properties"].pop("prompt")
 
     changes = diff(tmp_path, edit)
-    added = only(changes, "part.added")
-    assert (
-        not added.breaking
-        and "part `mask` of argument `body`" in added.detail
-        and "bytes" in added.detail
-    )
-    assert only(changes, "part.removed").breaking
+    assert not [c for c in changes if c.kind.startswith("part.")]
+    optional = [c for c in changes if c.kind == "argument.added" and "background" in c.detail]
+    assert len(optional) == 1 and not optional[0].breaking
+    assert "new optional argument `background` (Literal['transparent', 'opaque'])" in optional[0].detail
+    required = [c for c in changes if c.kind == "argument.added" and "reference" in c.detail]
+    assert required and all(c.breaking for c in required)
+    assert "new required argument `reference` (FileInput)" in required[0].detail
+    removed = [c for c in changes if c.kind == "argument.removed"]
+    assert removed and all(c.breaking and "argument `prompt` removed" in c.detail for c in removed)
+    optional_now = only(changes, "required.removed")
+    assert not optional_now.breaking and "argument `image` is now optional" in optional_now.detail
 
 
 def test_required_body_added_to_a_method_without_one(tmp_path: Path) -> None:
@@ -734,3 +740,11 @@ def test_a_dangling_reference_is_a_located_error(tmp_path: Path, capsys: pytest.
     assert main([str(BASE), str(write(tmp_path / "bad.yaml", spec))]) == 2
     err = capsys.readouterr().err
     assert "bad.yaml:" in err and "Nowhere" in err and "#/components/schemas/Nowhere" in err
+
+
+def test_multipart_part_made_required(tmp_path: Path) -> None:
+    old = base()
+    op(old, EDITS, "post")["requestBody"]["content"]["multipart/form-data"]["schema"]["required"] = ["image"]
+    changelog = diff_files(write(tmp_path / "old.yaml", old), write(tmp_path / "new.yaml", base()))
+    change = only(changelog.changes, "required.added")
+    assert change.breaking and "argument `prompt` is now required" in change.detail

@@ -143,7 +143,7 @@ def sample(value: pytypes.Type) -> Any:
         if value.origin in ("Optional", "Union"):
             return sample(value.args[0])
         return [] if value.origin in ("List", "Sequence") else {}
-    plain = {pytypes.STR: "x", pytypes.INT: 1, pytypes.FLOAT: 1.0, pytypes.BOOL: True, pytypes.BYTES: b"x"}
+    plain = {pytypes.STR: "x", pytypes.INT: 1, pytypes.FLOAT: 1.0, pytypes.BOOL: True, pytypes.BYTES: b"x", pytypes.FILE_INPUT: b"x"}
     if value in plain:
         return plain[value]
     return {} if value.model else "x"
@@ -160,11 +160,8 @@ def call_arguments(op: ir.Operation, template: str) -> Tuple[List[Any], Dict[str
     }
     positional = [values[p.python_name] for p in op.positional]
     keywords = {p.python_name: values[p.python_name] for p in op.keyword_only if p.required}
-    if op.body is not None and op.body.kind != "flattened" and op.body.required:
-        if op.body.kind == "multipart":
-            keywords["body"] = {name: b"x" for name in op.body.file_fields}
-        else:
-            keywords["body"] = b"x" if op.body.kind == "binary" else sample(op.body.type or pytypes.ANY)
+    if op.body is not None and not op.body.as_arguments and op.body.required:
+        keywords["body"] = b"x" if op.body.kind == "binary" else sample(op.body.type or pytypes.ANY)
     path = template
     for p in op.path_params:
         path = path.replace("{" + p.wire_name + "}", str(values[p.python_name]))

@@ -40,21 +40,34 @@ class Recorded:
         a repeated name wins (see ``multipart_parts`` for all of them)."""
         return {name: (filename, payload) for name, filename, payload in self.multipart_parts()}
 
-    def multipart_parts(self) -> List[Tuple[str, Optional[str], bytes]]:
-        """Every form part in order: (name, filename or None for a plain field, content)."""
+    def _form_parts(self) -> List[Message]:
         kind = self.headers.get("content-type", "")
         assert kind.startswith("multipart/form-data"), f"not multipart: {kind!r}"
         message = BytesParser(policy=HTTP).parsebytes(
             b"Content-Type: " + kind.encode() + b"\r\n\r\n" + self.body
         )
-        parts: List[Tuple[str, Optional[str], bytes]] = []
+        parts = []
         for part in message.iter_parts():
             assert isinstance(part, Message)
+            parts.append(part)
+        return parts
+
+    def multipart_parts(self) -> List[Tuple[str, Optional[str], bytes]]:
+        """Every form part in order: (name, filename or None for a plain field, content)."""
+        parts: List[Tuple[str, Optional[str], bytes]] = []
+        for part in self._form_parts():
             name = part.get_param("name", header="content-disposition")
             filename = part.get_param("filename", header="content-disposition")
             payload = part.get_payload(decode=True)
             parts.append((str(name), None if filename is None else str(filename), payload or b""))
         return parts
+
+    def part_types(self) -> List[Tuple[str, Optional[str]]]:
+        """(name, Content-Type header or None) of every form part, in order."""
+        return [
+            (str(part.get_param("name", header="content-disposition")), part.get("content-type"))
+            for part in self._form_parts()
+        ]
 
 
 @dataclass

@@ -391,12 +391,10 @@ def test_v3_multipart_with_an_array_field_and_optional_fields_left_out(
     with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
         server.reply(json_body={"text": "hello there"})
         result = client.create_transcription(
-            body={
-                "file": ("talk.wav", WAV, "audio/wav"),
-                "model": "whisper-1",
-                "timestamp_granularities": ["word", "segment"],
-                "prompt": None,  # None is not sent
-            }
+            ("talk.wav", WAV, "audio/wav"),
+            "whisper-1",
+            timestamp_granularities=["word", "segment"],
+            prompt=None,  # None is not sent
         )
     assert result.text == "hello there"
     assert server.last.raw_path == "/v1/audio/transcriptions"
@@ -438,8 +436,7 @@ def test_v3_multipart_request_with_a_named_event_stream_response(
     sdk = evolution_sdk("v3_audio_streams_uploads")
     server.reply(body=TRANSCRIPT_STREAM, content_type="text/event-stream")
     client = sdk.InferenceGatewayClient(base_url=server.base_url)
-    body = {"file": ("talk.wav", WAV, "audio/wav"), "model": "whisper-1", "stream": True}
-    with client, client.create_transcription_stream(body=body) as stream:
+    with client, client.create_transcription_stream(("talk.wav", WAV, "audio/wav"), "whisper-1") as stream:
         got = [(event.id, event.event, event.data) for event in stream]
     assert got == EXPECTED_EVENTS
     parsed = [sdk.models.TranscriptionStreamEvent.model_validate_json(data) for _, _, data in got]
@@ -453,8 +450,7 @@ async def test_v3_named_event_stream_async(evolution_sdk: SdkFactory, server: Re
     sdk = evolution_sdk("v3_audio_streams_uploads")
     server.reply(body=TRANSCRIPT_STREAM, content_type="text/event-stream")
     async with sdk.AsyncInferenceGatewayClient(base_url=server.base_url) as client:
-        body = {"file": ("talk.wav", WAV, "audio/wav"), "model": "whisper-1", "stream": True}
-        stream = client.create_transcription_stream(body=body)
+        stream = client.create_transcription_stream(("talk.wav", WAV, "audio/wav"), model="whisper-1")
         async with stream:
             got = [(event.id, event.event, event.data) async for event in stream]
     assert got == EXPECTED_EVENTS
@@ -466,7 +462,7 @@ def test_v3_multipart_array_of_files(evolution_sdk: SdkFactory, server: Recordin
     with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
         server.reply(json_body={"ids": ["f1", "f2"]})
         files = [("a.jsonl", b'{"a": 1}\n', "application/jsonl"), ("b.jsonl", b'{"b": 2}\n', "application/jsonl")]
-        stored = client.upload_batch_files(body={"files": files, "purpose": "batch"})
+        stored = client.upload_batch_files(files, "batch")
     assert stored.ids == ["f1", "f2"]
     assert server.last.multipart_parts() == [
         ("purpose", None, b"batch"),

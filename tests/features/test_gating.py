@@ -73,7 +73,7 @@ def test_the_bundled_spec_keeps_every_feature(tmp_path: Path) -> None:
     assert "left out" not in stdout and "features: runtime, gateway, a2a" in stdout
     client = (tmp_path / "full" / "_client.py").read_text()
     bases = (
-        "ChatHelpers HealthHelpers ImagesHelpers MessagesHelpers ParseHelpers ProxyHelpers "
+        "ChatHelpers HealthHelpers MessagesHelpers ParseHelpers ProxyHelpers "
         "ResponsesHelpers"
     )
     header = client.split("class InferenceGatewayClient(", 1)[1].split("):", 1)[0]

@@ -18,7 +18,7 @@ FORMATTED = ("_operations.py", "models.py", "__init__.py", "_client.py", "a2a/mo
 
 @pytest.mark.parametrize(
     "spec",
-    [MAIN_SPEC, SPECS / "hostile.yaml", SPECS / "minimal.json", SPECS / "components_only.yaml", SEED003, *EVOLUTION],
+    [MAIN_SPEC, SPECS / "hostile.yaml", SPECS / "minimal.json", SPECS / "components_only.yaml", SPECS / "uploads.yaml", SEED003, *EVOLUTION],
     ids=lambda p: p.name,
 )
 def test_generated_modules_are_black_fixed_points(spec: Path, tmp_path: Path) -> None:

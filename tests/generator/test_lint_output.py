@@ -15,7 +15,7 @@ GENERATED_MODULES = ("_operations.py", "models.py", "__init__.py", "_client.py")
 
 @pytest.mark.parametrize(
     "spec",
-    [SPECS / "hostile.yaml", SPECS / "minimal.json", SPECS / "components_only.yaml", SEED003],
+    [SPECS / "hostile.yaml", SPECS / "minimal.json", SPECS / "components_only.yaml", SPECS / "uploads.yaml", SEED003],
     ids=lambda p: p.name,
 )
 def test_generated_modules_pass_ruff_and_mypy_strict(spec: Path, tmp_path: Path) -> None:

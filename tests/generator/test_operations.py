@@ -44,7 +44,7 @@ def test_every_operation_has_a_sync_and_an_async_method(api: ir.API) -> None:
             params = list(inspect.signature(sync_fn).parameters.values())
             positional = [p.name for p in params if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
             expected_positional = ["self"] + [p.python_name for p in op.positional]
-            if op.body and op.body.kind != "flattened" and op.body.required:
+            if op.body and not op.body.as_arguments and op.body.required:
                 expected_positional.append("body")
             assert positional == expected_positional, name
             keyword = [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]

@@ -22,11 +22,6 @@ if TYPE_CHECKING:
         OnUsage,
         StreamCallbacks,
     )
-    from .images import (
-        FileInput,
-        file_part,
-        image_type,
-    )
     from .messages_stream import (
         MESSAGE_TERMINAL_EVENTS,
         AsyncMessageStream,
@@ -89,7 +84,6 @@ __all__ = [
     "ChatCompletionAccumulator",
     "ChatCompletionStream",
     "ContentRefusalError",
-    "FileInput",
     "LengthFinishReasonError",
     "MESSAGE_TERMINAL_EVENTS",
     "MessageAccumulator",
@@ -119,11 +113,9 @@ __all__ = [
     "ToolRunResult",
     "ToolRunner",
     "detect_image_mime",
-    "file_part",
     "image_data_url",
     "image_part_from_bytes",
     "image_part_from_file",
-    "image_type",
     "iter_split_think_tags",
     "message_text",
     "messages_tool",
@@ -149,9 +141,6 @@ _LAZY: Dict[str, str] = {
     "OnToolCall": ".chat_stream",
     "OnUsage": ".chat_stream",
     "StreamCallbacks": ".chat_stream",
-    "FileInput": ".images",
-    "file_part": ".images",
-    "image_type": ".images",
     "AsyncMessageStream": ".messages_stream",
     "MESSAGE_TERMINAL_EVENTS": ".messages_stream",
     "MessageAccumulator": ".messages_stream",
