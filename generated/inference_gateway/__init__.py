@@ -122,6 +122,9 @@ if TYPE_CHECKING:
         ResponseStream,
         response_text,
     )
+    from .lib.responses_tools import (
+        ResponseToolRunResult,
+    )
     from .lib.tools import (
         ToolArgumentsError,
         ToolOutput,
@@ -259,6 +262,7 @@ __all__ = [
     "ResponseAccumulator",
     "ResponseDecodingError",
     "ResponseStream",
+    "ResponseToolRunResult",
     "ResponseValidationError",
     "RetryConfig",
     "SSEvent",
@@ -378,6 +382,7 @@ _LAZY: Dict[str, str] = {
     "ResponseAccumulator": ".lib.responses_stream",
     "ResponseStream": ".lib.responses_stream",
     "response_text": ".lib.responses_stream",
+    "ResponseToolRunResult": ".lib.responses_tools",
     "ToolArgumentsError": ".lib.tools",
     "ToolOutput": ".lib.tools",
     "ToolRoundsExceededError": ".lib.tools",

@@ -7,7 +7,7 @@ headers, retries, errors) is built in one place.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 
 if TYPE_CHECKING:
     # Typed against the generated operations; at runtime the mixins are plain classes put
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from .._streaming import AsyncStream, Stream
     from ..models import ResponseStreamEvent
     from .responses_stream import AsyncResponseStream, ResponseStream
+    from .responses_tools import ResponseInputParam, ResponseToolRunResult
+    from .tools import ToolSpec
 else:
     _SyncBase = _AsyncBase = object
 
@@ -97,6 +99,49 @@ class ResponsesHelpers(_SyncBase):
         )
         return ResponseStream(events, ResponseAccumulator(), callbacks)
 
+    def run_response_tools(
+        self,
+        *,
+        model: str,
+        input: Union[str, Sequence[ResponseInputParam]],
+        tools: Sequence[ToolSpec],
+        max_rounds: int = 10,
+        max_workers: Optional[int] = None,
+        **kwargs: Any,
+    ) -> ResponseToolRunResult:
+        """``run_tools`` for the Responses API: call ``create_response``, run its
+        ``function_call`` items, send ``function_call_output`` items back (with every output
+        item, unchanged, in ``input``), and repeat until the model answers without calls.
+
+        ``tools``: functions or ``(definition, callable)`` pairs. Parallel calls run in a
+        thread pool (``max_workers``); a tool that raises sends ``"Error: ..."`` back as its
+        output. Stateless: ``previous_response_id`` is not used.
+
+        Args:
+            model: The model to use (``provider/model``).
+            input: The prompt, or the input items so far (not changed).
+            tools: Functions or ``(definition, callable)`` pairs.
+            max_rounds: At most this many model calls.
+            max_workers: Threads for a round's tool calls (default: up to 8).
+            **kwargs: The other arguments of ``create_response`` (``instructions``, ...) and
+                the per-request options ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            ``ResponseToolRunResult``: ``.response`` (the final ``Response``),
+            ``.output_text``, ``.input`` (every item), ``.rounds``, ``.tool_calls``.
+
+        Raises:
+            ToolRoundsExceededError: The last allowed answer still asked for tools.
+            InferenceGatewayAPIError: The gateway answered with an error status.
+            APIConnectionError: No response (``APITimeoutError``: timed out).
+        """
+        from .responses_tools import ResponsesToolAPI, input_items
+        from .tools import ToolLoop, run_tools_sync
+
+        options = dict(kwargs, model=model)
+        loop = ToolLoop(ResponsesToolAPI(), tools, input_items(input), max_rounds, options)
+        return run_tools_sync(self.create_response, loop, max_workers)
+
 
 class AsyncResponsesHelpers(_AsyncBase):
     """Mixin for the async client: the same names; iterate with ``async for``."""
@@ -147,3 +192,38 @@ class AsyncResponsesHelpers(_AsyncBase):
             on_error=on_error,
         )
         return AsyncResponseStream(events, ResponseAccumulator(), callbacks)
+
+    async def run_response_tools(
+        self,
+        *,
+        model: str,
+        input: Union[str, Sequence[ResponseInputParam]],
+        tools: Sequence[ToolSpec],
+        max_rounds: int = 10,
+        **kwargs: Any,
+    ) -> ResponseToolRunResult:
+        """Async twin of the sync ``run_response_tools``; a round's calls run concurrently.
+
+        Args:
+            model: The model to use (``provider/model``).
+            input: The prompt, or the input items so far (not changed).
+            tools: Functions or ``(definition, callable)`` pairs.
+            max_rounds: At most this many model calls.
+            **kwargs: The other arguments of ``create_response`` and the per-request options
+                ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            ``ResponseToolRunResult``: ``.response`` (the final ``Response``),
+            ``.output_text``, ``.input`` (every item), ``.rounds``, ``.tool_calls``.
+
+        Raises:
+            ToolRoundsExceededError: The last allowed answer still asked for tools.
+            InferenceGatewayAPIError: The gateway answered with an error status.
+            APIConnectionError: No response (``APITimeoutError``: timed out).
+        """
+        from .responses_tools import ResponsesToolAPI, input_items
+        from .tools import ToolLoop, run_tools_async
+
+        options = dict(kwargs, model=model)
+        loop = ToolLoop(ResponsesToolAPI(), tools, input_items(input), max_rounds, options)
+        return await run_tools_async(self.create_response, loop)

@@ -503,14 +503,18 @@ class ToolRunner:
 
 
 class ToolAPI(Generic[ResultT]):
-    """What the tool loop does differently per API: the tools' wire shape, where an answer's
-    tool calls are, how their results go back, and what the loop returns."""
+    """What the tool loop does differently per API: the conversation's argument name, the
+    tools' wire shape, where an answer's tool calls are, how their results go back, and what
+    the loop returns."""
+
+    conversation_argument = "messages"
 
     def definitions(self, runner: ToolRunner) -> List[Any]:
         raise NotImplementedError
 
-    def requested(self, response: Any) -> Tuple[Any, List[Any]]:
-        """(the answer's turn, appended to the conversation verbatim; the tool calls it asks for)"""
+    def requested(self, response: Any) -> Tuple[List[Any], List[Any]]:
+        """(the answer's turns or items, appended to the conversation verbatim; the tool calls
+        they ask for)"""
         raise NotImplementedError
 
     def answers(self, calls: Sequence[Any], outputs: Sequence[ToolOutput]) -> List[Any]:
@@ -531,13 +535,13 @@ class ChatToolAPI(ToolAPI[ToolRunResult]):
 
     def requested(
         self, response: CreateChatCompletionResponse
-    ) -> Tuple[Message, List[ChatCompletionMessageToolCall]]:
+    ) -> Tuple[List[Message], List[ChatCompletionMessageToolCall]]:
         if not response.choices:
             raise InferenceGatewayError(
                 "the model returned no choices; cannot continue the tool loop"
             )
         message = response.choices[0].message
-        return message, list(message.tool_calls or [])
+        return [message], list(message.tool_calls or [])
 
     def answers(
         self, calls: Sequence[ChatCompletionMessageToolCall], outputs: Sequence[ToolOutput]
@@ -585,15 +589,15 @@ class ToolLoop(Generic[ResultT]):
 
     def request(self) -> Dict[str, Any]:
         """The keyword arguments of the next model call."""
-        tools = self.api.definitions(self.runner)
-        return dict(messages=self.conversation, tools=tools, **self.options)
+        conversation = {self.api.conversation_argument: self.conversation}
+        return dict(conversation, tools=self.api.definitions(self.runner), **self.options)
 
     def calls_to_run(self, round_: int, response: Any) -> List[Any]:
         """The tool calls the answer asks for; none means done (``self.result`` is set)."""
-        turn, calls = self.api.requested(response)
+        turns, calls = self.api.requested(response)
         if calls and round_ == self.max_rounds:
             raise ToolRoundsExceededError(self.max_rounds, self.conversation, response)
-        self.conversation.append(turn)  # verbatim: keeps extra_content, signatures, unknown fields
+        self.conversation.extend(turns)  # verbatim: keeps extra_content, signatures, unknown fields
         if not calls:
             self.result = self.api.finish(response, self.conversation, round_, self.executed)
         return calls

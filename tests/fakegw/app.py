@@ -20,6 +20,7 @@ from .payloads import (
     ResponsesReply,
     images_response,
     messages_error,
+    unanswered_function_calls,
     unanswered_tool_use,
 )
 
@@ -373,6 +374,9 @@ class FakeGatewayApp:
         provider = self._provider(request, body["model"])
         if provider is not None and provider not in RESPONSES_PROVIDERS:
             return _error(400, f"responses are not supported for provider {provider}")
+        unanswered = unanswered_function_calls(body["input"])
+        if unanswered:
+            return _error(400, unanswered)
         reply = ResponsesReply(body)
         return _Reply(200, chunks=reply.events()) if body.get("stream") else _Reply(200, reply.json())
 

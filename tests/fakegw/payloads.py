@@ -59,14 +59,39 @@ def _input_text(value: Any) -> str:
     return ""
 
 
+def _trailing_outputs(items: Any) -> List[str]:
+    """The ``function_call_output`` items that end the input (the model's turn to answer)."""
+    outputs: List[str] = []
+    for item in reversed(items if isinstance(items, list) else []):
+        if not isinstance(item, dict) or item.get("type") != "function_call_output":
+            break
+        outputs.insert(0, str(item.get("output")))
+    return outputs
+
+
+def unanswered_function_calls(items: Any) -> Optional[str]:
+    """What OpenAI answers 400 to: a ``function_call`` input item without its
+    ``function_call_output`` (or an output naming no call); ``None`` when they pair up."""
+    items = items if isinstance(items, list) else []
+    calls = {i.get("call_id") for i in items if isinstance(i, dict) and i.get("type") == "function_call"}
+    outputs = {i.get("call_id") for i in items if isinstance(i, dict) and i.get("type") == "function_call_output"}
+    if calls - outputs:
+        return f"No tool output found for function call {sorted(calls - outputs)[0]}."
+    if outputs - calls:
+        return f"No tool call found for function call output with call_id {sorted(outputs - calls)[0]}."
+    return None
+
+
 class ResponsesReply:
     """The answer to one ``POST /v1/responses`` body: an echo, or a function call when tools are given."""
 
     def __init__(self, body: Dict[str, Any]) -> None:
         self.body = body
-        self.text = "echo: " + _input_text(body.get("input"))
+        items = body.get("input")
+        outputs = _trailing_outputs(items)
+        self.text = "tool result: " + " ".join(outputs) if outputs else "echo: " + _input_text(items)
         tools = [t for t in body.get("tools") or [] if t.get("type") == "function"]
-        self.tool = tools[0] if tools else None
+        self.tool = tools[0] if tools and not outputs else None
 
     def _response(self, status: str, output: List[Dict[str, Any]], usage: Optional[Dict[str, Any]]) -> Dict[str, Any]:
         body = self.body

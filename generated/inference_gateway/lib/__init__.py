@@ -57,6 +57,9 @@ if TYPE_CHECKING:
         ResponseStream,
         response_text,
     )
+    from .responses_tools import (
+        ResponseToolRunResult,
+    )
     from .tools import (
         ToolArgumentsError,
         ToolOutput,
@@ -103,6 +106,7 @@ __all__ = [
     "RESPONSE_TERMINAL_EVENTS",
     "ResponseAccumulator",
     "ResponseStream",
+    "ResponseToolRunResult",
     "StreamCallbacks",
     "StructuredOutputError",
     "StructuredOutputValidationError",
@@ -166,6 +170,7 @@ _LAZY: Dict[str, str] = {
     "ResponseAccumulator": ".responses_stream",
     "ResponseStream": ".responses_stream",
     "response_text": ".responses_stream",
+    "ResponseToolRunResult": ".responses_tools",
     "ToolArgumentsError": ".tools",
     "ToolOutput": ".tools",
     "ToolRoundsExceededError": ".tools",

@@ -52,7 +52,7 @@ class MessagesToolAPI(ToolAPI[MessageToolRunResult]):
 
     def requested(
         self, response: MessagesResponse
-    ) -> Tuple[MessagesMessage, List[MessagesToolUseBlock]]:
+    ) -> Tuple[List[MessagesMessage], List[MessagesToolUseBlock]]:
         blocks = [block.root for block in response.content]
         calls = [block for block in blocks if isinstance(block, MessagesToolUseBlock)]
         if calls and response.stop_reason == "max_tokens":
@@ -68,7 +68,7 @@ class MessagesToolAPI(ToolAPI[MessageToolRunResult]):
                 ],
             }
         )
-        return turn, calls
+        return [turn], calls
 
     def answers(
         self, calls: Sequence[MessagesToolUseBlock], outputs: Sequence[ToolOutput]
