@@ -883,22 +883,12 @@ def _body(
         stream_flag = None
         for wire, prop in properties.items():
             resolved = _deref(data, prop)
-            if wire == "stream" and isinstance(resolved, dict) and resolved.get("type") == "boolean":
+            if _is_stream_flag(wire, resolved):
                 stream_flag = wire
                 continue
-            python_name = names.parameter_name(wire, taken)
-            taken.add(python_name)
-            fields.append(
-                Parameter(
-                    wire_name=wire,
-                    python_name=python_name,
-                    location="body",
-                    type=typer.annotation(prop, inputs=True),
-                    required=wire in required_fields,
-                    description=_text(resolved.get("description")) if isinstance(resolved, dict) else "",
-                    pointer=field_pointers.get(wire, at),
-                )
-            )
+            annotation = typer.annotation(prop, inputs=True)
+            pointer = field_pointers.get(wire, at)
+            fields.append(_body_argument(wire, resolved, annotation, wire in required_fields, pointer, taken))
         ref = schema.get("$ref") if isinstance(schema, dict) else None
         return Body(
             kind="flattened",
@@ -957,7 +947,7 @@ def _parts(
     stream_flag = None
     for wire, prop in obj[0].items():
         resolved = _deref(prepared.data, prop)
-        if wire == "stream" and isinstance(resolved, dict) and resolved.get("type") == "boolean":
+        if _is_stream_flag(wire, resolved):
             stream_flag = wire
             continue
         file = by_name.get(wire)
@@ -967,20 +957,31 @@ def _parts(
             annotation = pytypes.list_of(pytypes.FILE_INPUT, inputs=True)
         else:
             annotation = pytypes.FILE_INPUT
-        python_name = names.parameter_name(wire, taken)
-        taken.add(python_name)
-        parts.append(
-            Parameter(
-                wire_name=wire,
-                python_name=python_name,
-                location="body",
-                type=annotation,
-                required=wire in obj[1],
-                description=_text(resolved.get("description")) if isinstance(resolved, dict) else "",
-                pointer=pointers.get(wire, at),
-            )
-        )
+        pointer = pointers.get(wire, at)
+        parts.append(_body_argument(wire, resolved, annotation, wire in obj[1], pointer, taken))
     return tuple(parts), stream_flag
+
+
+def _is_stream_flag(wire: str, resolved: Any) -> bool:
+    """A boolean `stream` property: the method twins set it, it is no argument."""
+    return wire == "stream" and isinstance(resolved, dict) and resolved.get("type") == "boolean"
+
+
+def _body_argument(
+    wire: str, resolved: Any, annotation: Type, required: bool, pointer: str, taken: set[str]
+) -> Parameter:
+    """A body field or multipart part as a method argument (its name kept unique in `taken`)."""
+    python_name = names.parameter_name(wire, taken)
+    taken.add(python_name)
+    return Parameter(
+        wire_name=wire,
+        python_name=python_name,
+        location="body",
+        type=annotation,
+        required=required,
+        description=_text(resolved.get("description")) if isinstance(resolved, dict) else "",
+        pointer=pointer,
+    )
 
 
 def _property_pointers(prepared: Prepared, schema: Any, at: str) -> dict[str, str]:

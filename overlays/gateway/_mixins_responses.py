@@ -203,24 +203,7 @@ class AsyncResponsesHelpers(_AsyncBase):
         **kwargs: Any,
     ) -> ResponseToolRunResult:
         """Async twin of the sync ``run_response_tools``; a round's calls run concurrently.
-
-        Args:
-            model: The model to use (``provider/model``).
-            input: The prompt, or the input items so far (not changed).
-            tools: Functions or ``(definition, callable)`` pairs.
-            max_rounds: At most this many model calls.
-            **kwargs: The other arguments of ``create_response`` and the per-request options
-                ``extra_headers``, ``extra_query``, ``timeout``.
-
-        Returns:
-            ``ResponseToolRunResult``: ``.response`` (the final ``Response``),
-            ``.output_text``, ``.input`` (every item), ``.rounds``, ``.tool_calls``.
-
-        Raises:
-            ToolRoundsExceededError: The last allowed answer still asked for tools.
-            InferenceGatewayAPIError: The gateway answered with an error status.
-            APIConnectionError: No response (``APITimeoutError``: timed out).
-        """
+        Arguments, result and errors as there."""
         from .responses_tools import ResponsesToolAPI, input_items
         from .tools import ToolLoop, run_tools_async
 

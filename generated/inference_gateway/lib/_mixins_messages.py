@@ -215,26 +215,7 @@ class AsyncMessagesHelpers(_AsyncBase):
     ) -> MessageToolRunResult:
         """Async twin of the sync ``run_message_tools``; a round's tool calls run concurrently
         (coroutine tools on the loop, plain functions in worker threads).
-
-        Args:
-            model: The model to use (``provider/model``).
-            messages: The conversation so far (not changed; the result holds the new list).
-            max_tokens: The most tokens each answer may have.
-            tools: Functions or ``(definition, callable)`` pairs.
-            max_rounds: At most this many model calls.
-            **kwargs: The other arguments of ``create_message`` and the per-request options
-                ``extra_headers``, ``extra_query``, ``timeout``.
-
-        Returns:
-            ``MessageToolRunResult``: ``.response`` (the final ``MessagesResponse``),
-            ``.content`` (its text), ``.messages``, ``.rounds``, ``.tool_calls``.
-
-        Raises:
-            ToolRoundsExceededError: The last allowed answer still asked for tools.
-            InferenceGatewayError: An answer was cut at ``max_tokens`` inside a tool call.
-            InferenceGatewayAPIError: The gateway answered with an error status.
-            APIConnectionError: No response (``APITimeoutError``: timed out).
-        """
+        Arguments, result and errors as there."""
         from .messages_tools import MessagesToolAPI
         from .tools import ToolLoop, run_tools_async
 

@@ -4,7 +4,6 @@ tool_use rounds, and scripted answers), on the sync and the async client."""
 from __future__ import annotations
 
 import asyncio
-import threading
 from typing import Any, Callable, Dict, List
 
 import pytest
@@ -99,20 +98,8 @@ async def test_fake_gateway_rounds_parallel_tool_use(gateway: FakeGateway, any_c
 
 
 async def test_answer_goes_back_verbatim_and_errors_are_flagged(
-    gateway: FakeGateway, any_client: Callable[..., Any]
+    gateway: FakeGateway, any_client: Callable[..., Any], concurrent_tools: List[Callable[[int], str]]
 ) -> None:
-    barrier = threading.Barrier(2, timeout=5)
-
-    def slow_a(x: int) -> str:
-        """First of two tools that must run at the same time."""
-        barrier.wait()
-        return f"a{x}"
-
-    def slow_b(x: int) -> str:
-        """Second of two tools that must run at the same time."""
-        barrier.wait()
-        return f"b{x}"
-
     thinking = {"type": "thinking", "thinking": "Two lookups.", "signature": SIGNATURE}
     gateway.enqueue(
         "POST",
@@ -135,7 +122,7 @@ async def test_answer_goes_back_verbatim_and_errors_are_flagged(
             model=MODEL,
             messages=[{"role": "user", "content": "go"}],
             max_tokens=1024,
-            tools=[slow_a, slow_b, explode],
+            tools=[*concurrent_tools, explode],
             thinking={"type": "enabled", "budget_tokens": 512},
         )
     )

@@ -4,7 +4,6 @@ own function_call round, and scripted answers), on the sync and the async client
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any, Callable, Dict, List
 
 import pytest
@@ -68,19 +67,9 @@ async def test_fake_gateway_round(gateway: FakeGateway, any_client: Callable[...
     assert [i.get("type", "message") for i in result.input][-1] == "message"  # the final answer is kept
 
 
-async def test_parallel_calls_errors_and_items_back_verbatim(gateway: FakeGateway, any_client: Callable[..., Any]) -> None:
-    barrier = threading.Barrier(2, timeout=5)
-
-    def slow_a(x: int) -> str:
-        """First of two tools that must run at the same time."""
-        barrier.wait()
-        return f"a{x}"
-
-    def slow_b(x: int) -> str:
-        """Second of two tools that must run at the same time."""
-        barrier.wait()
-        return f"b{x}"
-
+async def test_parallel_calls_errors_and_items_back_verbatim(
+    gateway: FakeGateway, any_client: Callable[..., Any], concurrent_tools: List[Callable[[int], str]]
+) -> None:
     calls = [
         function_call("c1", "slow_a", {"x": 1}),
         function_call("c2", "slow_b", {"x": 2}),
@@ -89,7 +78,9 @@ async def test_parallel_calls_errors_and_items_back_verbatim(gateway: FakeGatewa
     gateway.enqueue("POST", RESPONSES, json=response([REASONING, *calls]))
     gateway.enqueue("POST", RESPONSES, json=answers("done"))
     result = await resolve(
-        any_client().run_response_tools(model=MODEL, input=[{"role": "user", "content": "go"}], tools=[slow_a, slow_b, explode])
+        any_client().run_response_tools(
+            model=MODEL, input=[{"role": "user", "content": "go"}], tools=[*concurrent_tools, explode]
+        )
     )
     assert result.output_text == "done"
     sent = gateway.last.body["input"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from typing import Any, Callable, Dict, List, Optional
 
 import pytest
@@ -102,20 +101,8 @@ async def test_two_rounds_with_gemini_signature_round_trip(
 
 
 async def test_parallel_calls_run_concurrently_and_errors_go_back_to_the_model(
-    gateway: FakeGateway, any_client: Callable[..., Any]
+    gateway: FakeGateway, any_client: Callable[..., Any], concurrent_tools: List[Callable[[int], str]]
 ) -> None:
-    barrier = threading.Barrier(2, timeout=5)
-
-    def slow_a(x: int) -> str:
-        """First of two tools that must run at the same time."""
-        barrier.wait()
-        return f"a{x}"
-
-    def slow_b(x: int) -> str:
-        """Second of two tools that must run at the same time."""
-        barrier.wait()
-        return f"b{x}"
-
     gateway.enqueue(
         "POST",
         CHAT,
@@ -132,7 +119,7 @@ async def test_parallel_calls_run_concurrently_and_errors_go_back_to_the_model(
         any_client().run_tools(
             model=MODEL,
             messages=[{"role": "user", "content": "go"}],
-            tools=[slow_a, slow_b, explode],
+            tools=[*concurrent_tools, explode],
         )
     )
     assert result.content == "done"
