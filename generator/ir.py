@@ -910,7 +910,8 @@ def _body(
         media_obj = content[media] if isinstance(content[media], dict) else {}
         schema = media_obj.get("schema")
         files = _file_parts(data, schema, media_obj.get("encoding"))
-        parts, stream_flag = _parts(prepared, schema, files, typer, f"{at}/schema", taken)
+        streams = _streams(data, op)
+        parts, stream_flag = _parts(prepared, schema, files, typer, f"{at}/schema", taken, streams)
         return Body(
             "multipart",
             media,
@@ -918,7 +919,7 @@ def _body(
             at,
             fields=parts,
             type=None if parts else form,
-            stream_flag=stream_flag if _streams(data, op) else None,
+            stream_flag=stream_flag,
             description=description,
             files=files,
         )
@@ -935,9 +936,11 @@ def _parts(
     typer: Typer,
     at: str,
     taken: set[str],
+    streams: bool,
 ) -> tuple[tuple[Parameter, ...], str | None]:
     """The parts of a multipart body as arguments (files typed `FileInput`), and the wire name
-    of a boolean `stream` part of an operation that streams (the `_stream` twin sets it)."""
+    of a boolean `stream` part of an operation that streams (the `_stream` twin sets it; an
+    operation that does not stream keeps it as an argument)."""
     obj = _object_properties(prepared.data, schema)
     if obj is None:
         return (), None
@@ -947,7 +950,7 @@ def _parts(
     stream_flag = None
     for wire, prop in obj[0].items():
         resolved = _deref(prepared.data, prop)
-        if _is_stream_flag(wire, resolved):
+        if streams and _is_stream_flag(wire, resolved):
             stream_flag = wire
             continue
         file = by_name.get(wire)

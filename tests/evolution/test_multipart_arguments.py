@@ -158,3 +158,31 @@ def test_metadata_model_is_sent_as_json(sdk: ModuleType, server: RecordingServer
             value = getattr(sdk.models, metadata_types[0])(author="Grace")
         client.upload_document("c1", PDF, "t", metadata=value)
     assert json.loads(server.last.multipart()["metadata"][1]) == {"author": "Grace"}
+
+
+@pytest.mark.parametrize("streams", [False, True])
+def test_a_stream_part_is_an_argument_unless_the_operation_streams(streams: bool) -> None:
+    from generator import ir
+    from generator.load import Spec
+
+    responses: Dict[str, Any] = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
+    if streams:
+        responses["200"]["content"]["text/event-stream"] = {"schema": {"type": "string"}}
+    form = {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}, "stream": {"type": "boolean"}}}
+    data = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/upload": {
+                "post": {
+                    "operationId": "upload",
+                    "requestBody": {"content": {"multipart/form-data": {"schema": form}}},
+                    "responses": responses,
+                }
+            }
+        },
+    }
+    op = ir.build(ir.prepare(Spec(path=Path("t.yaml"), display="t.yaml", data=data, lines={}))).operations[0]
+    assert op.body is not None
+    assert [p.python_name for p in op.form_parts] == (["file"] if streams else ["file", "stream"])
+    assert op.body.stream_flag == ("stream" if streams else None)
