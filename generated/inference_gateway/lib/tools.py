@@ -70,6 +70,9 @@ T = TypeVar("T")
 ResultT = TypeVar("ResultT")
 ResponseT = TypeVar("ResponseT")
 ToolSpec = Union[Callable[..., Any], Tuple[Any, Callable[..., Any]]]
+#: A tool definition as the runner keeps it: a ``ChatCompletionTool`` (built from a function or
+#: given in the chat shape), or another API's shape as given (``MessagesTool``, a dict).
+ToolDefinition = Union[ChatCompletionTool, BaseModel, Dict[str, Any]]
 
 
 class ToolArgumentsError(ValueError):
@@ -389,7 +392,7 @@ class ToolOutput(NamedTuple):
 @dataclass
 class _Tool:
     name: str
-    definition: Any  # a ChatCompletionTool, or another API's tool shape given with its callable
+    definition: ToolDefinition
     fn: Callable[..., Any]
     arguments: Optional[Type[BaseModel]]  # None: call fn(**json arguments) as given
 
@@ -410,11 +413,13 @@ def _tool_name(definition: Any) -> str:
     return str(name)
 
 
-def _definition(definition: Any) -> Any:
+def _definition(definition: Any) -> ToolDefinition:
     """A ``(definition, callable)`` pair's definition: chat-shaped ones as ``ChatCompletionTool``,
     other APIs' shapes (``MessagesTool``, a Responses function tool) as given."""
     if isinstance(definition, dict) and "function" in definition:
         return ChatCompletionTool.model_validate(definition)
+    if not isinstance(definition, (BaseModel, dict)):
+        raise TypeError(f"tools: a tool definition must be a model or a dict, got {definition!r}")
     return definition
 
 
@@ -451,7 +456,7 @@ class ToolRunner:
             self.tools[tool.name] = tool
 
     @property
-    def definitions(self) -> List[Any]:
+    def definitions(self) -> List[ToolDefinition]:
         """The tools' definitions as built or given (each API's loop puts them in its shape)."""
         return [tool.definition for tool in self.tools.values()]
 

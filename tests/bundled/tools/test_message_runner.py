@@ -229,3 +229,15 @@ def test_sync_runner_rejects_coroutine_tools(client: Callable[..., Any], gateway
     with pytest.raises(TypeError, match=r"fetch.*coroutine"):
         client().run_message_tools(model=MODEL, messages=[{"role": "user", "content": "x"}], max_tokens=8, tools=[fetch])
     assert gateway.requests_to("POST", MESSAGES) == []
+
+
+def test_a_definition_that_is_no_tool_is_refused(client: Callable[..., Any], gateway: FakeGateway) -> None:
+    with pytest.raises(TypeError, match="a tool definition must be a model or a dict"):
+        client().run_message_tools(
+            model=MODEL, messages=[{"role": "user", "content": "x"}], max_tokens=8, tools=[("lookup", len)]
+        )
+    with pytest.raises(ValueError, match="has no name"):
+        client().run_message_tools(
+            model=MODEL, messages=[{"role": "user", "content": "x"}], max_tokens=8, tools=[({"input_schema": {}}, len)]
+        )
+    assert gateway.requests_to("POST", MESSAGES) == []
