@@ -468,6 +468,16 @@ class _Differ:
                     old=was.location,
                     new=param.location,
                 )
+            if was.delimiter != param.delimiter:
+                self.add(
+                    f"{noun}.style",
+                    True,
+                    subject,
+                    f"{noun} `{name}` is now sent as {_query_form(param)} (was {_query_form(was)})",
+                    param.pointer,
+                    old=was.delimiter,
+                    new=param.delimiter,
+                )
             ctx = _Ctx(subject, f"{noun} `{name}`{of}", "input")
             self.required(ctx, was.required, param.required, param.pointer)
             self.types(ctx, was.type, param.type, param.pointer, optional=not param.required)
@@ -875,6 +885,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sys.stdout.write(changelog.to_text())
     return 1 if args.fail_on_breaking and changelog.breaking else 0
+
+
+def _query_form(param: ir.Parameter) -> str:
+    """How a query argument goes on the wire, for the changelog."""
+    return f"one {param.delimiter!r}-joined value" if param.delimiter else "a key per item"
 
 
 if __name__ == "__main__":
