@@ -171,7 +171,8 @@ def _helper_methods(feats: features.Features) -> dict[str, str]:
         path = group.source / f"{module}.py"
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-        for name in _public_methods(classes, mixin.sync_class):
+        # The async class: always written in the overlay (the sync one may be its generated twin).
+        for name in _public_methods(classes, mixin.async_class):
             found.setdefault(name, group.source.name)
     return found
 
