@@ -35,7 +35,8 @@ def pyrepr(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(pyrepr(v) for v in value) + "]"
     if isinstance(value, tuple):
-        return "(" + "".join(pyrepr(v) + ", " for v in value) + ")"
+        items = [pyrepr(v) for v in value]
+        return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{pyrepr(k)}: {pyrepr(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"pyrepr: unsupported value {value!r}")
@@ -332,7 +333,7 @@ def _helper_methods(
         f = files.get(mixin.module.lstrip(".").replace(".", "/") + ".py")
         if f is None or f.text is None:
             continue
-        tree = ast.parse(f.text)
+        tree = ast.parse("\n".join([f.text, *f.appended]))  # with the blocking twins (unasync)
         classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
         pending = [mixin.sync_class]
         while pending:  # the class and its bases defined in the same module

@@ -59,6 +59,7 @@ _OP_LIST_MODELS = Operation(
     path="/v1/models",
     response_type=ListModelsResponse,
     stream_done_sentinel=None,
+    delimited_query=(("include", ","),),
 )
 _OP_CREATE_CHAT_COMPLETION = Operation(
     name="createChatCompletion",
