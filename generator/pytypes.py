@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Union
 
-Import = tuple[str, str]  # (module, name); module "typing", "pydantic" or ".models"
+Import = tuple[str, str]  # (module, name); module "typing", "pydantic", ".models" or ".params"
 LiteralValue = Union[str, int, bool]
 
 
@@ -67,6 +67,7 @@ class Generic:
 Type = Union[Name, Literal, Generic]
 
 MODELS = ".models"
+PARAMS = ".params"  # the request models' TypedDict twins
 ANY = Name("Any", "typing")
 NONE = Name("None")
 STR = Name("str")
@@ -82,6 +83,11 @@ INLINE_MODEL = Name("<inline model>")
 
 def model(name: str) -> Name:
     return Name(name, MODELS)
+
+
+def param(name: str) -> Name:
+    """A TypedDict of params.py (`MessageParam`, the twin of the `Message` model)."""
+    return Name(name, PARAMS)
 
 
 def list_of(item: Type, *, inputs: bool = False) -> Generic:

@@ -132,6 +132,8 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
     if any(op.return_type != pytypes.NONE for op in api.operations):
         typing_names.add("cast")
     model_imports = {name for module, name in imported if module == pytypes.MODELS}
+    model_imports |= {op.body.model for op in api.operations if op.typed_fields and op.body and op.body.model}
+    param_imports = {name for module, name in imported if module == pytypes.PARAMS}
     return render(
         env,
         "_operations.py.jinja",
@@ -140,6 +142,7 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
         operations=api.operations,
         typing_names=sorted(typing_names),
         model_imports=sorted(model_imports),
+        param_imports=sorted(param_imports),
         any_stream=any(op.streams for op in api.operations),
         op_docstring=operation_docstring,
     )

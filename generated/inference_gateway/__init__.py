@@ -421,6 +421,7 @@ _LAZY: Dict[str, str] = {
 # subpackages/modules reachable as attributes without an explicit import
 _SUBMODULES = (
     "models",
+    "params",
     "lib",
     "a2a",
 )

@@ -301,6 +301,10 @@ class Operation:
     path: str
     response_type: Any = None
     stream_done_sentinel: Optional[str] = None
+    # The model a flattened JSON body is made of, and the (wire names of the) arguments that
+    # take its models' TypedDict twins: dicts given there are validated before sending.
+    request_model: Any = None
+    typed_fields: Tuple[str, ...] = ()
     path_params: Tuple[str, ...] = field(init=False, repr=False, compare=False)
     parse: Parser = field(init=False, repr=False, compare=False)
 
@@ -523,6 +527,10 @@ def _json_bytes(op: Operation, body: Any, extra_body: Optional[Mapping[str, Any]
     """The JSON body: top-level ``NOT_GIVEN`` values dropped (``None`` is sent as ``null``),
     models dumped, extras last."""
     if isinstance(body, Mapping):
+        if op.typed_fields:
+            from ._dicts import checked_body
+
+            body = checked_body(op, body)
         payload: Any = {
             key: _to_jsonable(value) for key, value in body.items() if value is not NOT_GIVEN
         }

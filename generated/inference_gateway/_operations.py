@@ -16,7 +16,10 @@ from .models import (
     ChatCompletionStreamOptions,
     ChatCompletionTool,
     ChatCompletionToolChoiceOption,
+    CreateChatCompletionRequest,
     CreateChatCompletionResponse,
+    CreateMessagesRequest,
+    CreateResponseRequest,
     ImageSize,
     ImagesResponse,
     ListAgentsResponse,
@@ -49,6 +52,24 @@ if TYPE_CHECKING:  # annotations only: httpx and the stream classes load on firs
     import httpx
 
     from ._streaming import AsyncEventStream, EventStream
+    from .params import (
+        ChatCompletionNamedToolChoiceParam,
+        ChatCompletionStreamOptionsParam,
+        ChatCompletionToolParam,
+        MessageParam,
+        MessagesMessageParam,
+        MessagesMetadataParam,
+        MessagesOutputConfigParam,
+        MessagesTextBlockParam,
+        MessagesToolParam,
+        ResponseFormatJsonObjectParam,
+        ResponseFormatJsonSchemaParam,
+        ResponseFormatTextParam,
+        ResponseInputItemParam,
+        ResponseReasoningParam,
+        ResponseTextConfigParam,
+        ResponseToolParam,
+    )
 
 __all__ = ["AsyncOperations", "SyncOperations"]
 
@@ -65,6 +86,14 @@ _OP_CREATE_CHAT_COMPLETION = Operation(
     path="/v1/chat/completions",
     response_type=CreateChatCompletionResponse,
     stream_done_sentinel="[DONE]",
+    request_model=CreateChatCompletionRequest,
+    typed_fields=(
+        "messages",
+        "response_format",
+        "stream_options",
+        "tools",
+        "tool_choice",
+    ),
 )
 _OP_CREATE_RESPONSE = Operation(
     name="createResponse",
@@ -72,6 +101,13 @@ _OP_CREATE_RESPONSE = Operation(
     path="/v1/responses",
     response_type=Response,
     stream_done_sentinel=None,
+    request_model=CreateResponseRequest,
+    typed_fields=(
+        "input",
+        "tools",
+        "reasoning",
+        "text",
+    ),
 )
 _OP_CREATE_MESSAGE = Operation(
     name="createMessage",
@@ -79,6 +115,14 @@ _OP_CREATE_MESSAGE = Operation(
     path="/v1/messages",
     response_type=MessagesResponse,
     stream_done_sentinel=None,
+    request_model=CreateMessagesRequest,
+    typed_fields=(
+        "messages",
+        "system",
+        "tools",
+        "metadata",
+        "output_config",
+    ),
 )
 _OP_LIST_TOOLS = Operation(
     name="listTools",
@@ -229,7 +273,7 @@ class SyncOperations(SyncAPIClient):
     def create_chat_completion(
         self,
         model: str,
-        messages: Sequence[Union[Message, Dict[str, Any]]],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
@@ -247,9 +291,11 @@ class SyncOperations(SyncAPIClient):
             Optional[
                 Union[
                     ResponseFormatText,
-                    Dict[str, Any],
+                    ResponseFormatTextParam,
                     ResponseFormatJsonSchema,
+                    ResponseFormatJsonSchemaParam,
                     ResponseFormatJsonObject,
+                    ResponseFormatJsonObjectParam,
                 ]
             ],
             NotGiven,
@@ -257,10 +303,10 @@ class SyncOperations(SyncAPIClient):
         logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
         user: Union[Optional[str], NotGiven] = NOT_GIVEN,
         stream_options: Union[
-            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+            Optional[Union[ChatCompletionStreamOptions, ChatCompletionStreamOptionsParam]], NotGiven
         ] = NOT_GIVEN,
         tools: Union[
-            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+            Optional[Sequence[Union[ChatCompletionTool, ChatCompletionToolParam]]], NotGiven
         ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
@@ -268,7 +314,7 @@ class SyncOperations(SyncAPIClient):
                     ChatCompletionToolChoiceOption,
                     Literal["none", "auto", "required"],
                     ChatCompletionNamedToolChoice,
-                    Dict[str, Any],
+                    ChatCompletionNamedToolChoiceParam,
                 ]
             ],
             NotGiven,
@@ -389,7 +435,7 @@ class SyncOperations(SyncAPIClient):
     def create_chat_completion_stream(
         self,
         model: str,
-        messages: Sequence[Union[Message, Dict[str, Any]]],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
@@ -407,9 +453,11 @@ class SyncOperations(SyncAPIClient):
             Optional[
                 Union[
                     ResponseFormatText,
-                    Dict[str, Any],
+                    ResponseFormatTextParam,
                     ResponseFormatJsonSchema,
+                    ResponseFormatJsonSchemaParam,
                     ResponseFormatJsonObject,
+                    ResponseFormatJsonObjectParam,
                 ]
             ],
             NotGiven,
@@ -417,10 +465,10 @@ class SyncOperations(SyncAPIClient):
         logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
         user: Union[Optional[str], NotGiven] = NOT_GIVEN,
         stream_options: Union[
-            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+            Optional[Union[ChatCompletionStreamOptions, ChatCompletionStreamOptionsParam]], NotGiven
         ] = NOT_GIVEN,
         tools: Union[
-            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+            Optional[Sequence[Union[ChatCompletionTool, ChatCompletionToolParam]]], NotGiven
         ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
@@ -428,7 +476,7 @@ class SyncOperations(SyncAPIClient):
                     ChatCompletionToolChoiceOption,
                     Literal["none", "auto", "required"],
                     ChatCompletionNamedToolChoice,
-                    Dict[str, Any],
+                    ChatCompletionNamedToolChoiceParam,
                 ]
             ],
             NotGiven,
@@ -546,22 +594,30 @@ class SyncOperations(SyncAPIClient):
     def create_response(
         self,
         model: str,
-        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[
+            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+        ],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
         max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
         temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ResponseTool, ResponseToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
                 Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
             ],
             NotGiven,
         ] = NOT_GIVEN,
-        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
-        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        reasoning: Union[
+            Optional[Union[ResponseReasoning, ResponseReasoningParam]], NotGiven
+        ] = NOT_GIVEN,
+        text: Union[
+            Optional[Union[ResponseTextConfig, ResponseTextConfigParam]], NotGiven
+        ] = NOT_GIVEN,
         previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
         background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
@@ -661,22 +717,30 @@ class SyncOperations(SyncAPIClient):
     def create_response_stream(
         self,
         model: str,
-        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[
+            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+        ],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
         max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
         temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ResponseTool, ResponseToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
                 Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
             ],
             NotGiven,
         ] = NOT_GIVEN,
-        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
-        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        reasoning: Union[
+            Optional[Union[ResponseReasoning, ResponseReasoningParam]], NotGiven
+        ] = NOT_GIVEN,
+        text: Union[
+            Optional[Union[ResponseTextConfig, ResponseTextConfigParam]], NotGiven
+        ] = NOT_GIVEN,
         previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
         background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
@@ -773,14 +837,17 @@ class SyncOperations(SyncAPIClient):
     def create_message(
         self,
         model: str,
-        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
         system: Union[
-            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, MessagesTextBlockParam]]]],
+            NotGiven,
         ] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[MessagesTool, MessagesToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
         ] = NOT_GIVEN,
@@ -788,10 +855,12 @@ class SyncOperations(SyncAPIClient):
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
-        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        metadata: Union[
+            Optional[Union[MessagesMetadata, MessagesMetadataParam]], NotGiven
+        ] = NOT_GIVEN,
         thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         output_config: Union[
-            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+            Optional[Union[MessagesOutputConfig, MessagesOutputConfigParam]], NotGiven
         ] = NOT_GIVEN,
         stream: Literal[False] = False,
         extra_headers: Optional[Mapping[str, str]] = None,
@@ -879,14 +948,17 @@ class SyncOperations(SyncAPIClient):
     def create_message_stream(
         self,
         model: str,
-        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
         system: Union[
-            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, MessagesTextBlockParam]]]],
+            NotGiven,
         ] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[MessagesTool, MessagesToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
         ] = NOT_GIVEN,
@@ -894,10 +966,12 @@ class SyncOperations(SyncAPIClient):
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
-        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        metadata: Union[
+            Optional[Union[MessagesMetadata, MessagesMetadataParam]], NotGiven
+        ] = NOT_GIVEN,
         thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         output_config: Union[
-            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+            Optional[Union[MessagesOutputConfig, MessagesOutputConfigParam]], NotGiven
         ] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
@@ -1685,7 +1759,7 @@ class AsyncOperations(AsyncAPIClient):
     async def create_chat_completion(
         self,
         model: str,
-        messages: Sequence[Union[Message, Dict[str, Any]]],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
@@ -1703,9 +1777,11 @@ class AsyncOperations(AsyncAPIClient):
             Optional[
                 Union[
                     ResponseFormatText,
-                    Dict[str, Any],
+                    ResponseFormatTextParam,
                     ResponseFormatJsonSchema,
+                    ResponseFormatJsonSchemaParam,
                     ResponseFormatJsonObject,
+                    ResponseFormatJsonObjectParam,
                 ]
             ],
             NotGiven,
@@ -1713,10 +1789,10 @@ class AsyncOperations(AsyncAPIClient):
         logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
         user: Union[Optional[str], NotGiven] = NOT_GIVEN,
         stream_options: Union[
-            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+            Optional[Union[ChatCompletionStreamOptions, ChatCompletionStreamOptionsParam]], NotGiven
         ] = NOT_GIVEN,
         tools: Union[
-            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+            Optional[Sequence[Union[ChatCompletionTool, ChatCompletionToolParam]]], NotGiven
         ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
@@ -1724,7 +1800,7 @@ class AsyncOperations(AsyncAPIClient):
                     ChatCompletionToolChoiceOption,
                     Literal["none", "auto", "required"],
                     ChatCompletionNamedToolChoice,
-                    Dict[str, Any],
+                    ChatCompletionNamedToolChoiceParam,
                 ]
             ],
             NotGiven,
@@ -1845,7 +1921,7 @@ class AsyncOperations(AsyncAPIClient):
     def create_chat_completion_stream(
         self,
         model: str,
-        messages: Sequence[Union[Message, Dict[str, Any]]],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
@@ -1863,9 +1939,11 @@ class AsyncOperations(AsyncAPIClient):
             Optional[
                 Union[
                     ResponseFormatText,
-                    Dict[str, Any],
+                    ResponseFormatTextParam,
                     ResponseFormatJsonSchema,
+                    ResponseFormatJsonSchemaParam,
                     ResponseFormatJsonObject,
+                    ResponseFormatJsonObjectParam,
                 ]
             ],
             NotGiven,
@@ -1873,10 +1951,10 @@ class AsyncOperations(AsyncAPIClient):
         logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
         user: Union[Optional[str], NotGiven] = NOT_GIVEN,
         stream_options: Union[
-            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+            Optional[Union[ChatCompletionStreamOptions, ChatCompletionStreamOptionsParam]], NotGiven
         ] = NOT_GIVEN,
         tools: Union[
-            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+            Optional[Sequence[Union[ChatCompletionTool, ChatCompletionToolParam]]], NotGiven
         ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
@@ -1884,7 +1962,7 @@ class AsyncOperations(AsyncAPIClient):
                     ChatCompletionToolChoiceOption,
                     Literal["none", "auto", "required"],
                     ChatCompletionNamedToolChoice,
-                    Dict[str, Any],
+                    ChatCompletionNamedToolChoiceParam,
                 ]
             ],
             NotGiven,
@@ -2002,22 +2080,30 @@ class AsyncOperations(AsyncAPIClient):
     async def create_response(
         self,
         model: str,
-        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[
+            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+        ],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
         max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
         temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ResponseTool, ResponseToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
                 Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
             ],
             NotGiven,
         ] = NOT_GIVEN,
-        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
-        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        reasoning: Union[
+            Optional[Union[ResponseReasoning, ResponseReasoningParam]], NotGiven
+        ] = NOT_GIVEN,
+        text: Union[
+            Optional[Union[ResponseTextConfig, ResponseTextConfigParam]], NotGiven
+        ] = NOT_GIVEN,
         previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
         background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
@@ -2117,22 +2203,30 @@ class AsyncOperations(AsyncAPIClient):
     def create_response_stream(
         self,
         model: str,
-        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[
+            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+        ],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
         max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
         temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ResponseTool, ResponseToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
                 Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
             ],
             NotGiven,
         ] = NOT_GIVEN,
-        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
-        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        reasoning: Union[
+            Optional[Union[ResponseReasoning, ResponseReasoningParam]], NotGiven
+        ] = NOT_GIVEN,
+        text: Union[
+            Optional[Union[ResponseTextConfig, ResponseTextConfigParam]], NotGiven
+        ] = NOT_GIVEN,
         previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
         background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
@@ -2229,14 +2323,17 @@ class AsyncOperations(AsyncAPIClient):
     async def create_message(
         self,
         model: str,
-        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
         system: Union[
-            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, MessagesTextBlockParam]]]],
+            NotGiven,
         ] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[MessagesTool, MessagesToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
         ] = NOT_GIVEN,
@@ -2244,10 +2341,12 @@ class AsyncOperations(AsyncAPIClient):
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
-        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        metadata: Union[
+            Optional[Union[MessagesMetadata, MessagesMetadataParam]], NotGiven
+        ] = NOT_GIVEN,
         thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         output_config: Union[
-            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+            Optional[Union[MessagesOutputConfig, MessagesOutputConfigParam]], NotGiven
         ] = NOT_GIVEN,
         stream: Literal[False] = False,
         extra_headers: Optional[Mapping[str, str]] = None,
@@ -2335,14 +2434,17 @@ class AsyncOperations(AsyncAPIClient):
     def create_message_stream(
         self,
         model: str,
-        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
         system: Union[
-            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, MessagesTextBlockParam]]]],
+            NotGiven,
         ] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[MessagesTool, MessagesToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
         ] = NOT_GIVEN,
@@ -2350,10 +2452,12 @@ class AsyncOperations(AsyncAPIClient):
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
-        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        metadata: Union[
+            Optional[Union[MessagesMetadata, MessagesMetadataParam]], NotGiven
+        ] = NOT_GIVEN,
         thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         output_config: Union[
-            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+            Optional[Union[MessagesOutputConfig, MessagesOutputConfigParam]], NotGiven
         ] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
