@@ -53,8 +53,19 @@ class Key:
 
     @property
     def annotation(self) -> str:
-        text = self.type.render()
+        """Evaluated at import (so `__required_keys__` is right): the TypedDicts of the module
+        and httpx are forward references."""
+        text = _runtime_annotation(self.type)
         return f"Required[{text}]" if self.required else text
+
+
+def _runtime_annotation(value: Type) -> str:
+    if isinstance(value, pytypes.Name):
+        forward = value.module == pytypes.PARAMS or value == HTTPX_TIMEOUT
+        return f'"{value.name}"' if forward else value.name
+    if isinstance(value, pytypes.Generic):
+        return f"{value.origin}[{', '.join(_runtime_annotation(a) for a in value.args)}]"
+    return value.render()
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,17 @@
 
 """Typed dicts for the arguments of Inference Gateway API: each request model's dict twin
 (`MessageParam` takes what `Message` takes, keyed by wire names) and the keyword arguments the
-client helpers pass through to the generated methods."""
+client helpers pass through to the generated methods.
 
-from __future__ import annotations
+Annotations are evaluated (no `from __future__ import annotations`), so `__required_keys__` and
+pydantic's `TypeAdapter` see them as type checkers do; the module's own TypedDicts are quoted.
+"""
 
-from typing import Any, Dict, Literal, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Union
 
 from typing_extensions import Required, TypedDict
 
+from ._types import NotGiven
 from .models import (
     CacheControl,
     ChatCompletionMessageToolCall,
@@ -41,6 +44,7 @@ from .models import (
     MessagesToolChoice,
     MessagesToolResultBlock,
     MessagesToolUseBlock,
+    Provider,
     ResponseFormatJsonObject,
     ResponseFormatJsonSchema,
     ResponseFormatText,
@@ -57,6 +61,9 @@ from .models import (
     TextContentPart,
     ToolCallExtraContent,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 #: The models whose dicts a request refuses unknown keys of (those with a TypedDict here; a model
 #: that takes any key, such as a JSON Schema, has none). Read by `_dicts.py`.
@@ -109,6 +116,7 @@ __all__ = [
     "ChatCompletionNamedToolChoiceParam",
     "ChatCompletionStreamOptionsParam",
     "ChatCompletionToolParam",
+    "ChatStreamArgs",
     "CreateChatCompletionRequestParam",
     "CreateImageRequestParam",
     "CreateMessagesRequestParam",
@@ -117,6 +125,7 @@ __all__ = [
     "ImageContentPartParam",
     "ImageURLParam",
     "MessageParam",
+    "MessageStreamArgs",
     "MessagesDocumentBlockParam",
     "MessagesDocumentSourceParam",
     "MessagesImageBlockParam",
@@ -137,9 +146,11 @@ __all__ = [
     "ResponseInputItemParam",
     "ResponseInputTextParam",
     "ResponseReasoningParam",
+    "ResponseStreamArgs",
     "ResponseTextConfigParam",
     "ResponseToolParam",
     "TextContentPartParam",
+    "ToolRunArgs",
 ]
 
 
@@ -160,7 +171,7 @@ class ChatCompletionMessageToolCallParam(TypedDict, total=False):
     """The type of a tool; only `function` is supported."""
 
     function: Required[
-        Union[ChatCompletionMessageToolCallFunction, ChatCompletionMessageToolCallFunctionParam]
+        Union[ChatCompletionMessageToolCallFunction, "ChatCompletionMessageToolCallFunctionParam"]
     ]
     """The function a tool call invokes."""
 
@@ -209,7 +220,7 @@ class ChatCompletionToolParam(TypedDict, total=False):
     type: Required[Literal["function"]]
     """The type of a tool; only `function` is supported."""
 
-    function: Required[Union[FunctionObject, FunctionObjectParam]]
+    function: Required[Union[FunctionObject, "FunctionObjectParam"]]
     """A function the model may call."""
 
 
@@ -219,7 +230,7 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     model: Required[str]
     """Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`."""
 
-    messages: Required[Sequence[Union[Message, MessageParam]]]
+    messages: Required[Sequence[Union[Message, "MessageParam"]]]
     """The conversation so far."""
 
     max_tokens: int
@@ -269,11 +280,11 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
 
     response_format: Union[
         ResponseFormatText,
-        ResponseFormatTextParam,
+        "ResponseFormatTextParam",
         ResponseFormatJsonSchema,
-        ResponseFormatJsonSchemaParam,
+        "ResponseFormatJsonSchemaParam",
         ResponseFormatJsonObject,
-        ResponseFormatJsonObjectParam,
+        "ResponseFormatJsonObjectParam",
     ]
     """
     The output format: plain text, JSON (`json_object`) or JSON that follows a
@@ -292,17 +303,17 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     stream: bool
     """Stream the answer as Server-Sent Events."""
 
-    stream_options: Union[ChatCompletionStreamOptions, ChatCompletionStreamOptionsParam]
+    stream_options: Union[ChatCompletionStreamOptions, "ChatCompletionStreamOptionsParam"]
     """Options for a streamed completion; only set them when streaming."""
 
-    tools: Sequence[Union[ChatCompletionTool, ChatCompletionToolParam]]
+    tools: Sequence[Union[ChatCompletionTool, "ChatCompletionToolParam"]]
     """Tools (functions) the model may call; at most 128."""
 
     tool_choice: Union[
         ChatCompletionToolChoiceOption,
         Literal["none", "auto", "required"],
         ChatCompletionNamedToolChoice,
-        ChatCompletionNamedToolChoiceParam,
+        "ChatCompletionNamedToolChoiceParam",
     ]
     """
     Whether and which tools the model calls: `none` (answer with a message), `auto` (its
@@ -370,16 +381,16 @@ class CreateMessagesRequestParam(TypedDict, total=False):
     model: Required[str]
     """Model id, optionally prefixed with its provider."""
 
-    messages: Required[Sequence[Union[MessagesMessage, MessagesMessageParam]]]
+    messages: Required[Sequence[Union[MessagesMessage, "MessagesMessageParam"]]]
     """The conversation, alternating `user` and `assistant` messages."""
 
     max_tokens: Required[int]
     """The most tokens to generate before stopping."""
 
-    system: Union[str, Sequence[Union[MessagesTextBlock, MessagesTextBlockParam]]]
+    system: Union[str, Sequence[Union[MessagesTextBlock, "MessagesTextBlockParam"]]]
     """The system prompt, as text or as text blocks (to cache parts of it)."""
 
-    tools: Sequence[Union[MessagesTool, MessagesToolParam]]
+    tools: Sequence[Union[MessagesTool, "MessagesToolParam"]]
     """Tools the model may call; each may set `cache_control`."""
 
     tool_choice: Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]
@@ -403,13 +414,13 @@ class CreateMessagesRequestParam(TypedDict, total=False):
     stop_sequences: Sequence[str]
     """Texts that end the generation when the model writes them."""
 
-    metadata: Union[MessagesMetadata, MessagesMetadataParam]
+    metadata: Union[MessagesMetadata, "MessagesMetadataParam"]
     """Data about the request."""
 
     thinking: Mapping[str, Any]
     """Turns on extended thinking with a token budget."""
 
-    output_config: Union[MessagesOutputConfig, MessagesOutputConfigParam]
+    output_config: Union[MessagesOutputConfig, "MessagesOutputConfigParam"]
     """Settings of the model's output."""
 
 
@@ -420,7 +431,7 @@ class CreateResponseRequestParam(TypedDict, total=False):
     """Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`."""
 
     input: Required[
-        Union[ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]]
+        Union[ResponseInput, str, Sequence[Union[ResponseInputItem, "ResponseInputItemParam"]]]
     ]
     """What the model reads: one prompt, or a list of input items (a conversation)."""
 
@@ -442,7 +453,7 @@ class CreateResponseRequestParam(TypedDict, total=False):
     top_p: Optional[float]
     """Nucleus sampling probability mass; an alternative to `temperature`."""
 
-    tools: Sequence[Union[ResponseTool, ResponseToolParam]]
+    tools: Sequence[Union[ResponseTool, "ResponseToolParam"]]
     """Tools the model may call."""
 
     tool_choice: Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
@@ -451,10 +462,10 @@ class CreateResponseRequestParam(TypedDict, total=False):
     function it must call.
     """
 
-    reasoning: Union[ResponseReasoning, ResponseReasoningParam]
+    reasoning: Union[ResponseReasoning, "ResponseReasoningParam"]
     """Settings of a reasoning model."""
 
-    text: Union[ResponseTextConfig, ResponseTextConfigParam]
+    text: Union[ResponseTextConfig, "ResponseTextConfigParam"]
     """The form of the text output, plain or JSON."""
 
     previous_response_id: Optional[str]
@@ -502,7 +513,7 @@ class ImageContentPartParam(TypedDict, total=False):
     type: Required[Literal["image_url"]]
     """Always `image_url`."""
 
-    image_url: Required[Union[ImageURL, ImageURLParam]]
+    image_url: Required[Union[ImageURL, "ImageURLParam"]]
     """Where an image is and how closely the model should look at it."""
 
 
@@ -530,9 +541,9 @@ class MessageParam(TypedDict, total=False):
                 Union[
                     ContentPart,
                     TextContentPart,
-                    TextContentPartParam,
+                    "TextContentPartParam",
                     ImageContentPart,
-                    ImageContentPartParam,
+                    "ImageContentPartParam",
                 ]
             ],
         ]
@@ -540,7 +551,7 @@ class MessageParam(TypedDict, total=False):
     """The message text or multimodal parts."""
 
     tool_calls: Optional[
-        Sequence[Union[ChatCompletionMessageToolCall, ChatCompletionMessageToolCallParam]]
+        Sequence[Union[ChatCompletionMessageToolCall, "ChatCompletionMessageToolCallParam"]]
     ]
     """Tool calls the assistant made."""
 
@@ -560,10 +571,10 @@ class MessagesDocumentBlockParam(TypedDict, total=False):
     type: Required[Literal["document"]]
     """Always `document`."""
 
-    source: Required[Union[MessagesDocumentSource, MessagesDocumentSourceParam]]
+    source: Required[Union[MessagesDocumentSource, "MessagesDocumentSourceParam"]]
     """Where a document block's file comes from, base64 data or a URL."""
 
-    cache_control: Union[CacheControl, CacheControlParam]
+    cache_control: Union[CacheControl, "CacheControlParam"]
     """Prompt caching for a block; only `ephemeral` exists."""
 
 
@@ -589,10 +600,10 @@ class MessagesImageBlockParam(TypedDict, total=False):
     type: Required[Literal["image"]]
     """Always `image`."""
 
-    source: Required[Union[MessagesImageSource, MessagesImageSourceParam]]
+    source: Required[Union[MessagesImageSource, "MessagesImageSourceParam"]]
     """Where an image block's picture comes from, base64 data or a URL."""
 
-    cache_control: Union[CacheControl, CacheControlParam]
+    cache_control: Union[CacheControl, "CacheControlParam"]
     """Prompt caching for a block; only `ephemeral` exists."""
 
 
@@ -625,19 +636,19 @@ class MessagesMessageParam(TypedDict, total=False):
                 Union[
                     MessagesRequestContentBlock,
                     MessagesTextBlock,
-                    MessagesTextBlockParam,
+                    "MessagesTextBlockParam",
                     MessagesImageBlock,
-                    MessagesImageBlockParam,
+                    "MessagesImageBlockParam",
                     MessagesToolUseBlock,
-                    MessagesToolUseBlockParam,
+                    "MessagesToolUseBlockParam",
                     MessagesToolResultBlock,
-                    MessagesToolResultBlockParam,
+                    "MessagesToolResultBlockParam",
                     MessagesDocumentBlock,
-                    MessagesDocumentBlockParam,
+                    "MessagesDocumentBlockParam",
                     MessagesThinkingBlock,
-                    MessagesThinkingBlockParam,
+                    "MessagesThinkingBlockParam",
                     MessagesRedactedThinkingBlock,
-                    MessagesRedactedThinkingBlockParam,
+                    "MessagesRedactedThinkingBlockParam",
                 ]
             ],
         ]
@@ -678,7 +689,7 @@ class MessagesTextBlockParam(TypedDict, total=False):
     text: Required[str]
     """The text."""
 
-    cache_control: Union[CacheControl, CacheControlParam]
+    cache_control: Union[CacheControl, "CacheControlParam"]
     """Prompt caching for a block; only `ephemeral` exists."""
 
 
@@ -714,7 +725,7 @@ class MessagesToolParam(TypedDict, total=False):
     keyword is kept and sent as given.
     """
 
-    cache_control: Union[CacheControl, CacheControlParam]
+    cache_control: Union[CacheControl, "CacheControlParam"]
     """Prompt caching for a block; only `ephemeral` exists."""
 
 
@@ -727,13 +738,13 @@ class MessagesToolResultBlockParam(TypedDict, total=False):
     tool_use_id: Required[str]
     """The id of the `tool_use` block this answers."""
 
-    content: Union[str, Sequence[Union[MessagesTextBlock, MessagesTextBlockParam]]]
+    content: Union[str, Sequence[Union[MessagesTextBlock, "MessagesTextBlockParam"]]]
     """The result, as text or as text blocks."""
 
     is_error: bool
     """True when the tool failed and `content` says why."""
 
-    cache_control: Union[CacheControl, CacheControlParam]
+    cache_control: Union[CacheControl, "CacheControlParam"]
     """Prompt caching for a block; only `ephemeral` exists."""
 
 
@@ -807,9 +818,9 @@ class ResponseInputItemParam(TypedDict, total=False):
                 Union[
                     ResponseInputContentPart,
                     ResponseInputText,
-                    ResponseInputTextParam,
+                    "ResponseInputTextParam",
                     ResponseInputImage,
-                    ResponseInputImageParam,
+                    "ResponseInputImageParam",
                 ]
             ],
         ]
@@ -875,3 +886,360 @@ class TextContentPartParam(TypedDict, total=False):
 
     text: Required[str]
     """The text."""
+
+
+class ChatStreamArgs(TypedDict, total=False):
+    """Keyword arguments passed through to `create_chat_completion_stream()`."""
+
+    provider: Optional[Union[Provider, str]]
+    """Provider to use; by default the gateway infers it from the model prefix."""
+
+    max_tokens: Union[Optional[int], NotGiven]
+    """
+    Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series
+    models reject it.
+    """
+
+    max_completion_tokens: Union[Optional[int], NotGiven]
+    """Upper bound on generated tokens, reasoning tokens included."""
+
+    temperature: Union[Optional[float], NotGiven]
+    """Sampling temperature (0-2); higher is more random."""
+
+    top_p: Union[Optional[float], NotGiven]
+    """Nucleus sampling probability mass; an alternative to `temperature`."""
+
+    frequency_penalty: Union[Optional[float], NotGiven]
+    """
+    -2 to 2; positive values make tokens less likely the more often they already
+    appeared, so the model repeats itself less.
+    """
+
+    presence_penalty: Union[Optional[float], NotGiven]
+    """
+    -2 to 2; positive values make tokens that already appeared less likely, so the
+    model moves on to new topics.
+    """
+
+    n: Union[Optional[int], NotGiven]
+    """How many choices to generate."""
+
+    stop: Union[Optional[Union[str, Sequence[str]]], NotGiven]
+    """One stop sequence, or up to four; generation ends before any of them."""
+
+    seed: Union[Optional[int], NotGiven]
+    """
+    Ask for reproducible sampling: the same seed and settings should give the same
+    answer (best effort; compare `system_fingerprint`).
+    """
+
+    logprobs: Union[Optional[bool], NotGiven]
+    """Return the log probability of every generated token."""
+
+    top_logprobs: Union[Optional[int], NotGiven]
+    """With `logprobs`, also return this many most likely tokens (0-20) per position."""
+
+    response_format: Union[
+        Optional[
+            Union[
+                ResponseFormatText,
+                "ResponseFormatTextParam",
+                ResponseFormatJsonSchema,
+                "ResponseFormatJsonSchemaParam",
+                ResponseFormatJsonObject,
+                "ResponseFormatJsonObjectParam",
+            ]
+        ],
+        NotGiven,
+    ]
+    """
+    The output format: plain text, JSON (`json_object`) or JSON that follows a
+    schema (`json_schema`, structured outputs).
+    """
+
+    logit_bias: Union[Optional[Mapping[str, int]], NotGiven]
+    """
+    Token id (as a string) -> bias from -100 to 100, added to that token's logit
+    before sampling.
+    """
+
+    user: Union[Optional[str], NotGiven]
+    """A stable id of your end user, for abuse monitoring."""
+
+    tool_choice: Union[
+        Optional[
+            Union[
+                ChatCompletionToolChoiceOption,
+                Literal["none", "auto", "required"],
+                ChatCompletionNamedToolChoice,
+                "ChatCompletionNamedToolChoiceParam",
+            ]
+        ],
+        NotGiven,
+    ]
+    """
+    Whether and which tools the model calls: `none` (answer with a message), `auto` (its
+    choice; the default when tools are given), `required` (at least one tool), or a
+    named function it must call.
+    """
+
+    parallel_tool_calls: Union[Optional[bool], NotGiven]
+    """Let the model call several tools in one turn."""
+
+    reasoning_format: Union[Optional[str], NotGiven]
+    """
+    `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought
+    into `reasoning_content` (mirrored on `reasoning`).
+    """
+
+    reasoning_effort: Union[Optional[Literal["minimal", "low", "medium", "high"]], NotGiven]
+    """
+    How hard a reasoning model thinks; lower is faster and spends fewer reasoning
+    tokens.
+    """
+
+    extra_headers: Optional[Mapping[str, str]]
+
+    extra_query: Optional[Mapping[str, object]]
+
+    extra_body: Optional[Mapping[str, object]]
+
+    timeout: Union[float, "httpx.Timeout", NotGiven, None]
+
+
+class ToolRunArgs(TypedDict, total=False):
+    """Keyword arguments passed through to `create_chat_completion()`."""
+
+    provider: Optional[Union[Provider, str]]
+    """Provider to use; by default the gateway infers it from the model prefix."""
+
+    max_tokens: Union[Optional[int], NotGiven]
+    """
+    Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series
+    models reject it.
+    """
+
+    max_completion_tokens: Union[Optional[int], NotGiven]
+    """Upper bound on generated tokens, reasoning tokens included."""
+
+    temperature: Union[Optional[float], NotGiven]
+    """Sampling temperature (0-2); higher is more random."""
+
+    top_p: Union[Optional[float], NotGiven]
+    """Nucleus sampling probability mass; an alternative to `temperature`."""
+
+    frequency_penalty: Union[Optional[float], NotGiven]
+    """
+    -2 to 2; positive values make tokens less likely the more often they already
+    appeared, so the model repeats itself less.
+    """
+
+    presence_penalty: Union[Optional[float], NotGiven]
+    """
+    -2 to 2; positive values make tokens that already appeared less likely, so the
+    model moves on to new topics.
+    """
+
+    n: Union[Optional[int], NotGiven]
+    """How many choices to generate."""
+
+    stop: Union[Optional[Union[str, Sequence[str]]], NotGiven]
+    """One stop sequence, or up to four; generation ends before any of them."""
+
+    seed: Union[Optional[int], NotGiven]
+    """
+    Ask for reproducible sampling: the same seed and settings should give the same
+    answer (best effort; compare `system_fingerprint`).
+    """
+
+    logprobs: Union[Optional[bool], NotGiven]
+    """Return the log probability of every generated token."""
+
+    top_logprobs: Union[Optional[int], NotGiven]
+    """With `logprobs`, also return this many most likely tokens (0-20) per position."""
+
+    response_format: Union[
+        Optional[
+            Union[
+                ResponseFormatText,
+                "ResponseFormatTextParam",
+                ResponseFormatJsonSchema,
+                "ResponseFormatJsonSchemaParam",
+                ResponseFormatJsonObject,
+                "ResponseFormatJsonObjectParam",
+            ]
+        ],
+        NotGiven,
+    ]
+    """
+    The output format: plain text, JSON (`json_object`) or JSON that follows a
+    schema (`json_schema`, structured outputs).
+    """
+
+    logit_bias: Union[Optional[Mapping[str, int]], NotGiven]
+    """
+    Token id (as a string) -> bias from -100 to 100, added to that token's logit
+    before sampling.
+    """
+
+    user: Union[Optional[str], NotGiven]
+    """A stable id of your end user, for abuse monitoring."""
+
+    stream_options: Union[
+        Optional[Union[ChatCompletionStreamOptions, "ChatCompletionStreamOptionsParam"]], NotGiven
+    ]
+    """Options for a streamed completion; only set them when streaming."""
+
+    tool_choice: Union[
+        Optional[
+            Union[
+                ChatCompletionToolChoiceOption,
+                Literal["none", "auto", "required"],
+                ChatCompletionNamedToolChoice,
+                "ChatCompletionNamedToolChoiceParam",
+            ]
+        ],
+        NotGiven,
+    ]
+    """
+    Whether and which tools the model calls: `none` (answer with a message), `auto` (its
+    choice; the default when tools are given), `required` (at least one tool), or a
+    named function it must call.
+    """
+
+    parallel_tool_calls: Union[Optional[bool], NotGiven]
+    """Let the model call several tools in one turn."""
+
+    reasoning_format: Union[Optional[str], NotGiven]
+    """
+    `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought
+    into `reasoning_content` (mirrored on `reasoning`).
+    """
+
+    reasoning_effort: Union[Optional[Literal["minimal", "low", "medium", "high"]], NotGiven]
+    """
+    How hard a reasoning model thinks; lower is faster and spends fewer reasoning
+    tokens.
+    """
+
+    extra_headers: Optional[Mapping[str, str]]
+
+    extra_query: Optional[Mapping[str, object]]
+
+    extra_body: Optional[Mapping[str, object]]
+
+    timeout: Union[float, "httpx.Timeout", NotGiven, None]
+
+
+class MessageStreamArgs(TypedDict, total=False):
+    """Keyword arguments passed through to `create_message_stream()`."""
+
+    provider: Optional[Union[Provider, str]]
+    """Provider to use; by default the gateway infers it from the model prefix."""
+
+    system: Union[
+        Optional[Union[str, Sequence[Union[MessagesTextBlock, "MessagesTextBlockParam"]]]], NotGiven
+    ]
+    """The system prompt, as text or as text blocks (to cache parts of it)."""
+
+    tool_choice: Union[
+        Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
+    ]
+    """
+    Whether and which tools the model calls: `auto` (its choice), `any` (at least one
+    tool), or a named tool it must call.
+    """
+
+    temperature: Union[Optional[float], NotGiven]
+    """Randomness from 0 to 1; low for analysis, high for creative work."""
+
+    top_p: Union[Optional[float], NotGiven]
+    """Nucleus sampling probability mass."""
+
+    top_k: Union[Optional[int], NotGiven]
+    """Sample only from the K most likely tokens."""
+
+    stop_sequences: Union[Optional[Sequence[str]], NotGiven]
+    """Texts that end the generation when the model writes them."""
+
+    metadata: Union[Optional[Union[MessagesMetadata, "MessagesMetadataParam"]], NotGiven]
+    """Data about the request."""
+
+    thinking: Union[Optional[Mapping[str, Any]], NotGiven]
+    """Turns on extended thinking with a token budget."""
+
+    output_config: Union[
+        Optional[Union[MessagesOutputConfig, "MessagesOutputConfigParam"]], NotGiven
+    ]
+    """Settings of the model's output."""
+
+    extra_headers: Optional[Mapping[str, str]]
+
+    extra_query: Optional[Mapping[str, object]]
+
+    extra_body: Optional[Mapping[str, object]]
+
+    timeout: Union[float, "httpx.Timeout", NotGiven, None]
+
+
+class ResponseStreamArgs(TypedDict, total=False):
+    """Keyword arguments passed through to `create_response_stream()`."""
+
+    provider: Optional[Union[Provider, str]]
+    """Provider to use; by default the gateway infers it from the model prefix."""
+
+    instructions: Union[Optional[str], NotGiven]
+    """
+    A system (developer) message put before the input. Not carried over from the
+    response named by `previous_response_id`.
+    """
+
+    max_output_tokens: Union[Optional[int], NotGiven]
+    """Upper bound on generated tokens, reasoning tokens included."""
+
+    temperature: Union[Optional[float], NotGiven]
+    """Sampling temperature (0-2); higher is more random."""
+
+    top_p: Union[Optional[float], NotGiven]
+    """Nucleus sampling probability mass; an alternative to `temperature`."""
+
+    tool_choice: Union[
+        Optional[Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]],
+        NotGiven,
+    ]
+    """
+    Whether and which tools the model calls: a mode (`none`, `auto`, `required`) or a
+    function it must call.
+    """
+
+    reasoning: Union[Optional[Union[ResponseReasoning, "ResponseReasoningParam"]], NotGiven]
+    """Settings of a reasoning model."""
+
+    text: Union[Optional[Union[ResponseTextConfig, "ResponseTextConfigParam"]], NotGiven]
+    """The form of the text output, plain or JSON."""
+
+    previous_response_id: Union[Optional[str], NotGiven]
+    """Continue the conversation of this earlier response."""
+
+    store: Union[Optional[bool], NotGiven]
+    """Keep the response so it can be fetched or continued later."""
+
+    background: Union[Optional[bool], NotGiven]
+    """Run the response in the background (long or batched work)."""
+
+    parallel_tool_calls: Union[Optional[bool], NotGiven]
+    """Let the model call several tools in one turn."""
+
+    metadata: Union[Optional[Mapping[str, str]], NotGiven]
+    """Up to 16 string pairs stored with the response and returned with it."""
+
+    user: Union[Optional[str], NotGiven]
+    """A stable id of your end user, for abuse monitoring."""
+
+    extra_headers: Optional[Mapping[str, str]]
+
+    extra_query: Optional[Mapping[str, object]]
+
+    extra_body: Optional[Mapping[str, object]]
+
+    timeout: Union[float, "httpx.Timeout", NotGiven, None]

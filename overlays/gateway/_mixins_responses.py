@@ -7,39 +7,68 @@ headers, retries, errors) is built in one place.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Union
 
 if TYPE_CHECKING:
     # Typed against the generated operations; at runtime the mixins are plain classes put
     # before the operations in the client's MRO.
+    from pydantic import BaseModel
+    from typing_extensions import Unpack
+
     from .._accumulated import Callback
     from .._operations import AsyncOperations as _AsyncBase
     from .._operations import SyncOperations as _SyncBase
     from .._streaming import AsyncStream, Stream
-    from ..models import ResponseStreamEvent
+    from ..models import ResponseInput, ResponseInputItem, ResponseStreamEvent, ResponseTool
+    from ..params import ResponseInputItemParam, ResponseStreamArgs, ResponseToolParam
     from .responses_stream import AsyncResponseStream, ResponseStream
+    from .tools import ToolSpec
+
+    #: ``input``: text, or input items (models or dicts), as ``create_response`` takes it.
+    ResponseInputArg = Union[
+        ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+    ]
+    #: A tool: a Responses tool (model or dict), a chat-shaped definition (``tool_from_function``'s),
+    #: a plain function or a ``(definition, function)`` pair.
+    ResponseToolArg = Union[ResponseTool, ResponseToolParam, BaseModel, ToolSpec]
 else:
     _SyncBase = _AsyncBase = object
 
 __all__ = ["AsyncResponsesHelpers", "ResponsesHelpers"]
 __requires__ = {"operations": ["create_response", "create_response_stream"]}
+# The keyword arguments the helpers pass through, as a TypedDict in params.py
+# (generator/params.py): every other argument of the generated method, typed as it is there.
+__kwargs__ = {
+    "ResponseStreamArgs": {
+        "method": "create_response_stream",
+        "without": ["model", "input", "tools"],
+    },
+}
 
 
-def _tools(tools: Optional[Sequence[Any]]) -> Optional[Sequence[Any]]:
-    """Request tools as given, with plain Python functions and chat-shaped definitions turned
-    into Responses function tools."""
-    if tools is None:
-        return None
-    from .tools import responses_tool
+def _arguments(
+    tools: Optional[Sequence[ResponseToolArg]], kwargs: ResponseStreamArgs
+) -> Dict[str, Any]:
+    """The generated method's other arguments, with ``tools`` (when given) in the Responses
+    API's shape: plain Python functions and chat-shaped definitions are converted."""
+    arguments: Dict[str, Any] = dict(kwargs)
+    if tools is not None:
+        from .tools import responses_tool
 
-    return [responses_tool(tool) for tool in tools]
+        arguments["tools"] = [responses_tool(tool) for tool in tools]
+    return arguments
 
 
 class ResponsesHelpers(_SyncBase):
     """Mixin for the sync client."""
 
     def create_response_stream(  # type: ignore[override]
-        self, model: str, input: Any, **kwargs: Any
+        self,
+        model: str,
+        input: ResponseInputArg,
+        *,
+        tools: Optional[Sequence[ResponseToolArg]] = None,
+        **kwargs: Unpack[ResponseStreamArgs],
     ) -> Stream[ResponseStreamEvent]:
         """Stream a response as typed ``ResponseStreamEvent`` events (``type`` names each).
 
@@ -47,17 +76,20 @@ class ResponsesHelpers(_SyncBase):
         ends before ``response.completed`` (or ``.failed`` / ``.incomplete``), and the typed
         API error on an ``error`` event. The request is sent when iteration starts.
         """
-        return self._response_events(model, input, None, kwargs)
+        return self._response_events(model, input, None, _arguments(tools, kwargs))
 
     def _response_events(
-        self, model: str, input: Any, on_open: Optional[Callback], kwargs: Any
+        self,
+        model: str,
+        input: ResponseInputArg,
+        on_open: Optional[Callback],
+        arguments: Dict[str, Any],
     ) -> Stream[ResponseStreamEvent]:
         from ..models import ResponseStreamEvent
         from .responses_stream import RESPONSE_TERMINAL_EVENTS
 
-        kwargs["tools"] = _tools(kwargs.get("tools"))
         events = super().create_response_stream(  # by name: the spec decides their order
-            model=model, input=input, **kwargs
+            model=model, input=input, **arguments
         )
         opened = None if on_open is None else (lambda _response: on_open())
         return events.typed(ResponseStreamEvent, on_open=opened, terminal=RESPONSE_TERMINAL_EVENTS)
@@ -65,15 +97,16 @@ class ResponsesHelpers(_SyncBase):
     def stream_response(
         self,
         model: str,
-        input: Any,
+        input: ResponseInputArg,
         *,
+        tools: Optional[Sequence[ResponseToolArg]] = None,
         on_open: Optional[Callback] = None,
         on_event: Optional[Callback] = None,
         on_text: Optional[Callback] = None,
         on_tool: Optional[Callback] = None,
         on_finish: Optional[Callback] = None,
         on_error: Optional[Callback] = None,
-        **kwargs: Any,
+        **kwargs: Unpack[ResponseStreamArgs],
     ) -> ResponseStream:
         """Stream a response: ``with client.stream_response(model, input) as stream:`` then
         iterate its events or ``stream.text_stream``, and/or ``stream.get_final_response()``.
@@ -87,7 +120,7 @@ class ResponsesHelpers(_SyncBase):
         from .._accumulated import EventCallbacks
         from .responses_stream import ResponseAccumulator, ResponseStream
 
-        events = self._response_events(model, input, on_open, kwargs)
+        events = self._response_events(model, input, on_open, _arguments(tools, kwargs))
         callbacks = EventCallbacks(
             on_event=on_event,
             on_text=on_text,
@@ -102,20 +135,28 @@ class AsyncResponsesHelpers(_AsyncBase):
     """Mixin for the async client: the same names; iterate with ``async for``."""
 
     def create_response_stream(  # type: ignore[override]
-        self, model: str, input: Any, **kwargs: Any
+        self,
+        model: str,
+        input: ResponseInputArg,
+        *,
+        tools: Optional[Sequence[ResponseToolArg]] = None,
+        **kwargs: Unpack[ResponseStreamArgs],
     ) -> AsyncStream[ResponseStreamEvent]:
         """Async twin of ``InferenceGatewayClient.create_response_stream``."""
-        return self._response_events(model, input, None, kwargs)
+        return self._response_events(model, input, None, _arguments(tools, kwargs))
 
     def _response_events(
-        self, model: str, input: Any, on_open: Optional[Callback], kwargs: Any
+        self,
+        model: str,
+        input: ResponseInputArg,
+        on_open: Optional[Callback],
+        arguments: Dict[str, Any],
     ) -> AsyncStream[ResponseStreamEvent]:
         from ..models import ResponseStreamEvent
         from .responses_stream import RESPONSE_TERMINAL_EVENTS
 
-        kwargs["tools"] = _tools(kwargs.get("tools"))
         events = super().create_response_stream(  # by name: the spec decides their order
-            model=model, input=input, **kwargs
+            model=model, input=input, **arguments
         )
         opened = None if on_open is None else (lambda _response: on_open())
         return events.typed(ResponseStreamEvent, on_open=opened, terminal=RESPONSE_TERMINAL_EVENTS)
@@ -123,22 +164,23 @@ class AsyncResponsesHelpers(_AsyncBase):
     def stream_response(
         self,
         model: str,
-        input: Any,
+        input: ResponseInputArg,
         *,
+        tools: Optional[Sequence[ResponseToolArg]] = None,
         on_open: Optional[Callback] = None,
         on_event: Optional[Callback] = None,
         on_text: Optional[Callback] = None,
         on_tool: Optional[Callback] = None,
         on_finish: Optional[Callback] = None,
         on_error: Optional[Callback] = None,
-        **kwargs: Any,
+        **kwargs: Unpack[ResponseStreamArgs],
     ) -> AsyncResponseStream:
         """Async twin of ``InferenceGatewayClient.stream_response``; callbacks may be coroutine
         functions."""
         from .._accumulated import EventCallbacks
         from .responses_stream import AsyncResponseStream, ResponseAccumulator
 
-        events = self._response_events(model, input, on_open, kwargs)
+        events = self._response_events(model, input, on_open, _arguments(tools, kwargs))
         callbacks = EventCallbacks(
             on_event=on_event,
             on_text=on_text,

@@ -24,6 +24,7 @@ from typing import (
     Callable,
     Dict,
     List,
+    Mapping,
     Optional,
     Sequence,
     Tuple,
@@ -48,8 +49,8 @@ from ..models import (
     Message,
 )
 
-#: A message as requests take it: a `Message` or the same as a plain dict.
-MessageParam = Union[Message, Dict[str, Any]]
+#: A message as requests take it: a `Message` or the same as a plain dict (`params.MessageParam`).
+MessageParam = Union[Message, Mapping[str, Any]]
 
 __all__ = [
     "ToolArgumentsError",
