@@ -1041,8 +1041,8 @@ def _response(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer) -> t
                 return cls, pytypes.model(cls)
         resolved = _deref(data, schema)
         if isinstance(resolved, dict) and resolved.get("type") == "array":
-            return "list", pytypes.list_of(pytypes.ANY)
-        return "dict", pytypes.dict_of(pytypes.ANY)
+            return "list", pytypes.list_of(pytypes.JSON_VALUE)
+        return "dict", pytypes.dict_of(pytypes.JSON_VALUE)
     plain = [m for m in content if not m.lower().startswith("text/event-stream")]
     if plain and all(_is_binary_media(m, content[m]) for m in plain):
         return "bytes", pytypes.BYTES  # images, octet streams: decoding them as text would corrupt them

@@ -77,6 +77,8 @@ BOOL = Name("bool")
 BYTES = Name("bytes")
 OBJECT = Name("object")
 BASE64_STR = Name("Base64Str", "pydantic")
+# What free-form JSON a response holds is parsed into (the runtime's recursive alias).
+JSON_VALUE = Name("JSONValue", "._types")
 # An object schema written inline: datamodel-code-generator nests a class named after the field.
 INLINE_MODEL = Name("<inline model>")
 

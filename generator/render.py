@@ -134,6 +134,7 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
     model_imports = {name for module, name in imported if module == pytypes.MODELS}
     model_imports |= {op.body.model for op in api.operations if op.typed_fields and op.body and op.body.model}
     param_imports = {name for module, name in imported if module == pytypes.PARAMS}
+    runtime_imports = {"NOT_GIVEN", "NotGiven"} | {n for m, n in imported if m == pytypes.JSON_VALUE.module}
     return render(
         env,
         "_operations.py.jinja",
@@ -143,6 +144,7 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
         typing_names=sorted(typing_names),
         model_imports=sorted(model_imports),
         param_imports=sorted(param_imports),
+        runtime_imports=runtime_imports,
         any_stream=any(op.streams for op in api.operations),
         op_docstring=operation_docstring,
     )

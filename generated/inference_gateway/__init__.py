@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     )
     from ._types import (
         NOT_GIVEN,
+        JSONValue,
         ListValue,
         NotGiven,
         StrValue,
@@ -219,6 +220,7 @@ __all__ = [
     "InferenceGatewayValidationError",
     "InternalServerError",
     "InvalidRequestError",
+    "JSONValue",
     "LengthFinishReasonError",
     "ListModelsResponse",
     "ListToolsResponse",
@@ -313,6 +315,7 @@ _LAZY: Dict[str, str] = {
     "AsyncStream": "._streaming",
     "EventStream": "._streaming",
     "Stream": "._streaming",
+    "JSONValue": "._types",
     "ListValue": "._types",
     "NOT_GIVEN": "._types",
     "NotGiven": "._types",

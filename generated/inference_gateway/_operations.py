@@ -9,7 +9,7 @@ import warnings
 from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Union, cast
 
 from ._base_client import AsyncAPIClient, Operation, SyncAPIClient
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, JSONValue, NotGiven
 from .models import (
     A2AAgentCard,
     ChatCompletionNamedToolChoice,
@@ -1102,7 +1102,7 @@ class SyncOperations(SyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-    ) -> Dict[str, Any]:
+    ) -> Dict[str, JSONValue]:
         """
         Send OTLP metrics to the gateway
 
@@ -1119,7 +1119,7 @@ class SyncOperations(SyncAPIClient):
                 client's).
 
         Returns:
-            Dict[str, Any]: The parsed response body.
+            Dict[str, JSONValue]: The parsed response body.
 
         Raises:
             InferenceGatewayAPIError: The gateway answered with an error status: its subclass
@@ -1132,7 +1132,7 @@ class SyncOperations(SyncAPIClient):
             ResponseValidationError: The response does not match the spec.
         """
         return cast(
-            Dict[str, Any],
+            Dict[str, JSONValue],
             self._request(
                 _OP_PUSH_METRICS,
                 json=body,
@@ -2588,7 +2588,7 @@ class AsyncOperations(AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-    ) -> Dict[str, Any]:
+    ) -> Dict[str, JSONValue]:
         """
         Send OTLP metrics to the gateway
 
@@ -2605,7 +2605,7 @@ class AsyncOperations(AsyncAPIClient):
                 client's).
 
         Returns:
-            Dict[str, Any]: The parsed response body.
+            Dict[str, JSONValue]: The parsed response body.
 
         Raises:
             InferenceGatewayAPIError: The gateway answered with an error status: its subclass
@@ -2618,7 +2618,7 @@ class AsyncOperations(AsyncAPIClient):
             ResponseValidationError: The response does not match the spec.
         """
         return cast(
-            Dict[str, Any],
+            Dict[str, JSONValue],
             await self._request(
                 _OP_PUSH_METRICS,
                 json=body,

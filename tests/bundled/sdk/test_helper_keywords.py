@@ -176,3 +176,18 @@ async def test_run_tools_forwards_keywords_on_every_round(
     assert result.rounds == 2 and [
         (b["temperature"], b["seed"]) for b in bodies[-2:]
     ] == [(0.5, 7), (0.5, 7)]
+
+
+async def test_proxy_request_options_are_keywords(any_client: Callable[..., Any], gateway: FakeGateway) -> None:
+    client = any_client()
+    before = len(gateway.requests)
+    with pytest.raises(TypeError, match="extra_header"):
+        await resolve(client.proxy_request("openai", "models", extra_header={"X-Org": "o1"}))
+    with pytest.raises(TypeError, match="extra_headers= or headers="):
+        await resolve(client.proxy_request("openai", "models", headers={"a": "1"}, extra_headers={"b": "2"}))
+    assert len(gateway.requests) == before
+    result = await resolve(
+        client.proxy_request("openai", "models", extra_headers={"X-Org": "o1"}, extra_query={"limit": "2"}, timeout=5.0)
+    )
+    assert isinstance(result, dict) and result["query"] == {"limit": "2"}
+    assert gateway.last.headers["x-org"] == "o1"
