@@ -271,6 +271,16 @@ def api_reference(
         }
         for s in sorted(api.schemas.values(), key=lambda s: s.name.lower())
     ]
+    from . import params  # params renders with this module's helpers
+
+    typed_dicts = [
+        {
+            "name": spec.name,
+            "doc": spec.doc,
+            "fields": [ir.Field(k.name, k.name, k.type, k.required, "") for k in spec.keys],
+        }
+        for spec in params.model_params(api) + params.declared_kwargs(files, api)
+    ]
     return render(
         env,
         "api.md.jinja",
@@ -281,6 +291,7 @@ def api_reference(
         any_flattened=any(op.body_fields for op in api.operations),
         helpers=_helper_methods(feats, files),
         schemas=schemas,
+        typed_dicts=typed_dicts,
     )
 
 

@@ -134,6 +134,8 @@ def test_generated_package_uses_and_evaluates_the_twins(
         tmp_path,
     )
     assert "NodeParam" in out and "Union[Address, AddressParams]" in out
+    reference = (tmp_path / "params_pkg" / "API.md").read_text(encoding="utf-8")
+    assert "### `AddressParams`" in reference and "| `x-zip` | `str` | no |" in reference
 
 
 def _overlay(text: str) -> dict[str, OutFile]:
