@@ -50,10 +50,15 @@ def checked_body(op: Operation, body: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _holds_dict(value: Any) -> bool:
-    """A dict, or a list or tuple holding one (models inside a dict are validated already)."""
-    if isinstance(value, Mapping):
+    """A dict, or a list or tuple holding one (models inside a dict are validated already).
+    Plain ``isinstance(dict)`` checks: this runs on every call, model arguments included."""
+    if isinstance(value, dict):
         return True
-    return isinstance(value, (list, tuple)) and any(isinstance(item, Mapping) for item in value)
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            if isinstance(item, dict):
+                return True
+    return False
 
 
 @functools.cache
