@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Dict, Mapping
 
 from pydantic import BaseModel, ValidationError
 
+from ._base_client import validation_message
 from .errors import InvalidRequestError
 
 if TYPE_CHECKING:
@@ -46,7 +47,8 @@ def checked_body(op: Operation, body: Mapping[str, Any]) -> Mapping[str, Any]:
                 instance, names[wire], value, strict=True
             )
         except ValidationError as exc:
-            raise InvalidRequestError(f"{op.name}: {_describe(exc)}") from None
+            subject = f"{op.name}: argument {wire!r}"
+            raise InvalidRequestError(validation_message(subject, model.__name__, exc)) from None
         _refuse_unknown(op, value, getattr(instance, names[wire]), wire, CLOSED_MODELS)
         checked[wire] = value
     return checked
@@ -77,18 +79,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {key: _plain(item) for key, item in value.items()}
     return value
-
-
-def _describe(exc: ValidationError) -> str:
-    parts = []
-    errors = exc.errors(include_url=False)
-    for error in errors[:3]:
-        where = ".".join(str(part) for part in error["loc"]) or "<body>"
-        got = repr(error.get("input"))
-        got = got if len(got) <= 80 else got[:77] + "..."
-        parts.append(f"{where}: {error['msg']} (got {got})")
-    more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
-    return "; ".join(parts) + more
 
 
 def _refuse_unknown(

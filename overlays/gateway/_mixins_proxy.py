@@ -51,9 +51,10 @@ def _proxy_call(
     path: str,
     method: str,
     json_data: Optional[Mapping[str, object]],
-    options: Dict[str, Any],
+    **options: Any,
 ) -> Tuple[Operation, Dict[str, Any]]:
-    """The proxy operation for ``method`` and the keyword arguments of its ``_request``."""
+    """The proxy operation for ``method`` and the keyword arguments of its ``_request``
+    (``options``: the per-request options and the older ``headers`` / ``params``)."""
     verb = method.upper()
     operation = _PROXY_OPERATIONS.get(verb)
     if operation is None:
@@ -128,14 +129,17 @@ class ProxyHelpers(_SyncBase):
             APIConnectionError: No response (refused, reset, timeout: ``APITimeoutError``).
             InvalidRequestError: A path with a ``..`` segment, or an unsendable header.
         """
-        options = {
-            "extra_headers": extra_headers,
-            "extra_query": extra_query,
-            "timeout": timeout,
-            "headers": headers,
-            "params": params,
-        }
-        operation, call_kwargs = _proxy_call(provider, path, method, json_data, options)
+        operation, call_kwargs = _proxy_call(
+            provider,
+            path,
+            method,
+            json_data,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            headers=headers,
+            params=params,
+        )
         return _as_json(self._request(operation, **call_kwargs))
 
 
@@ -180,12 +184,15 @@ class AsyncProxyHelpers(_AsyncBase):
             APIConnectionError: No response (refused, reset, timeout: ``APITimeoutError``).
             InvalidRequestError: A path with a ``..`` segment, or an unsendable header.
         """
-        options = {
-            "extra_headers": extra_headers,
-            "extra_query": extra_query,
-            "timeout": timeout,
-            "headers": headers,
-            "params": params,
-        }
-        operation, call_kwargs = _proxy_call(provider, path, method, json_data, options)
+        operation, call_kwargs = _proxy_call(
+            provider,
+            path,
+            method,
+            json_data,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            headers=headers,
+            params=params,
+        )
         return _as_json(await self._request(operation, **call_kwargs))
