@@ -25,7 +25,7 @@ import jinja2
 from . import ir, pytypes
 from .features import _literal_assignment
 from .pytypes import Type
-from .render import isort_names, render
+from .render import _REQUEST_OPTIONS, isort_names, render
 from .write import OutFile, WriteError
 
 NOT_GIVEN_TYPE = pytypes.Name("NotGiven", "._types")
@@ -39,6 +39,10 @@ _EXTRA_BODY = ("extra_body", pytypes.optional(pytypes.dict_of(pytypes.OBJECT, in
 _TIMEOUT = (
     "timeout",
     pytypes.Generic("Union", (pytypes.FLOAT, HTTPX_TIMEOUT, NOT_GIVEN_TYPE, pytypes.NONE)),
+)
+
+_OPTION_DOCS = dict(
+    [*_REQUEST_OPTIONS, ("extra_body", "More JSON body fields, merged in last and sent as given.")]
 )
 
 
@@ -156,7 +160,7 @@ def arguments(op: ir.Operation) -> Iterator[Key]:
             yield Key(p.python_name, pytypes.optional(p.type), False, p.description)
     options = [*_OPTIONS, _EXTRA_BODY] if op.body_fields else list(_OPTIONS)
     for name, annotation in [*options, _TIMEOUT]:
-        yield Key(name, annotation, False)
+        yield Key(name, annotation, False, _OPTION_DOCS[name])
 
 
 def render_params(env: jinja2.Environment, api: ir.API, files: Mapping[str, OutFile]) -> str:

@@ -122,6 +122,7 @@ __all__ = [
     "CreateMessagesRequestParam",
     "CreateResponseRequestParam",
     "FunctionObjectParam",
+    "HealthCheckArgs",
     "ImageContentPartParam",
     "ImageURLParam",
     "MessageParam",
@@ -139,6 +140,7 @@ __all__ = [
     "MessagesToolParam",
     "MessagesToolResultBlockParam",
     "MessagesToolUseBlockParam",
+    "ParseArgs",
     "ResponseFormatJsonObjectParam",
     "ResponseFormatJsonSchemaParam",
     "ResponseFormatTextParam",
@@ -999,12 +1001,16 @@ class ChatStreamArgs(TypedDict, total=False):
     """
 
     extra_headers: Optional[Mapping[str, str]]
+    """Headers to add to this request (a `None` value removes one)."""
 
     extra_query: Optional[Mapping[str, object]]
+    """Query parameters to add to this request."""
 
     extra_body: Optional[Mapping[str, object]]
+    """More JSON body fields, merged in last and sent as given."""
 
     timeout: Union[float, "httpx.Timeout", NotGiven, None]
+    """This request's timeout in seconds or an `httpx.Timeout` (default: the client's)."""
 
 
 class ToolRunArgs(TypedDict, total=False):
@@ -1123,12 +1129,29 @@ class ToolRunArgs(TypedDict, total=False):
     """
 
     extra_headers: Optional[Mapping[str, str]]
+    """Headers to add to this request (a `None` value removes one)."""
 
     extra_query: Optional[Mapping[str, object]]
+    """Query parameters to add to this request."""
 
     extra_body: Optional[Mapping[str, object]]
+    """More JSON body fields, merged in last and sent as given."""
 
     timeout: Union[float, "httpx.Timeout", NotGiven, None]
+    """This request's timeout in seconds or an `httpx.Timeout` (default: the client's)."""
+
+
+class HealthCheckArgs(TypedDict, total=False):
+    """Keyword arguments passed through to `health_check()`."""
+
+    extra_headers: Optional[Mapping[str, str]]
+    """Headers to add to this request (a `None` value removes one)."""
+
+    extra_query: Optional[Mapping[str, object]]
+    """Query parameters to add to this request."""
+
+    timeout: Union[float, "httpx.Timeout", NotGiven, None]
+    """This request's timeout in seconds or an `httpx.Timeout` (default: the client's)."""
 
 
 class MessageStreamArgs(TypedDict, total=False):
@@ -1174,12 +1197,129 @@ class MessageStreamArgs(TypedDict, total=False):
     """Settings of the model's output."""
 
     extra_headers: Optional[Mapping[str, str]]
+    """Headers to add to this request (a `None` value removes one)."""
 
     extra_query: Optional[Mapping[str, object]]
+    """Query parameters to add to this request."""
 
     extra_body: Optional[Mapping[str, object]]
+    """More JSON body fields, merged in last and sent as given."""
 
     timeout: Union[float, "httpx.Timeout", NotGiven, None]
+    """This request's timeout in seconds or an `httpx.Timeout` (default: the client's)."""
+
+
+class ParseArgs(TypedDict, total=False):
+    """Keyword arguments passed through to `create_chat_completion()`."""
+
+    provider: Optional[Union[Provider, str]]
+    """Provider to use; by default the gateway infers it from the model prefix."""
+
+    max_tokens: Union[Optional[int], NotGiven]
+    """
+    Upper bound on generated tokens. Superseded by `max_completion_tokens`; o-series
+    models reject it.
+    """
+
+    max_completion_tokens: Union[Optional[int], NotGiven]
+    """Upper bound on generated tokens, reasoning tokens included."""
+
+    temperature: Union[Optional[float], NotGiven]
+    """Sampling temperature (0-2); higher is more random."""
+
+    top_p: Union[Optional[float], NotGiven]
+    """Nucleus sampling probability mass; an alternative to `temperature`."""
+
+    frequency_penalty: Union[Optional[float], NotGiven]
+    """
+    -2 to 2; positive values make tokens less likely the more often they already
+    appeared, so the model repeats itself less.
+    """
+
+    presence_penalty: Union[Optional[float], NotGiven]
+    """
+    -2 to 2; positive values make tokens that already appeared less likely, so the
+    model moves on to new topics.
+    """
+
+    n: Union[Optional[int], NotGiven]
+    """How many choices to generate."""
+
+    stop: Union[Optional[Union[str, Sequence[str]]], NotGiven]
+    """One stop sequence, or up to four; generation ends before any of them."""
+
+    seed: Union[Optional[int], NotGiven]
+    """
+    Ask for reproducible sampling: the same seed and settings should give the same
+    answer (best effort; compare `system_fingerprint`).
+    """
+
+    logprobs: Union[Optional[bool], NotGiven]
+    """Return the log probability of every generated token."""
+
+    top_logprobs: Union[Optional[int], NotGiven]
+    """With `logprobs`, also return this many most likely tokens (0-20) per position."""
+
+    logit_bias: Union[Optional[Mapping[str, int]], NotGiven]
+    """
+    Token id (as a string) -> bias from -100 to 100, added to that token's logit
+    before sampling.
+    """
+
+    user: Union[Optional[str], NotGiven]
+    """A stable id of your end user, for abuse monitoring."""
+
+    stream_options: Union[
+        Optional[Union[ChatCompletionStreamOptions, "ChatCompletionStreamOptionsParam"]], NotGiven
+    ]
+    """Options for a streamed completion; only set them when streaming."""
+
+    tools: Union[Optional[Sequence[Union[ChatCompletionTool, "ChatCompletionToolParam"]]], NotGiven]
+    """Tools (functions) the model may call; at most 128."""
+
+    tool_choice: Union[
+        Optional[
+            Union[
+                ChatCompletionToolChoiceOption,
+                Literal["none", "auto", "required"],
+                ChatCompletionNamedToolChoice,
+                "ChatCompletionNamedToolChoiceParam",
+            ]
+        ],
+        NotGiven,
+    ]
+    """
+    Whether and which tools the model calls: `none` (answer with a message), `auto` (its
+    choice; the default when tools are given), `required` (at least one tool), or a
+    named function it must call.
+    """
+
+    parallel_tool_calls: Union[Optional[bool], NotGiven]
+    """Let the model call several tools in one turn."""
+
+    reasoning_format: Union[Optional[str], NotGiven]
+    """
+    `raw` keeps think-tags inline in the content; `parsed` moves the chain-of-thought
+    into `reasoning_content` (mirrored on `reasoning`).
+    """
+
+    reasoning_effort: Union[Optional[Literal["minimal", "low", "medium", "high"]], NotGiven]
+    """
+    How hard a reasoning model thinks; lower is faster and spends fewer reasoning
+    tokens.
+    """
+
+    extra_headers: Optional[Mapping[str, str]]
+    """Headers to add to this request (a `None` value removes one)."""
+
+    extra_query: Optional[Mapping[str, object]]
+    """Query parameters to add to this request."""
+
+    extra_body: Optional[Mapping[str, object]]
+    """More JSON body fields, merged in last and sent as given."""
+
+    timeout: Union[float, "httpx.Timeout", NotGiven, None]
+    """This request's timeout in seconds or an `httpx.Timeout` (default: the client's)."""
 
 
 class ResponseStreamArgs(TypedDict, total=False):
@@ -1237,9 +1377,13 @@ class ResponseStreamArgs(TypedDict, total=False):
     """A stable id of your end user, for abuse monitoring."""
 
     extra_headers: Optional[Mapping[str, str]]
+    """Headers to add to this request (a `None` value removes one)."""
 
     extra_query: Optional[Mapping[str, object]]
+    """Query parameters to add to this request."""
 
     extra_body: Optional[Mapping[str, object]]
+    """More JSON body fields, merged in last and sent as given."""
 
     timeout: Union[float, "httpx.Timeout", NotGiven, None]
+    """This request's timeout in seconds or an `httpx.Timeout` (default: the client's)."""

@@ -30,6 +30,7 @@ def mistakes(client: InferenceGatewayClient) -> None:
     client.stream_message(
         "anthropic/claude-opus-4-8", [{"role": "user", "content": "hi"}], 10, temperature="hot"  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     )
+    client.health_check(timout=2.0)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     client.run_tools(model="m", messages=[], tools=[], stream=True)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     # JSON of any shape: narrow it (isinstance) before using it as a dict
     body: dict[str, JSONValue] = client.proxy_request("openai", "v1/models")  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]

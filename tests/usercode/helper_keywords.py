@@ -4,6 +4,12 @@ extra_headers, ...), and proxy_request returns typed JSON."""
 from __future__ import annotations
 
 from inference_gateway import AsyncInferenceGatewayClient, InferenceGatewayClient, JSONValue
+from pydantic import BaseModel
+
+
+class City(BaseModel):
+    name: str
+    country: str
 
 
 def get_weather(city: str) -> str:
@@ -67,6 +73,19 @@ def messages_stream(client: InferenceGatewayClient) -> None:
         "anthropic/claude-opus-4-8", [{"role": "user", "content": "Hi"}], 50, top_k=5
     ):
         print(event.type)
+
+
+def structured(client: InferenceGatewayClient) -> City | None:
+    if not client.health_check(timeout=2.0, extra_headers={"X-Probe": "1"}):
+        return None
+    completion = client.parse_chat_completion(
+        "openai/gpt-4o",
+        [{"role": "user", "content": "Name a city."}],
+        response_format=City,
+        temperature=0.0,
+        seed=1,
+    )
+    return completion.choices[0].message.parsed
 
 
 def models_of(client: InferenceGatewayClient) -> list[str]:

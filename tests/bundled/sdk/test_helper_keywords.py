@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, List
 
 import pytest
 from inference_gateway import NOT_GIVEN
+from pydantic import BaseModel
 
 from tests.bundled.sdk._helpers import collect, resolve
 from tests.fakegw import FakeGateway
@@ -178,16 +179,83 @@ async def test_run_tools_forwards_keywords_on_every_round(
     ] == [(0.5, 7), (0.5, 7)]
 
 
-async def test_proxy_request_options_are_keywords(any_client: Callable[..., Any], gateway: FakeGateway) -> None:
+async def test_proxy_request_options_are_keywords(
+    any_client: Callable[..., Any], gateway: FakeGateway
+) -> None:
     client = any_client()
     before = len(gateway.requests)
     with pytest.raises(TypeError, match="extra_header"):
-        await resolve(client.proxy_request("openai", "models", extra_header={"X-Org": "o1"}))
+        await resolve(
+            client.proxy_request("openai", "models", extra_header={"X-Org": "o1"})
+        )
     with pytest.raises(TypeError, match="extra_headers= or headers="):
-        await resolve(client.proxy_request("openai", "models", headers={"a": "1"}, extra_headers={"b": "2"}))
+        await resolve(
+            client.proxy_request(
+                "openai", "models", headers={"a": "1"}, extra_headers={"b": "2"}
+            )
+        )
     assert len(gateway.requests) == before
     result = await resolve(
-        client.proxy_request("openai", "models", extra_headers={"X-Org": "o1"}, extra_query={"limit": "2"}, timeout=5.0)
+        client.proxy_request(
+            "openai",
+            "models",
+            extra_headers={"X-Org": "o1"},
+            extra_query={"limit": "2"},
+            timeout=5.0,
+        )
     )
     assert isinstance(result, dict) and result["query"] == {"limit": "2"}
     assert gateway.last.headers["x-org"] == "o1"
+
+
+class City(BaseModel):
+    city: str
+
+
+async def test_parse_chat_completion_keywords(
+    any_client: Callable[..., Any], gateway: FakeGateway
+) -> None:
+    client = any_client()
+    before = len(gateway.requests)
+    with pytest.raises(TypeError, match="temprature"):
+        await resolve(
+            client.parse_chat_completion(
+                GPT, CHAT, response_format=City, temprature=0.2
+            )
+        )
+    assert len(gateway.requests) == before
+    answer = {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 1,
+        "model": GPT,
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": '{"city": "Paris"}'},
+            }
+        ],
+    }
+    gateway.enqueue("POST", "/v1/chat/completions", json=answer)
+    parsed = await resolve(
+        client.parse_chat_completion(
+            GPT, CHAT, response_format=City, temperature=0.1, seed=3
+        )
+    )
+    assert parsed.choices[0].message.parsed == City(city="Paris")
+    assert (gateway.last.body["temperature"], gateway.last.body["seed"]) == (0.1, 3)
+    assert gateway.last.body["response_format"]["type"] == "json_schema"
+
+
+async def test_health_check_keywords(
+    any_client: Callable[..., Any], gateway: FakeGateway
+) -> None:
+    client = any_client()
+    with pytest.raises(TypeError, match="extra_header"):
+        await resolve(client.health_check(extra_header={"X-Probe": "1"}))
+    assert (
+        await resolve(client.health_check(extra_headers={"X-Probe": "1"}, timeout=2.0))
+        is True
+    )
+    assert gateway.last.path == "/health" and gateway.last.headers["x-probe"] == "1"
