@@ -62,7 +62,7 @@ class Body:
     stream_flag: str | None = None  # wire name of a boolean `stream` property
     description: str = ""
     file_fields: tuple[str, ...] = ()  # kind == "multipart": parts the spec declares binary
-    model: str | None = None  # kind == "flattened": the class the fields come from, if named
+    model: str | None = None  # "flattened": the class the fields come from; "json": the body's class
 
     @property
     def annotation(self) -> str:
@@ -125,10 +125,18 @@ class Operation:
         given there is validated by the body's model before it is sent)."""
         if self.body is None or self.body.model is None:
             return ()
-        return tuple(
-            f.wire_name
-            for f in self.body_fields
-            if any(module == pytypes.PARAMS for module, _ in f.type.imports())
+        return tuple(f.wire_name for f in self.body_fields if _takes_typed_dict(f.type))
+
+    @property
+    def typed_body(self) -> bool:
+        """Whether the one `body` argument takes TypedDicts (validated by its class whole)."""
+        body = self.body
+        return (
+            body is not None
+            and body.kind == "json"
+            and body.model is not None
+            and body.type is not None
+            and _takes_typed_dict(body.type)
         )
 
     @property
@@ -155,6 +163,10 @@ class Operation:
         if self.body is not None and self.body.type is not None:
             yield self.body.type
         yield self.return_type
+
+
+def _takes_typed_dict(value: Type) -> bool:
+    return any(module == pytypes.PARAMS for module, _ in value.imports())
 
 
 @dataclass(frozen=True)
@@ -931,6 +943,8 @@ def _body(
         at = f"{at}/content/{escape_pointer_token(media)}"
         schema = media_obj.get("schema") or {}
         obj = _object_properties(data, schema)
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        named = ref[len(SCHEMA_PREFIX) :] if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX) else None
         if obj is None:
             return Body(
                 kind="json",
@@ -939,6 +953,7 @@ def _body(
                 pointer=at,
                 type=typer.annotation(schema, inputs=True),
                 description=description,
+                model=named if named in typer.classes else None,
             )
         properties, required_fields = obj
         field_pointers = _property_pointers(prepared, schema, f"{at}/schema")
@@ -962,13 +977,12 @@ def _body(
                     pointer=field_pointers.get(wire, at),
                 )
             )
-        ref = schema.get("$ref") if isinstance(schema, dict) else None
         return Body(
             kind="flattened",
             content_type=media,
             required=required,
             pointer=at,
-            model=ref[len(SCHEMA_PREFIX) :] if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX) else None,
+            model=named,
             fields=tuple(fields),
             stream_flag=stream_flag,
             description=description,

@@ -132,7 +132,9 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
     if any(op.return_type != pytypes.NONE for op in api.operations):
         typing_names.add("cast")
     model_imports = {name for module, name in imported if module == pytypes.MODELS}
-    model_imports |= {op.body.model for op in api.operations if op.typed_fields and op.body and op.body.model}
+    model_imports |= {
+        op.body.model for op in api.operations if (op.typed_fields or op.typed_body) and op.body and op.body.model
+    }
     param_imports = {name for module, name in imported if module == pytypes.PARAMS}
     runtime_imports = {"NOT_GIVEN", "NotGiven"} | {n for m, n in imported if m == pytypes.JSON_VALUE.module}
     return render(

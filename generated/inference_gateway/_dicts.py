@@ -28,15 +28,16 @@ if TYPE_CHECKING:
 __all__: list[str] = []  # machinery: nothing to export
 
 
-def checked_body(op: Operation, body: Mapping[str, Any]) -> Mapping[str, Any]:
-    """``body`` with each dict-holding typed argument validated (tuples made lists);
-    ``InvalidRequestError`` naming the field otherwise. Unchanged when it holds no dict."""
+def checked_body(op: Operation, body: Any) -> Any:
+    """``body`` with each dict-holding typed argument validated (tuples made lists), or the
+    whole body when the operation takes one ``body`` argument; ``InvalidRequestError`` naming
+    the field otherwise. Unchanged when it holds no dict."""
+    model: type[BaseModel] = op.request_model
+    if not op.typed_fields:
+        return _checked(op, model, body) if _holds_dict(body) else body
     fields = [wire for wire in op.typed_fields if _holds_dict(body.get(wire))]
     if not fields:
         return body
-    from .params import CLOSED_MODELS
-
-    model: type[BaseModel] = op.request_model
     names = _field_names(model)
     instance = model.model_construct()
     checked = dict(body)
@@ -49,9 +50,21 @@ def checked_body(op: Operation, body: Mapping[str, Any]) -> Mapping[str, Any]:
         except ValidationError as exc:
             subject = f"{op.name}: argument {wire!r}"
             raise InvalidRequestError(validation_message(subject, model.__name__, exc)) from None
-        _refuse_unknown(op, value, getattr(instance, names[wire]), wire, CLOSED_MODELS)
+        _refuse_unknown(op, value, getattr(instance, names[wire]), wire)
         checked[wire] = value
     return checked
+
+
+def _checked(op: Operation, model: type[BaseModel], body: Any) -> Any:
+    """A whole ``body`` argument validated by its class (a RootModel: a list or a union)."""
+    value = _plain(body)
+    try:
+        validated = model.model_validate(value, strict=True)
+    except ValidationError as exc:
+        subject = f"{op.name}: the body"
+        raise InvalidRequestError(validation_message(subject, model.__name__, exc)) from None
+    _refuse_unknown(op, value, validated, "body")
+    return value
 
 
 def _holds_dict(value: Any) -> bool:
@@ -64,6 +77,14 @@ def _holds_dict(value: Any) -> bool:
             if isinstance(item, dict):
                 return True
     return False
+
+
+@functools.cache
+def _closed_models() -> frozenset[str]:
+    """Models whose dicts may not carry unknown keys (params.py: those with a TypedDict)."""
+    from .params import CLOSED_MODELS
+
+    return CLOSED_MODELS
 
 
 @functools.cache
@@ -81,9 +102,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _refuse_unknown(
-    op: Operation, given: Any, validated: Any, where: str, closed: frozenset[str]
-) -> None:
+def _refuse_unknown(op: Operation, given: Any, validated: Any, where: str) -> None:
     """Walk what was given beside what it validated into: a dict that became a closed model
     must not have left keys in the model's extras."""
     root = getattr(validated, "root", None)
@@ -92,7 +111,7 @@ def _refuse_unknown(
     if isinstance(given, Mapping) and isinstance(validated, BaseModel):
         cls = type(validated)
         unknown = sorted((validated.model_extra or {}).keys())
-        if unknown and cls.__name__ in closed:
+        if unknown and cls.__name__ in _closed_models():
             known = ", ".join(_field_names(cls))
             raise InvalidRequestError(
                 f"{op.name}: {where}.{unknown[0]}: unknown field of {cls.__name__} (it takes {known})"
@@ -100,9 +119,7 @@ def _refuse_unknown(
         names = _field_names(cls)
         for key, item in given.items():
             if key in names:
-                _refuse_unknown(
-                    op, item, getattr(validated, names[key], None), f"{where}.{key}", closed
-                )
+                _refuse_unknown(op, item, getattr(validated, names[key], None), f"{where}.{key}")
     elif isinstance(given, list) and isinstance(validated, list):
         for index, (item, inner) in enumerate(zip(given, validated)):
-            _refuse_unknown(op, item, inner, f"{where}[{index}]", closed)
+            _refuse_unknown(op, item, inner, f"{where}[{index}]")

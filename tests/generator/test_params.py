@@ -6,12 +6,18 @@ overlays declare hold exactly the other arguments of the generated method, typed
 
 from __future__ import annotations
 
+import importlib
+import json
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from generator import ir, params, pipeline
 from generator.write import OutFile, WriteError
+from tests.evolution.server import RecordingServer
 
 from .helpers import MAIN_SPEC, SPECS, generate, run_python
 
@@ -27,6 +33,16 @@ paths:
         content:
           application/json:
             schema: {$ref: "#/components/schemas/SendRequest"}
+      responses:
+        "200": {description: ok}
+  /batch:
+    post:
+      operationId: batch
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: array, items: {$ref: "#/components/schemas/Address"}}
       responses:
         "200": {description: ok}
 components:
@@ -98,6 +114,12 @@ def test_twins_of_closed_request_models_only(api: ir.API) -> None:
         types["schema_"] == "Union[OpenSchema, Dict[str, Any]]"
     )  # takes any key: no TypedDict
     assert send.typed_fields == ("to", "tags", "tree")
+    batch = api.operations[1]
+    assert (
+        batch.typed_body
+        and batch.body is not None
+        and batch.body.model == "BatchRequest"
+    )
 
 
 def test_twin_keys(api: ir.API) -> None:
@@ -135,7 +157,96 @@ def test_generated_package_uses_and_evaluates_the_twins(
     )
     assert "NodeParam" in out and "Union[Address, AddressParams]" in out
     reference = (tmp_path / "params_pkg" / "API.md").read_text(encoding="utf-8")
-    assert "### `AddressParams`" in reference and "| `x-zip` | `str` | no |" in reference
+    assert (
+        "### `AddressParams`" in reference and "| `x-zip` | `str` | no |" in reference
+    )
+
+
+@pytest.fixture(scope="module")
+def package(
+    spec_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ModuleType]:
+    out = tmp_path_factory.mktemp("params_pkg")
+    generate(spec_path, out, "params_live")
+    sys.path.insert(0, str(out))
+    try:
+        yield importlib.import_module("params_live")
+    finally:
+        sys.path.remove(str(out))
+        for name in [
+            n for n in sys.modules if n == "params_live" or n.startswith("params_live.")
+        ]:
+            del sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def recorder() -> Iterator[RecordingServer]:
+    server = RecordingServer().start()
+    yield server
+    server.stop()
+
+
+def test_dicts_are_sent_as_given_and_bad_ones_refused_before_sending(
+    package: ModuleType, recorder: RecordingServer
+) -> None:
+    """Flattened fields and a whole `body` argument (a list of models), on a real server."""
+    with package.ParamsTestClient(base_url=recorder.base_url, max_retries=0) as client:
+        recorder.reset()
+        client.send(
+            to={"street": "Main St", "x-zip": "123"},
+            tags=({"name": "a"},),
+            tree={"children": [{}]},
+        )
+        assert json.loads(recorder.last.body) == {
+            "to": {"street": "Main St", "x-zip": "123"},
+            "tags": [{"name": "a"}],
+            "tree": {"children": [{}]},
+        }
+        client.batch(
+            [{"street": "A"}, package.models.Address(street="B", unknown_kept=1)]
+        )
+        assert json.loads(recorder.last.body) == [
+            {"street": "A"},
+            {"street": "B", "unknown_kept": 1},
+        ]
+        client.send(
+            to={"street": "S"}, schema_={"type": "object", "anything": True}
+        )  # open: kept
+        assert json.loads(recorder.last.body)["schema"] == {
+            "type": "object",
+            "anything": True,
+        }
+        sent = len(recorder.requests)
+        bad = [
+            (
+                lambda: client.send(to={"street": "S", "zip": "1"}),
+                r"^send: to\.zip: unknown field of Address \(it takes street, x-zip\)$",
+            ),
+            (
+                lambda: client.send(to={"street": 5}),
+                r"argument 'to' does not match SendRequest: to\.street",
+            ),
+            (
+                lambda: client.send(
+                    to={"street": "S"}, tree={"children": [{"kids": []}]}
+                ),
+                r"tree\.children\[0\]\.kids: unknown field of Node",
+            ),
+            (
+                lambda: client.batch(
+                    [{"street": "A"}, {"stret": "B"}]
+                ),  # street is required
+                r"^batch: the body does not match BatchRequest: 1\.street: Field required",
+            ),
+            (
+                lambda: client.batch([{"street": "A"}, {"street": "B", "zip": "1"}]),
+                r"^batch: body\[1\]\.zip: unknown field of Address",
+            ),
+        ]
+        for call, message in bad:
+            with pytest.raises(package.InvalidRequestError, match=message):
+                call()
+        assert len(recorder.requests) == sent
 
 
 def _overlay(text: str) -> dict[str, OutFile]:
@@ -216,8 +327,6 @@ def test_arguments_match_the_generated_signatures(spec: Path, tmp_path: Path) ->
         """,
         tmp_path,
     )
-    import json
-
     assert json.loads(out) == {
         k: [list(pair) for pair in v] for k, v in expected.items()
     }
