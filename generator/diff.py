@@ -171,7 +171,8 @@ def _helper_methods(feats: features.Features) -> dict[str, str]:
         path = group.source / f"{module}.py"
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-        for name in _public_methods(classes, mixin.sync_class):
+        # The async class: always written in the overlay (the sync one may be its generated twin).
+        for name in _public_methods(classes, mixin.async_class):
             found.setdefault(name, group.source.name)
     return found
 
@@ -467,6 +468,16 @@ class _Differ:
                     param.pointer,
                     old=was.location,
                     new=param.location,
+                )
+            if was.delimiter != param.delimiter:
+                self.add(
+                    f"{noun}.style",
+                    True,
+                    subject,
+                    f"{noun} `{name}` is now sent as {_query_form(param)} (was {_query_form(was)})",
+                    param.pointer,
+                    old=was.delimiter,
+                    new=param.delimiter,
                 )
             ctx = _Ctx(subject, f"{noun} `{name}`{of}", "input")
             self.required(ctx, was.required, param.required, param.pointer)
@@ -875,6 +886,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sys.stdout.write(changelog.to_text())
     return 1 if args.fail_on_breaking and changelog.breaking else 0
+
+
+def _query_form(param: ir.Parameter) -> str:
+    """How a query argument goes on the wire, for the changelog."""
+    return f"one {param.delimiter!r}-joined value" if param.delimiter else "a key per item"
 
 
 if __name__ == "__main__":

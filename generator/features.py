@@ -328,11 +328,13 @@ def _path(module: _Module) -> str:
     return "/".join(p for p in (target, module.rel) if p)
 
 
-def _mixin(module: str, source: str, filename: str) -> Mixin:
-    """The client mixin pair a `_mixins_*` module declares in `__all__`: `X` and `AsyncX`."""
+def _mixin(module: str, overlay: OutFile) -> Mixin:
+    """The client mixin pair a `_mixins_*` module declares in `__all__`: `X` and `AsyncX` (`X`
+    written in the module or by the generator as `AsyncX`'s blocking twin, unasync.py)."""
+    source, filename = overlay.text or "", overlay.source
     declared = declared_all_source(source, filename)
     sync = [n for n in declared if not n.startswith("Async")]
-    defined = defined_classes_source(source)
+    defined = defined_classes_source("\n".join([source, *overlay.appended]))
     if len(sync) != 1 or f"Async{sync[0]}" not in declared or not set(declared) <= defined:
         raise WriteError(
             f"{filename}: a client mixin module must define and list in __all__ exactly two "
@@ -378,7 +380,7 @@ def select(
         groups.append(OverlayGroup(overlays / group, GROUP_TARGETS[group], kept))
     names = [g.source.name for g in groups]
     mixins = [
-        _mixin(d, present[m.group][m.rel].text or "", present[m.group][m.rel].source)
+        _mixin(d, present[m.group][m.rel])
         for d, m in sorted(kept_modules.items())
         if m.rel.rpartition("/")[2].startswith("_mixins")
     ]

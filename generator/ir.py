@@ -41,6 +41,7 @@ class Parameter:
     required: bool
     description: str = ""
     pointer: str = ""
+    delimiter: str | None = None  # a query array sent as one value (`explode: false`): its separator
 
     @property
     def annotation(self) -> str:
@@ -103,6 +104,11 @@ class Operation:
     @property
     def params(self) -> tuple[Parameter, ...]:
         return self.path_params + self.query_params + self.header_params
+
+    @property
+    def delimited_query(self) -> tuple[tuple[str, str], ...]:
+        """(wire name, separator) of the query arrays sent as one value."""
+        return tuple((p.wire_name, p.delimiter) for p in self.query_params if p.delimiter)
 
     @property
     def positional(self) -> tuple[Parameter, ...]:
@@ -878,12 +884,25 @@ def _parameters(
                 required=bool(param.get("required")) or location == "path",
                 description=_text(param.get("description")),
                 pointer=where[id(param)],
+                delimiter=_query_delimiter(param, schema) if location == "query" else None,
             )
         )
     missing = [n for n in order if not any(p.location == "path" and p.wire_name == n for p in result)]
     if missing:
         raise spec.error(pointer, f"path {path!r} uses undeclared parameter(s) {missing}")
     return result
+
+
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _query_delimiter(param: Mapping[str, Any], schema: Any) -> str | None:
+    """The separator of a query array sent as one value (`style: form` with `explode: false`,
+    `spaceDelimited`, `pipeDelimited`); None when each item is its own `name=value`."""
+    style = param.get("style", "form")
+    explode = param.get("explode", style == "form")
+    is_array = isinstance(schema, Mapping) and schema.get("type") == "array"
+    return _DELIMITERS.get(style) if is_array and not explode else None
 
 
 def _template_names(path: str) -> list[str]:

@@ -35,7 +35,8 @@ def pyrepr(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(pyrepr(v) for v in value) + "]"
     if isinstance(value, tuple):
-        return "(" + "".join(pyrepr(v) + ", " for v in value) + ")"
+        items = [pyrepr(v) for v in value]
+        return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{pyrepr(k)}: {pyrepr(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"pyrepr: unsupported value {value!r}")

@@ -14,6 +14,7 @@ its sync code from its async code the same way.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -33,6 +34,7 @@ RENAMES = {
     "__anext__": "__next__",
     "aiter_bytes": "iter_bytes",
     "aclose": "close",
+    "_AsyncBase": "_SyncBase",  # the client mixins' typing base (overlays/gateway/_mixins_*.py)
 }
 
 _MARKER = re.compile(
@@ -60,13 +62,29 @@ def twins(source: str, name: str) -> list[Twin]:
         if not async_name.startswith("Async"):
             raise UnasyncError(f"{name}:{line}: marked class {async_name} is not named Async...")
         body = _class_source(source, match.end(), name, line)
-        renames = {**RENAMES, async_name: sync_name}
+        renames = {**_module_renames(source, name), **RENAMES, async_name: sync_name}
         text = (
             f"# The blocking twin of {async_name}, written by the generator (generator/unasync.py):"
             f"\n# edit {async_name}.\n" + _rewrite(body, renames, name, line)
         )
         found.append(Twin(async_name=async_name, sync_name=sync_name, source=text))
     return found
+
+
+def _module_renames(source: str, name: str) -> dict[str, str]:
+    """`AsyncX` -> `X` for every pair of names the module binds (imports included, also under
+    `if TYPE_CHECKING:`): the module's own async classes and their blocking counterparts."""
+    try:
+        tree = ast.parse(source, filename=name)
+    except SyntaxError as exc:
+        raise UnasyncError(f"{name}:{exc.lineno}: not valid Python: {exc.msg}") from exc
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            bound.add(node.name)
+    return {n: n[len("Async") :] for n in bound if n.startswith("Async") and n[len("Async") :] in bound}
 
 
 def _class_source(source: str, start: int, name: str, line: int) -> str:

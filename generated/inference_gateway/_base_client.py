@@ -301,6 +301,8 @@ class Operation:
     path: str
     response_type: Any = None
     stream_done_sentinel: Optional[str] = None
+    #: (name, separator) of the query arrays the spec sends as one value (``explode: false``)
+    delimited_query: Tuple[Tuple[str, str], ...] = ()
     # The class of a JSON body whose arguments take TypedDicts, and for a flattened body the
     # (wire names of the) fields that do: dicts given there are validated before sending (by
     # their field, or the whole body when `typed_fields` is empty).
@@ -387,6 +389,16 @@ def _query_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_query_value(item) for item in value]
     return value
+
+
+def _delimited(query: Mapping[str, Any], delimited: Tuple[Tuple[str, str], ...]) -> Dict[str, Any]:
+    """The operation's query with each ``explode: false`` array joined into one value."""
+    joined = dict(query)
+    for name, separator in delimited:
+        value = joined.get(name)
+        if isinstance(value, (list, tuple)):
+            joined[name] = separator.join(str(_query_value(item)) for item in value)
+    return joined
 
 
 def _merge_query(*layers: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
@@ -850,6 +862,8 @@ class _BaseClient(Generic[ClientT]):
 
         path = op.format_path(options.get("path_params")) if op.path_params else op.path
         query = options.get("query")
+        if query and op.delimited_query:
+            query = _delimited(query, op.delimited_query)
         extra_query = options.get("extra_query")
         params = (
             _merge_query(self.default_query, query, extra_query) or None

@@ -79,6 +79,7 @@ _OP_LIST_MODELS = Operation(
     path="/v1/models",
     response_type=ListModelsResponse,
     stream_done_sentinel=None,
+    delimited_query=(("include", ","),),
 )
 _OP_CREATE_CHAT_COMPLETION = Operation(
     name="createChatCompletion",
@@ -87,13 +88,7 @@ _OP_CREATE_CHAT_COMPLETION = Operation(
     response_type=CreateChatCompletionResponse,
     stream_done_sentinel="[DONE]",
     request_model=CreateChatCompletionRequest,
-    typed_fields=(
-        "messages",
-        "response_format",
-        "stream_options",
-        "tools",
-        "tool_choice",
-    ),
+    typed_fields=("messages", "response_format", "stream_options", "tools", "tool_choice"),
 )
 _OP_CREATE_RESPONSE = Operation(
     name="createResponse",
@@ -102,12 +97,7 @@ _OP_CREATE_RESPONSE = Operation(
     response_type=Response,
     stream_done_sentinel=None,
     request_model=CreateResponseRequest,
-    typed_fields=(
-        "input",
-        "tools",
-        "reasoning",
-        "text",
-    ),
+    typed_fields=("input", "tools", "reasoning", "text"),
 )
 _OP_CREATE_MESSAGE = Operation(
     name="createMessage",
@@ -116,13 +106,7 @@ _OP_CREATE_MESSAGE = Operation(
     response_type=MessagesResponse,
     stream_done_sentinel=None,
     request_model=CreateMessagesRequest,
-    typed_fields=(
-        "messages",
-        "system",
-        "tools",
-        "metadata",
-        "output_config",
-    ),
+    typed_fields=("messages", "system", "tools", "metadata", "output_config"),
 )
 _OP_LIST_TOOLS = Operation(
     name="listTools",

@@ -181,6 +181,20 @@ def test_parameter_moves_from_query_to_header(tmp_path: Path) -> None:
     assert not change.breaking and (change.old, change.new) == ("query", "header")
 
 
+def test_query_array_style_change_is_breaking(tmp_path: Path) -> None:
+    """`explode: false` changes what the server reads (`a,b` instead of `only=a&only=b`)."""
+    old = base()
+    op(old, MODELS, "get")["parameters"].append(
+        {"name": "only", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}
+    )
+    new = copy.deepcopy(old)
+    op(new, MODELS, "get")["parameters"][-1]["explode"] = False
+    changes = diff_files(write(tmp_path / "old.yaml", old), write(tmp_path / "new.yaml", new)).changes
+    change = only(changes, "argument.style")
+    assert change.breaking and (change.old, change.new) == (None, ",")
+    assert "one ','-joined value (was a key per item)" in change.detail
+
+
 def test_path_parameter_order_is_breaking(tmp_path: Path) -> None:
     def edit(s: Spec) -> None:
         s["paths"]["/v1/items/{item_id}/orgs/{org}"] = s["paths"].pop(ITEM)

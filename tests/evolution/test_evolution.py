@@ -187,6 +187,27 @@ def test_v1_path_and_array_query_parameters(
         assert (server.last.method, server.last.raw_path) == ("DELETE", "/v1/responses/resp_1")
 
 
+@pytest.mark.asyncio
+async def test_v3_query_arrays_keep_their_style(
+    evolution_sdk: SdkFactory, server: RecordingServer
+) -> None:
+    """`explode: false` arrays go as one comma-joined value, `pipeDelimited` ones joined by `|`,
+    the default (exploded) ones as repeated keys: on both clients."""
+    sdk = evolution_sdk("v3_audio_streams_uploads")
+    expected = {"include": ["usage", "output"], "select": ["id,usage"], "tags": ["1|22"]}
+    with sdk.InferenceGatewayClient(base_url=server.base_url) as client:
+        server.reply(json_body=RESPONSE)
+        client.get_response("r1", include=["usage", "output"], select=["id", "usage"], tags=[1, 22])
+        assert server.last.query == expected
+        server.reply(json_body=RESPONSE)
+        client.get_response("r1", select=["output"], extra_query={"tags": "raw"})
+        assert server.last.query == {"select": ["output"], "tags": ["raw"]}
+    async with sdk.AsyncInferenceGatewayClient(base_url=server.base_url) as aclient:
+        server.reply(json_body=RESPONSE)
+        await aclient.get_response("r1", include=["usage", "output"], select=["id", "usage"], tags=[1, 22])
+        assert server.last.query == expected
+
+
 def test_v1_responses_stream(evolution_sdk: SdkFactory, server: RecordingServer) -> None:
     sdk = evolution_sdk("v1_responses_messages")
     events = [

@@ -71,6 +71,44 @@ class Fetcher(Base, SyncAPIClient):
     compile(twin.source, "twin", "exec")
 
 
+def test_async_names_the_module_pairs_with_a_blocking_name_are_renamed() -> None:
+    """`AsyncX` becomes `X` when the module binds both (an import under TYPE_CHECKING counts);
+    an `AsyncY` without its `Y` stays."""
+    source = """\
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .parsing import AsyncParsedStream, ParsedStream, AsyncLonely
+
+
+# unasync -> Helpers: the generator writes the blocking twin
+class AsyncHelpers(_AsyncBase):
+    def parse(self) -> AsyncParsedStream:
+        return AsyncParsedStream(super(AsyncHelpers, self), AsyncLonely)
+"""
+    (twin,) = twins(source, "overlays/gateway/_mixins_x.py")
+    assert twin.source.split("\n", 2)[2] == """\
+class Helpers(_SyncBase):
+    def parse(self) -> ParsedStream:
+        return ParsedStream(super(Helpers, self), AsyncLonely)
+"""
+
+
+def test_the_gateway_mixins_twins_match_their_async_classes() -> None:
+    """The sync client's mixins the generator writes have the async ones' methods and arguments."""
+    from inference_gateway.lib import _mixins_health, _mixins_parse
+
+    for module in (_mixins_health, _mixins_parse):
+        sync_name, async_name = sorted(module.__all__, key=len)
+        sync_cls, async_cls = getattr(module, sync_name), getattr(module, async_name)
+        methods = [n for n in vars(async_cls) if not n.startswith("_")]
+        assert methods and methods == [n for n in vars(sync_cls) if not n.startswith("_")]
+        for name in methods:
+            sync_sig, async_sig = (inspect.signature(getattr(c, name)) for c in (sync_cls, async_cls))
+            assert sync_sig.parameters == async_sig.parameters, name
+            assert not inspect.iscoroutinefunction(getattr(sync_cls, name)), name
+
+
 def test_modules_without_the_marker_have_no_twins() -> None:
     assert twins(SOURCE.replace("# unasync -> Fetcher", "# a comment"), "x.py") == []
 

@@ -44,35 +44,9 @@ def _health_failed(exc: Exception) -> bool:
     return False
 
 
-class HealthHelpers(_SyncBase):
-    """Mixin for the sync client (comes before the generated operations in the MRO)."""
-
-    def health_check(self, **kwargs: Unpack[HealthCheckArgs]) -> bool:  # type: ignore[override]
-        """``True`` when ``GET /health`` answers 2xx; ``False`` on any error (never raises).
-
-        One attempt, no retries: a liveness probe reports, it does not wait.
-
-        Args:
-            **kwargs: The per-request options ``extra_headers``, ``extra_query``, ``timeout``.
-
-        Returns:
-            Whether the gateway answered 2xx.
-
-        Raises:
-            TypeError: An unknown keyword argument; every failure of the probe is ``False``
-                (logged at debug level).
-        """
-        _check_keywords(kwargs)
-        try:
-            probe = self.with_options(max_retries=0)
-            super(HealthHelpers, probe).health_check(**kwargs)
-        except Exception as exc:  # the documented contract: a probe reports, it does not raise
-            return _health_failed(exc)
-        return True
-
-
+# unasync -> HealthHelpers: the generator writes the blocking twin (the sync client's mixin)
 class AsyncHealthHelpers(_AsyncBase):
-    """Mixin for the async client: the same probe as a coroutine."""
+    """Mixin for the client (comes before the generated operations in the MRO)."""
 
     async def health_check(self, **kwargs: Unpack[HealthCheckArgs]) -> bool:  # type: ignore[override]
         """``True`` when ``GET /health`` answers 2xx; ``False`` on any error (never raises).
@@ -93,6 +67,35 @@ class AsyncHealthHelpers(_AsyncBase):
         try:
             probe = self.with_options(max_retries=0)
             await super(AsyncHealthHelpers, probe).health_check(**kwargs)
+        except Exception as exc:  # the documented contract: a probe reports, it does not raise
+            return _health_failed(exc)
+        return True
+
+
+# The blocking twin of AsyncHealthHelpers, written by the generator (generator/unasync.py):
+# edit AsyncHealthHelpers.
+class HealthHelpers(_SyncBase):
+    """Mixin for the client (comes before the generated operations in the MRO)."""
+
+    def health_check(self, **kwargs: Unpack[HealthCheckArgs]) -> bool:  # type: ignore[override]
+        """``True`` when ``GET /health`` answers 2xx; ``False`` on any error (never raises).
+
+        One attempt, no retries: a liveness probe reports, it does not wait.
+
+        Args:
+            **kwargs: The per-request options ``extra_headers``, ``extra_query``, ``timeout``.
+
+        Returns:
+            Whether the gateway answered 2xx.
+
+        Raises:
+            TypeError: An unknown keyword argument; every failure of the probe is ``False``
+                (logged at debug level).
+        """
+        _check_keywords(kwargs)
+        try:
+            probe = self.with_options(max_retries=0)
+            super(HealthHelpers, probe).health_check(**kwargs)
         except Exception as exc:  # the documented contract: a probe reports, it does not raise
             return _health_failed(exc)
         return True

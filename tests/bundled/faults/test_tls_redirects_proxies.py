@@ -13,7 +13,7 @@ import trustme
 from inference_gateway import APIConnectionError, AuthenticationError
 
 from tests.bundled.faults.conftest import MakeClient
-from tests.bundled.faults.server import FaultServer, redirect, sized
+from tests.bundled.faults.server import FaultServer, chunked, redirect, sized
 from tests.bundled.faults.test_faults import MODELS, call
 
 TOKEN = "sk-redirect-secret"
@@ -212,3 +212,41 @@ async def test_pool_limits_fit_many_concurrent_streams(make: MakeClient) -> None
     assert pool._max_connections == 1000 and pool._max_keepalive_connections == 1000
     assert pool._keepalive_expiry == 30.0
     assert type(pool).__name__ in ("LinearConnectionPool", "LinearAsyncConnectionPool")
+
+
+def _tls_garbage(sock: Any) -> None:
+    """Bytes that are no TLS record, written under the TLS layer: the client's next read fails
+    in the TLS library itself (an ``ssl.SSLError``, which anyio passes on raw)."""
+    import socket
+
+    socket.socket.sendall(sock, b"\x17\x03\x03\x00\x20" + b"\x00" * 32)
+
+
+@pytest.mark.parametrize("what", ["chat stream", "A2A stream"])
+async def test_tls_failure_mid_stream_is_a_stream_error(
+    what: str, mode: str, ca_file: str, tls_server: FaultServer, make: MakeClient
+) -> None:
+    """A TLS record that fails to decrypt mid-stream ends the stream with our `StreamError`:
+    no `ssl.SSLError` escapes, on the gateway's streams and on A2A streams alike."""
+    from inference_gateway import StreamError
+    from inference_gateway.a2a import A2AClient, AsyncA2AClient
+
+    tls_server.reply = chunked([b": ping\n\n"], then=_tls_garbage)
+    if what == "chat stream":
+        client = make(tls_server.url + "/v1", verify=ca_file)
+        events = client.create_chat_completion_stream(model="m", messages=[{"role": "user", "content": "hi"}])
+    else:
+        cls = A2AClient if mode == "sync" else AsyncA2AClient
+        client = cls(tls_server.url, protocol_version="1.0", verify=ca_file, max_retries=0, timeout=2.0)
+        events = client.send_message_stream("hi")
+    try:
+        with pytest.raises(StreamError):
+            if mode == "sync":
+                list(events)
+            else:
+                [event async for event in events]
+    finally:
+        if what == "A2A stream":
+            closed = client.close()
+            if closed is not None:
+                await closed

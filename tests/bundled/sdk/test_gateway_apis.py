@@ -293,6 +293,9 @@ async def test_list_models_with_metadata(any_client: Callable[..., Any], gateway
     assert first.context_window is None and first.modalities is None
     plain = await resolve(client.list_models())
     assert plain.data[0].pricing is None
+    both = await resolve(client.list_models(include=["pricing", "context_window"]))
+    assert gateway.last.query == {"include": "pricing,context_window"}  # one comma-joined value
+    assert both.data[0].pricing is not None and both.data[0].context_window is not None
 
 
 async def test_every_chat_request_field_is_a_keyword_argument_and_is_sent(
