@@ -92,7 +92,10 @@ class A2AStream:
             try:
                 for chunk in response.iter_bytes():
                     yield from decoder.feed(chunk)
-            except (httpx.RequestError, OSError) as exc:  # also bad encodings; OSError: raw TLS errors
+            except (
+                httpx.RequestError,
+                OSError,
+            ) as exc:  # also bad encodings; OSError: raw TLS errors
                 raise decoder.broken(exc) from exc
             yield from decoder.finish()
 
@@ -134,7 +137,10 @@ class AsyncA2AStream:
                 async for chunk in response.aiter_bytes():
                     for event in decoder.feed(chunk):
                         yield event
-            except (httpx.RequestError, OSError) as exc:  # also bad encodings; OSError: raw TLS errors
+            except (
+                httpx.RequestError,
+                OSError,
+            ) as exc:  # also bad encodings; OSError: raw TLS errors
                 raise decoder.broken(exc) from exc
             for event in decoder.finish():
                 yield event
