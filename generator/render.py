@@ -335,13 +335,14 @@ def _split_args(args: str) -> list[str]:
 def _helper_methods(
     feats: features_mod.Features, files: dict[str, OutFile]
 ) -> list[dict[str, str]]:
-    """Public methods of the sync classes of the enabled mixins, read from their source."""
+    """Public methods of the sync classes of the enabled mixins, read from their source (and
+    the blocking twins the generator appends, unasync.py)."""
     helpers: dict[str, dict[str, str]] = {}
     for mixin in feats.mixins:
         f = files.get(mixin.module.lstrip(".").replace(".", "/") + ".py")
         if f is None or f.text is None:
             continue
-        tree = ast.parse(f.text)
+        tree = ast.parse("\n".join([f.text, *f.appended]))  # the sync class may be a twin
         classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
         pending = [mixin.sync_class]
         while pending:  # the class and its bases defined in the same module

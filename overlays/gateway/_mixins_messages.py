@@ -55,84 +55,10 @@ def _arguments(
     return arguments
 
 
-class MessagesHelpers(_SyncBase):
-    """Mixin for the sync client."""
-
-    def create_message_stream(  # type: ignore[override]
-        self,
-        model: str,
-        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
-        max_tokens: int,
-        *,
-        tools: Optional[Sequence[MessagesToolArg]] = None,
-        **kwargs: Unpack[MessageStreamArgs],
-    ) -> Stream[MessagesStreamEvent]:
-        """Stream a message as typed ``MessagesStreamEvent`` events (``type`` names each).
-
-        Takes the arguments of ``create_message``. The stream raises ``StreamError`` if it
-        ends before ``message_stop``, and the typed API error on an ``error`` event. The request is sent when iteration starts.
-        """
-        return self._message_events(model, messages, max_tokens, None, _arguments(tools, kwargs))
-
-    def _message_events(
-        self,
-        model: str,
-        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
-        max_tokens: int,
-        on_open: Optional[Callback],
-        arguments: Dict[str, Any],
-    ) -> Stream[MessagesStreamEvent]:
-        from ..models import MessagesStreamEvent
-        from .messages_stream import MESSAGE_TERMINAL_EVENTS
-
-        events = super().create_message_stream(  # by name: the spec decides their order
-            model=model, messages=messages, max_tokens=max_tokens, **arguments
-        )
-        opened = None if on_open is None else (lambda _response: on_open())
-        return events.typed(MessagesStreamEvent, on_open=opened, terminal=MESSAGE_TERMINAL_EVENTS)
-
-    def stream_message(
-        self,
-        model: str,
-        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
-        max_tokens: int,
-        *,
-        tools: Optional[Sequence[MessagesToolArg]] = None,
-        on_open: Optional[Callback] = None,
-        on_event: Optional[Callback] = None,
-        on_text: Optional[Callback] = None,
-        on_tool: Optional[Callback] = None,
-        on_finish: Optional[Callback] = None,
-        on_error: Optional[Callback] = None,
-        **kwargs: Unpack[MessageStreamArgs],
-    ) -> MessageStream:
-        """Stream a message: ``with client.stream_message(model, messages, max_tokens) as stream:``
-        then iterate its events or ``stream.text_stream``, and/or ``stream.get_final_message()``.
-
-        Callbacks: ``on_open()``, ``on_event(event)``, ``on_text(text)``,
-        ``on_tool(block)`` (a completed ``MessagesToolUseBlock``, input parsed),
-        ``on_finish(message)``, ``on_error(exc)`` (then the error propagates). ``tools`` may
-        hold plain functions (see ``tool_from_function``). Other keyword arguments are those
-        of ``create_message``.
-        """
-        from .._accumulated import EventCallbacks
-        from .messages_stream import MessageAccumulator, MessageStream
-
-        events = self._message_events(
-            model, messages, max_tokens, on_open, _arguments(tools, kwargs)
-        )
-        callbacks = EventCallbacks(
-            on_event=on_event,
-            on_text=on_text,
-            on_tool=on_tool,
-            on_finish=on_finish,
-            on_error=on_error,
-        )
-        return MessageStream(events, MessageAccumulator(), callbacks)
-
-
+# unasync -> MessagesHelpers: the generator writes the blocking twin (the sync client's mixin)
 class AsyncMessagesHelpers(_AsyncBase):
-    """Mixin for the async client: the same names; iterate with ``async for``."""
+    """Mixin for the clients: the same names on both; iterate with ``async for`` on the async
+    client."""
 
     def create_message_stream(  # type: ignore[override]
         self,
@@ -143,7 +69,12 @@ class AsyncMessagesHelpers(_AsyncBase):
         tools: Optional[Sequence[MessagesToolArg]] = None,
         **kwargs: Unpack[MessageStreamArgs],
     ) -> AsyncStream[MessagesStreamEvent]:
-        """Async twin of ``InferenceGatewayClient.create_message_stream``."""
+        """Stream a message as typed ``MessagesStreamEvent`` events (``type`` names each).
+
+        Takes the arguments of ``create_message`` (``tools`` may hold plain functions too).
+        The stream raises ``StreamError`` if it ends before ``message_stop``, and the typed
+        API error on an ``error`` event. The request is sent when iteration starts.
+        """
         return self._message_events(model, messages, max_tokens, None, _arguments(tools, kwargs))
 
     def _message_events(
@@ -178,10 +109,18 @@ class AsyncMessagesHelpers(_AsyncBase):
         on_error: Optional[Callback] = None,
         **kwargs: Unpack[MessageStreamArgs],
     ) -> AsyncMessageStream:
-        """Async twin of ``InferenceGatewayClient.stream_message``; callbacks may be coroutine
-        functions."""
+        """Stream a message: ``with client.stream_message(model, messages, max_tokens) as
+        stream:`` (async client: ``async with``) then iterate its events or
+        ``stream.text_stream``, and/or ``stream.get_final_message()``.
+
+        Callbacks: ``on_open()``, ``on_event(event)``, ``on_text(text)``,
+        ``on_tool(block)`` (a completed ``MessagesToolUseBlock``, input parsed),
+        ``on_finish(message)``, ``on_error(exc)`` (then the error propagates); on the async
+        client they may be coroutine functions. ``tools`` may hold plain functions (see
+        ``tool_from_function``). Other keyword arguments are those of ``create_message``.
+        """
         from .._accumulated import EventCallbacks
-        from .messages_stream import AsyncMessageStream, MessageAccumulator
+        from . import messages_stream
 
         events = self._message_events(
             model, messages, max_tokens, on_open, _arguments(tools, kwargs)
@@ -193,4 +132,5 @@ class AsyncMessagesHelpers(_AsyncBase):
             on_finish=on_finish,
             on_error=on_error,
         )
-        return AsyncMessageStream(events, MessageAccumulator(), callbacks)
+        accumulator = messages_stream.MessageAccumulator()
+        return messages_stream.AsyncMessageStream(events, accumulator, callbacks)

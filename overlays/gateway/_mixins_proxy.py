@@ -88,63 +88,9 @@ def _as_json(result: Any) -> JSONValue:
     return cast(JSONValue, result)
 
 
-class ProxyHelpers(_SyncBase):
-    """Mixin for the sync client (comes before the generated operations in the MRO)."""
-
-    def proxy_request(
-        self,
-        provider: Union[str, BaseModel],
-        path: str,
-        method: str = "GET",
-        json_data: Optional[Mapping[str, object]] = None,
-        *,
-        extra_headers: Optional[Mapping[str, str]] = None,
-        extra_query: Optional[Mapping[str, object]] = None,
-        timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-        headers: Optional[Mapping[str, str]] = None,
-        params: Optional[Mapping[str, object]] = None,
-    ) -> JSONValue:
-        """Send ``method`` to ``/proxy/{provider}/{path}``; return the parsed JSON body.
-
-        Args:
-            provider: A ``Provider`` or a plain string.
-            path: The provider's path (a leading ``/`` is dropped; ``..`` segments refused).
-            method: ``GET``, ``POST``, ``PUT``, ``PATCH`` or ``DELETE``.
-            json_data: The body, sent as given (``POST``/``PUT``/``PATCH`` only).
-            extra_headers: Headers to add to this request (a ``None`` value removes one).
-            extra_query: Query parameters to add to this request.
-            timeout: This request's timeout in seconds or an ``httpx.Timeout``.
-            headers, params: The older SDK's names of ``extra_headers`` and ``extra_query``.
-
-        Returns:
-            The provider's JSON body as plain data (``JSONValue``: a dict for an object; narrow
-            it with ``isinstance``).
-
-        Raises:
-            ValueError: An unknown ``method``, or ``json_data`` with ``GET``/``DELETE``.
-            TypeError: Both ``headers`` and ``extra_headers`` (or ``params`` and
-                ``extra_query``).
-            InferenceGatewayAPIError: The gateway answered with an error status (its subclass
-                names it: ``NotFoundError``, ``RateLimitError``...), after the retries.
-            APIConnectionError: No response (refused, reset, timeout: ``APITimeoutError``).
-            InvalidRequestError: A path with a ``..`` segment, or an unsendable header.
-        """
-        operation, call_kwargs = _proxy_call(
-            provider,
-            path,
-            method,
-            json_data,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            headers=headers,
-            params=params,
-        )
-        return _as_json(self._request(operation, **call_kwargs))
-
-
+# unasync -> ProxyHelpers: the generator writes the blocking twin (the sync client's mixin)
 class AsyncProxyHelpers(_AsyncBase):
-    """Mixin for the async client: the same helper as a coroutine."""
+    """Mixin for the clients (comes before the generated operations in the MRO)."""
 
     async def proxy_request(
         self,

@@ -59,80 +59,10 @@ def _arguments(
     return arguments
 
 
-class ResponsesHelpers(_SyncBase):
-    """Mixin for the sync client."""
-
-    def create_response_stream(  # type: ignore[override]
-        self,
-        model: str,
-        input: ResponseInputArg,
-        *,
-        tools: Optional[Sequence[ResponseToolArg]] = None,
-        **kwargs: Unpack[ResponseStreamArgs],
-    ) -> Stream[ResponseStreamEvent]:
-        """Stream a response as typed ``ResponseStreamEvent`` events (``type`` names each).
-
-        Takes the arguments of ``create_response``. The stream raises ``StreamError`` if it
-        ends before ``response.completed`` (or ``.failed`` / ``.incomplete``), and the typed
-        API error on an ``error`` event. The request is sent when iteration starts.
-        """
-        return self._response_events(model, input, None, _arguments(tools, kwargs))
-
-    def _response_events(
-        self,
-        model: str,
-        input: ResponseInputArg,
-        on_open: Optional[Callback],
-        arguments: Dict[str, Any],
-    ) -> Stream[ResponseStreamEvent]:
-        from ..models import ResponseStreamEvent
-        from .responses_stream import RESPONSE_TERMINAL_EVENTS
-
-        events = super().create_response_stream(  # by name: the spec decides their order
-            model=model, input=input, **arguments
-        )
-        opened = None if on_open is None else (lambda _response: on_open())
-        return events.typed(ResponseStreamEvent, on_open=opened, terminal=RESPONSE_TERMINAL_EVENTS)
-
-    def stream_response(
-        self,
-        model: str,
-        input: ResponseInputArg,
-        *,
-        tools: Optional[Sequence[ResponseToolArg]] = None,
-        on_open: Optional[Callback] = None,
-        on_event: Optional[Callback] = None,
-        on_text: Optional[Callback] = None,
-        on_tool: Optional[Callback] = None,
-        on_finish: Optional[Callback] = None,
-        on_error: Optional[Callback] = None,
-        **kwargs: Unpack[ResponseStreamArgs],
-    ) -> ResponseStream:
-        """Stream a response: ``with client.stream_response(model, input) as stream:`` then
-        iterate its events or ``stream.text_stream``, and/or ``stream.get_final_response()``.
-
-        Callbacks: ``on_open()``, ``on_event(event)``, ``on_text(text)``,
-        ``on_tool(function_call)`` (a completed ``ResponseFunctionToolCall``),
-        ``on_finish(response)``, ``on_error(exc)`` (then the error propagates). ``tools`` may
-        hold plain functions (see ``tool_from_function``). Other keyword arguments are those
-        of ``create_response``.
-        """
-        from .._accumulated import EventCallbacks
-        from .responses_stream import ResponseAccumulator, ResponseStream
-
-        events = self._response_events(model, input, on_open, _arguments(tools, kwargs))
-        callbacks = EventCallbacks(
-            on_event=on_event,
-            on_text=on_text,
-            on_tool=on_tool,
-            on_finish=on_finish,
-            on_error=on_error,
-        )
-        return ResponseStream(events, ResponseAccumulator(), callbacks)
-
-
+# unasync -> ResponsesHelpers: the generator writes the blocking twin (the sync client's mixin)
 class AsyncResponsesHelpers(_AsyncBase):
-    """Mixin for the async client: the same names; iterate with ``async for``."""
+    """Mixin for the clients: the same names on both; iterate with ``async for`` on the async
+    client."""
 
     def create_response_stream(  # type: ignore[override]
         self,
@@ -142,7 +72,13 @@ class AsyncResponsesHelpers(_AsyncBase):
         tools: Optional[Sequence[ResponseToolArg]] = None,
         **kwargs: Unpack[ResponseStreamArgs],
     ) -> AsyncStream[ResponseStreamEvent]:
-        """Async twin of ``InferenceGatewayClient.create_response_stream``."""
+        """Stream a response as typed ``ResponseStreamEvent`` events (``type`` names each).
+
+        Takes the arguments of ``create_response`` (``tools`` may hold plain functions too).
+        The stream raises ``StreamError`` if it ends before ``response.completed`` (or
+        ``.failed`` / ``.incomplete``), and the typed API error on an ``error`` event. The
+        request is sent when iteration starts.
+        """
         return self._response_events(model, input, None, _arguments(tools, kwargs))
 
     def _response_events(
@@ -175,10 +111,18 @@ class AsyncResponsesHelpers(_AsyncBase):
         on_error: Optional[Callback] = None,
         **kwargs: Unpack[ResponseStreamArgs],
     ) -> AsyncResponseStream:
-        """Async twin of ``InferenceGatewayClient.stream_response``; callbacks may be coroutine
-        functions."""
+        """Stream a response: ``with client.stream_response(model, input) as stream:`` (async
+        client: ``async with``) then iterate its events or ``stream.text_stream``, and/or
+        ``stream.get_final_response()``.
+
+        Callbacks: ``on_open()``, ``on_event(event)``, ``on_text(text)``,
+        ``on_tool(function_call)`` (a completed ``ResponseFunctionToolCall``),
+        ``on_finish(response)``, ``on_error(exc)`` (then the error propagates); on the async
+        client they may be coroutine functions. ``tools`` may hold plain functions (see
+        ``tool_from_function``). Other keyword arguments are those of ``create_response``.
+        """
         from .._accumulated import EventCallbacks
-        from .responses_stream import AsyncResponseStream, ResponseAccumulator
+        from . import responses_stream
 
         events = self._response_events(model, input, on_open, _arguments(tools, kwargs))
         callbacks = EventCallbacks(
@@ -188,4 +132,5 @@ class AsyncResponsesHelpers(_AsyncBase):
             on_finish=on_finish,
             on_error=on_error,
         )
-        return AsyncResponseStream(events, ResponseAccumulator(), callbacks)
+        accumulator = responses_stream.ResponseAccumulator()
+        return responses_stream.AsyncResponseStream(events, accumulator, callbacks)

@@ -58,8 +58,92 @@ def _arguments(
     return arguments
 
 
+# unasync -> MessagesHelpers: the generator writes the blocking twin (the sync client's mixin)
+class AsyncMessagesHelpers(_AsyncBase):
+    """Mixin for the clients: the same names on both; iterate with ``async for`` on the async
+    client."""
+
+    def create_message_stream(  # type: ignore[override]
+        self,
+        model: str,
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
+        max_tokens: int,
+        *,
+        tools: Optional[Sequence[MessagesToolArg]] = None,
+        **kwargs: Unpack[MessageStreamArgs],
+    ) -> AsyncStream[MessagesStreamEvent]:
+        """Stream a message as typed ``MessagesStreamEvent`` events (``type`` names each).
+
+        Takes the arguments of ``create_message`` (``tools`` may hold plain functions too).
+        The stream raises ``StreamError`` if it ends before ``message_stop``, and the typed
+        API error on an ``error`` event. The request is sent when iteration starts.
+        """
+        return self._message_events(model, messages, max_tokens, None, _arguments(tools, kwargs))
+
+    def _message_events(
+        self,
+        model: str,
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
+        max_tokens: int,
+        on_open: Optional[Callback],
+        arguments: Dict[str, Any],
+    ) -> AsyncStream[MessagesStreamEvent]:
+        from ..models import MessagesStreamEvent
+        from .messages_stream import MESSAGE_TERMINAL_EVENTS
+
+        events = super().create_message_stream(  # by name: the spec decides their order
+            model=model, messages=messages, max_tokens=max_tokens, **arguments
+        )
+        opened = None if on_open is None else (lambda _response: on_open())
+        return events.typed(MessagesStreamEvent, on_open=opened, terminal=MESSAGE_TERMINAL_EVENTS)
+
+    def stream_message(
+        self,
+        model: str,
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
+        max_tokens: int,
+        *,
+        tools: Optional[Sequence[MessagesToolArg]] = None,
+        on_open: Optional[Callback] = None,
+        on_event: Optional[Callback] = None,
+        on_text: Optional[Callback] = None,
+        on_tool: Optional[Callback] = None,
+        on_finish: Optional[Callback] = None,
+        on_error: Optional[Callback] = None,
+        **kwargs: Unpack[MessageStreamArgs],
+    ) -> AsyncMessageStream:
+        """Stream a message: ``with client.stream_message(model, messages, max_tokens) as
+        stream:`` (async client: ``async with``) then iterate its events or
+        ``stream.text_stream``, and/or ``stream.get_final_message()``.
+
+        Callbacks: ``on_open()``, ``on_event(event)``, ``on_text(text)``,
+        ``on_tool(block)`` (a completed ``MessagesToolUseBlock``, input parsed),
+        ``on_finish(message)``, ``on_error(exc)`` (then the error propagates); on the async
+        client they may be coroutine functions. ``tools`` may hold plain functions (see
+        ``tool_from_function``). Other keyword arguments are those of ``create_message``.
+        """
+        from .._accumulated import EventCallbacks
+        from . import messages_stream
+
+        events = self._message_events(
+            model, messages, max_tokens, on_open, _arguments(tools, kwargs)
+        )
+        callbacks = EventCallbacks(
+            on_event=on_event,
+            on_text=on_text,
+            on_tool=on_tool,
+            on_finish=on_finish,
+            on_error=on_error,
+        )
+        accumulator = messages_stream.MessageAccumulator()
+        return messages_stream.AsyncMessageStream(events, accumulator, callbacks)
+
+
+# The blocking twin of AsyncMessagesHelpers, written by the generator (generator/unasync.py):
+# edit AsyncMessagesHelpers.
 class MessagesHelpers(_SyncBase):
-    """Mixin for the sync client."""
+    """Mixin for the clients: the same names on both; iterate with ``async for`` on the async
+    client."""
 
     def create_message_stream(  # type: ignore[override]
         self,
@@ -72,8 +156,9 @@ class MessagesHelpers(_SyncBase):
     ) -> Stream[MessagesStreamEvent]:
         """Stream a message as typed ``MessagesStreamEvent`` events (``type`` names each).
 
-        Takes the arguments of ``create_message``. The stream raises ``StreamError`` if it
-        ends before ``message_stop``, and the typed API error on an ``error`` event. The request is sent when iteration starts.
+        Takes the arguments of ``create_message`` (``tools`` may hold plain functions too).
+        The stream raises ``StreamError`` if it ends before ``message_stop``, and the typed
+        API error on an ``error`` event. The request is sent when iteration starts.
         """
         return self._message_events(model, messages, max_tokens, None, _arguments(tools, kwargs))
 
@@ -109,17 +194,18 @@ class MessagesHelpers(_SyncBase):
         on_error: Optional[Callback] = None,
         **kwargs: Unpack[MessageStreamArgs],
     ) -> MessageStream:
-        """Stream a message: ``with client.stream_message(model, messages, max_tokens) as stream:``
-        then iterate its events or ``stream.text_stream``, and/or ``stream.get_final_message()``.
+        """Stream a message: ``with client.stream_message(model, messages, max_tokens) as
+        stream:`` (async client: ``async with``) then iterate its events or
+        ``stream.text_stream``, and/or ``stream.get_final_message()``.
 
         Callbacks: ``on_open()``, ``on_event(event)``, ``on_text(text)``,
         ``on_tool(block)`` (a completed ``MessagesToolUseBlock``, input parsed),
-        ``on_finish(message)``, ``on_error(exc)`` (then the error propagates). ``tools`` may
-        hold plain functions (see ``tool_from_function``). Other keyword arguments are those
-        of ``create_message``.
+        ``on_finish(message)``, ``on_error(exc)`` (then the error propagates); on the async
+        client they may be coroutine functions. ``tools`` may hold plain functions (see
+        ``tool_from_function``). Other keyword arguments are those of ``create_message``.
         """
         from .._accumulated import EventCallbacks
-        from .messages_stream import MessageAccumulator, MessageStream
+        from . import messages_stream
 
         events = self._message_events(
             model, messages, max_tokens, on_open, _arguments(tools, kwargs)
@@ -131,69 +217,5 @@ class MessagesHelpers(_SyncBase):
             on_finish=on_finish,
             on_error=on_error,
         )
-        return MessageStream(events, MessageAccumulator(), callbacks)
-
-
-class AsyncMessagesHelpers(_AsyncBase):
-    """Mixin for the async client: the same names; iterate with ``async for``."""
-
-    def create_message_stream(  # type: ignore[override]
-        self,
-        model: str,
-        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
-        max_tokens: int,
-        *,
-        tools: Optional[Sequence[MessagesToolArg]] = None,
-        **kwargs: Unpack[MessageStreamArgs],
-    ) -> AsyncStream[MessagesStreamEvent]:
-        """Async twin of ``InferenceGatewayClient.create_message_stream``."""
-        return self._message_events(model, messages, max_tokens, None, _arguments(tools, kwargs))
-
-    def _message_events(
-        self,
-        model: str,
-        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
-        max_tokens: int,
-        on_open: Optional[Callback],
-        arguments: Dict[str, Any],
-    ) -> AsyncStream[MessagesStreamEvent]:
-        from ..models import MessagesStreamEvent
-        from .messages_stream import MESSAGE_TERMINAL_EVENTS
-
-        events = super().create_message_stream(  # by name: the spec decides their order
-            model=model, messages=messages, max_tokens=max_tokens, **arguments
-        )
-        opened = None if on_open is None else (lambda _response: on_open())
-        return events.typed(MessagesStreamEvent, on_open=opened, terminal=MESSAGE_TERMINAL_EVENTS)
-
-    def stream_message(
-        self,
-        model: str,
-        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
-        max_tokens: int,
-        *,
-        tools: Optional[Sequence[MessagesToolArg]] = None,
-        on_open: Optional[Callback] = None,
-        on_event: Optional[Callback] = None,
-        on_text: Optional[Callback] = None,
-        on_tool: Optional[Callback] = None,
-        on_finish: Optional[Callback] = None,
-        on_error: Optional[Callback] = None,
-        **kwargs: Unpack[MessageStreamArgs],
-    ) -> AsyncMessageStream:
-        """Async twin of ``InferenceGatewayClient.stream_message``; callbacks may be coroutine
-        functions."""
-        from .._accumulated import EventCallbacks
-        from .messages_stream import AsyncMessageStream, MessageAccumulator
-
-        events = self._message_events(
-            model, messages, max_tokens, on_open, _arguments(tools, kwargs)
-        )
-        callbacks = EventCallbacks(
-            on_event=on_event,
-            on_text=on_text,
-            on_tool=on_tool,
-            on_finish=on_finish,
-            on_error=on_error,
-        )
-        return AsyncMessageStream(events, MessageAccumulator(), callbacks)
+        accumulator = messages_stream.MessageAccumulator()
+        return messages_stream.MessageStream(events, accumulator, callbacks)
