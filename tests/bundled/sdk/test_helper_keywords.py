@@ -28,6 +28,18 @@ def get_weather(location: str) -> str:
     return f"sunny in {location}"
 
 
+def _completion(message: Dict[str, Any], finish: str) -> Dict[str, Any]:
+    """A chat completion body answering with ``message``."""
+    choice = {"index": 0, "finish_reason": finish, "message": message}
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 1,
+        "model": GPT,
+        "choices": [choice],
+    }
+
+
 async def _run(value: Any) -> Any:
     """Drive a helper's result: enter and read a stream, or await a call."""
     value = await resolve(value)
@@ -152,19 +164,9 @@ async def test_run_tools_forwards_keywords_on_every_round(
         "type": "function",
         "function": {"name": "get_weather", "arguments": '{"location": "Paris"}'},
     }
-    asks: Dict[str, Any] = {
-        "id": "x",
-        "object": "chat.completion",
-        "created": 1,
-        "model": GPT,
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": "tool_calls",
-                "message": {"role": "assistant", "content": None, "tool_calls": [call]},
-            }
-        ],
-    }
+    asks = _completion(
+        {"role": "assistant", "content": None, "tool_calls": [call]}, "tool_calls"
+    )
     gateway.enqueue("POST", "/v1/chat/completions", json=asks)
     result = await resolve(
         any_client().run_tools(
@@ -224,19 +226,7 @@ async def test_parse_chat_completion_keywords(
             )
         )
     assert len(gateway.requests) == before
-    answer = {
-        "id": "x",
-        "object": "chat.completion",
-        "created": 1,
-        "model": GPT,
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": "stop",
-                "message": {"role": "assistant", "content": '{"city": "Paris"}'},
-            }
-        ],
-    }
+    answer = _completion({"role": "assistant", "content": '{"city": "Paris"}'}, "stop")
     gateway.enqueue("POST", "/v1/chat/completions", json=answer)
     parsed = await resolve(
         client.parse_chat_completion(
