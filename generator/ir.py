@@ -13,11 +13,11 @@ from __future__ import annotations
 import ast
 import copy
 import keyword
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import names, pytypes, servers
+from . import directions, names, pytypes, servers
 from .load import Spec, escape_pointer_token, resolve_pointer
 from .pytypes import Type
 
@@ -72,7 +72,7 @@ class Body:
     stream_flag: str | None = None  # wire name of a boolean `stream` property
     description: str = ""
     files: tuple[FilePart, ...] = ()  # kind == "multipart": parts the spec declares binary
-    model: str | None = None  # kind == "flattened": the class the fields come from, if named
+    model: str | None = None  # "flattened": the class the fields come from; "json": the body's class
 
     @property
     def file_fields(self) -> tuple[str, ...]:
@@ -154,6 +154,26 @@ class Operation:
         return "_FORM" + self.constant.removeprefix("_OP")
 
     @property
+    def typed_fields(self) -> tuple[str, ...]:
+        """Wire names of the flattened body's fields whose arguments take a TypedDict (a dict
+        given there is validated by the body's model before it is sent)."""
+        if self.body is None or self.body.model is None:
+            return ()
+        return tuple(f.wire_name for f in self.body_fields if _takes_typed_dict(f.type))
+
+    @property
+    def typed_body(self) -> bool:
+        """Whether the one `body` argument takes TypedDicts (validated by its class whole)."""
+        body = self.body
+        return (
+            body is not None
+            and body.kind == "json"
+            and body.model is not None
+            and body.type is not None
+            and _takes_typed_dict(body.type)
+        )
+
+    @property
     def methods(self) -> tuple[str, ...]:
         """The client methods this operation becomes."""
         return (self.python_name,) + ((self.stream_name,) if self.stream_name else ())
@@ -179,6 +199,10 @@ class Operation:
         yield self.return_type
 
 
+def _takes_typed_dict(value: Type) -> bool:
+    return any(module == pytypes.PARAMS for module, _ in value.imports())
+
+
 @dataclass(frozen=True)
 class Field:
     """One field of a model, as the generated class declares it."""
@@ -191,6 +215,7 @@ class Field:
     default: Any = None  # only for optional fields (a required field has none in the SDK)
     has_default: bool = False
     fields: tuple[Field, ...] = ()  # an inline object's own fields (a nested generated class)
+    description: str = ""
 
     @property
     def nullable(self) -> bool:
@@ -234,6 +259,9 @@ class API:
     schemas: dict[str, Schema]
     base_path: str  # what the client's base URL ends with (servers.py)
     used_classes: list[str] = field(default_factory=list)
+    # The request models' TypedDict twins (params.py): model class -> (TypedDict name, keys
+    # typed as arguments are: a nested model takes its model or its own TypedDict).
+    params: dict[str, tuple[str, tuple[Field, ...]]] = field(default_factory=dict)
 
     @property
     def classes(self) -> dict[str, ClassKind]:
@@ -404,14 +432,25 @@ def _success_response(data: Mapping[str, Any], op: Mapping[str, Any]) -> dict[st
 class Typer:
     """Turns schemas into annotations, given which classes are BaseModel or RootModel.
 
-    `inputs=True` types method arguments (a model also takes a plain dict, a named enum its
-    plain value, sequences and mappings are `Sequence`/`Mapping`); `inputs=False` types the
-    values the SDK builds (model fields as datamodel-code-generator declares them).
+    `inputs=True` types method arguments (a model also takes its TypedDict twin in `params`,
+    else a plain dict; a named enum its plain value; sequences and mappings are
+    `Sequence`/`Mapping`); `inputs=False` types the values the SDK builds (model fields as
+    datamodel-code-generator declares them). `literal_enums` types a named enum input as its
+    values only (the TypedDicts' keys), not as the wrapper class or any string.
     """
 
-    def __init__(self, data: Mapping[str, Any], classes: Mapping[str, ClassKind]) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        classes: Mapping[str, ClassKind],
+        params: Mapping[str, str] | None = None,
+        *,
+        literal_enums: bool = False,
+    ) -> None:
         self.data = data
         self.classes = classes
+        self.params = params or {}  # model class -> the name of its TypedDict twin
+        self.literal_enums = literal_enums
 
     def annotation(self, schema: Any, *, inputs: bool, depth: int = 0) -> Type:
         if not isinstance(schema, dict) or depth > 20:
@@ -427,12 +466,16 @@ class Typer:
                         return named
                     target = _deref(self.data, schema)
                     if kind == "model":
-                        return pytypes.union([named, pytypes.dict_of(pytypes.ANY)])
-                    if isinstance(target, dict) and isinstance(target.get("enum"), list):
+                        twin = pytypes.param(self.params[cls]) if cls in self.params else pytypes.dict_of(pytypes.ANY)
+                        return pytypes.union([named, twin])
+                    enum = isinstance(target, dict) and isinstance(target.get("enum"), list)
+                    if enum and not self.literal_enums:
                         # Named enums also take their plain value: `provider="openai"`.
                         inner = _enum_base_type(target)
                     else:
                         inner = self.annotation(target, inputs=True, depth=depth + 1)
+                        if self.literal_enums and schema_kind(self.data, target) == "enum":
+                            return inner
                     return pytypes.union([named, inner]) if inner != pytypes.ANY else pytypes.ANY
             return self.annotation(_deref(self.data, schema), inputs=inputs, depth=depth + 1)
         nullable = bool(schema.get("nullable"))
@@ -699,7 +742,15 @@ def build(prepared: Prepared) -> API:
     data = prepared.data
     component_schemas = data.get("components", {}).get("schemas") or {}
     classes = {name: schema_kind(data, s) for name, s in component_schemas.items()}
-    typer = Typer(data, {name: "model" if kind == "model" else "root" for name, kind in classes.items()})
+    class_kinds: dict[str, ClassKind] = {
+        name: "model" if kind == "model" else "root" for name, kind in classes.items()
+    }
+    # Models a request body reaches get a TypedDict twin, so arguments take plain dicts typed;
+    # not those that take any other key too (a JSON Schema): a TypedDict would refuse them.
+    sent = directions.analyse(data).in_bodies
+    closed = (n for n in sent if classes.get(n) == "model" and not _open_object(component_schemas[n]))
+    twins = param_names(closed, classes)
+    typer = Typer(data, class_kinds, twins)
     found = iter_operations(data)
     layout = servers.layout(data, [(pointer, path, op) for pointer, _, path, op in found])
     operations: list[Operation] = []
@@ -757,7 +808,59 @@ def build(prepared: Prepared) -> API:
         operations=operations,
         schemas=_schemas(prepared, typer),
         base_path=layout.base_path,
+        params=_params(prepared, Typer(data, class_kinds, twins, literal_enums=True), twins),
     )
+
+
+def _open_object(schema: Any) -> bool:
+    """Whether an object schema declares that it takes keys besides its properties."""
+    extra = schema.get("additionalProperties") if isinstance(schema, dict) else None
+    return extra is True or isinstance(extra, dict)
+
+
+def param_names(models: Iterable[str], classes: Iterable[str]) -> dict[str, str]:
+    """Model class -> its TypedDict's name: `<Model>Param`, unless a class has that name
+    (both are imported side by side), then `<Model>Params`, ..."""
+    chosen = sorted(models)
+    taken = set(classes)
+    result: dict[str, str] = {}
+    for name in chosen:
+        candidate = name + "Param"
+        while candidate in taken:
+            candidate += "s"
+        taken.add(candidate)
+        result[name] = candidate
+    return result
+
+
+def _params(
+    prepared: Prepared, typer: Typer, twins: Mapping[str, str]
+) -> dict[str, tuple[str, tuple[Field, ...]]]:
+    """The keys of each request model's TypedDict: wire names, typed as arguments are."""
+    result: dict[str, tuple[str, tuple[Field, ...]]] = {}
+    for name, typed_name in twins.items():
+        found = _located_properties(prepared, {"$ref": SCHEMA_PREFIX + name}, prepared.pointer_of(name))
+        properties, required = found if found is not None else ({}, [])
+        result[name] = typed_name, tuple(
+            Field(
+                wire_name=wire,
+                python_name=wire,
+                type=typer.annotation(prop, inputs=True),
+                required=wire in required,
+                pointer=at,
+                description=_description(prepared.data, prop),
+            )
+            for wire, (prop, at) in properties.items()
+        )
+    return result
+
+
+def _description(data: Mapping[str, Any], schema: Any) -> str:
+    """A property's description, or that of the schema it refers to."""
+    if isinstance(schema, dict) and isinstance(schema.get("description"), str):
+        return _text(schema["description"])
+    resolved = _deref(data, schema)
+    return _text(resolved.get("description")) if isinstance(resolved, dict) else ""
 
 
 def _parameters(
@@ -887,6 +990,8 @@ def _body(
         at = f"{at}/content/{escape_pointer_token(media)}"
         schema = media_obj.get("schema") or {}
         obj = _object_properties(data, schema)
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        named = ref[len(SCHEMA_PREFIX) :] if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX) else None
         if obj is None:
             return Body(
                 kind="json",
@@ -895,6 +1000,7 @@ def _body(
                 pointer=at,
                 type=typer.annotation(schema, inputs=True),
                 description=description,
+                model=named if named in typer.classes else None,
             )
         properties, required_fields = obj
         field_pointers = _property_pointers(prepared, schema, f"{at}/schema")
@@ -908,13 +1014,12 @@ def _body(
             annotation = typer.annotation(prop, inputs=True)
             pointer = field_pointers.get(wire, at)
             fields.append(_body_argument(wire, resolved, annotation, wire in required_fields, pointer, taken))
-        ref = schema.get("$ref") if isinstance(schema, dict) else None
         return Body(
             kind="flattened",
             content_type=media,
             required=required,
             pointer=at,
-            model=ref[len(SCHEMA_PREFIX) :] if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX) else None,
+            model=named,
             fields=tuple(fields),
             stream_flag=stream_flag,
             description=description,
@@ -1027,8 +1132,8 @@ def _response(data: Mapping[str, Any], op: Mapping[str, Any], typer: Typer) -> t
                 return cls, pytypes.model(cls)
         resolved = _deref(data, schema)
         if isinstance(resolved, dict) and resolved.get("type") == "array":
-            return "list", pytypes.list_of(pytypes.ANY)
-        return "dict", pytypes.dict_of(pytypes.ANY)
+            return "list", pytypes.list_of(pytypes.JSON_VALUE)
+        return "dict", pytypes.dict_of(pytypes.JSON_VALUE)
     plain = [m for m in content if not m.lower().startswith("text/event-stream")]
     if plain and all(_is_binary_media(m, content[m]) for m in plain):
         return "bytes", pytypes.BYTES  # images, octet streams: decoding them as text would corrupt them

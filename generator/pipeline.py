@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import features as features_mod
-from . import ir, load, models, render, unasync, write
+from . import ir, load, models, params, render, unasync, write
 from .cache import Cache, source_fingerprint, tool_version
 from .write import OutFile
 
@@ -146,6 +146,11 @@ def _assemble(
         for rel, overlay in overlay_files.get(group.source.name, {}).items():
             if rel in group.files:
                 files["/".join(p for p in (group.target, rel) if p)] = overlay
+    files["params.py"] = OutFile(  # after the overlays: their `__kwargs__` are written in it
+        text=params.render_params(env, api, files),
+        source=f"{spec_label} with templates/params.py.jinja",
+        python=True,
+    )
     if feats.a2a and a2a_spec is not None and a2a_prepared is not None and options.a2a_spec is not None:
         a2a_models = models.generate_models(
             a2a_prepared.model_spec, source_name=a2a_spec.display, cache=options.cache, runtime=".._types"
@@ -162,7 +167,7 @@ def _assemble(
                 source="templates/_subpackage.py.jinja",
                 python=True,
             )
-    submodules = ["models"] + [g.target for g in feats.overlays if g.target]
+    submodules = ["models", "params"] + [g.target for g in feats.overlays if g.target]
     files["__init__.py"] = OutFile(
         text=render.render(
             env,

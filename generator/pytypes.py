@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Union
 
-Import = tuple[str, str]  # (module, name); module "typing", "pydantic", ".models" or "._files"
+Import = tuple[str, str]  # (module, name); module "typing", "pydantic", ".models", ".params" or "._files"
 LiteralValue = Union[str, int, bool]
 
 
@@ -68,6 +68,7 @@ Type = Union[Name, Literal, Generic]
 
 MODELS = ".models"
 FILES = "._files"  # the runtime module of multipart uploads
+PARAMS = ".params"  # the request models' TypedDict twins
 ANY = Name("Any", "typing")
 NONE = Name("None")
 STR = Name("str")
@@ -78,12 +79,19 @@ BYTES = Name("bytes")
 OBJECT = Name("object")
 BASE64_STR = Name("Base64Str", "pydantic")
 FILE_INPUT = Name("FileInput", FILES)  # a file part's argument: path, bytes, file or tuple
+# What free-form JSON a response holds is parsed into (the runtime's recursive alias).
+JSON_VALUE = Name("JSONValue", "._types")
 # An object schema written inline: datamodel-code-generator nests a class named after the field.
 INLINE_MODEL = Name("<inline model>")
 
 
 def model(name: str) -> Name:
     return Name(name, MODELS)
+
+
+def param(name: str) -> Name:
+    """A TypedDict of params.py (`MessageParam`, the twin of the `Message` model)."""
+    return Name(name, PARAMS)
 
 
 def list_of(item: Type, *, inputs: bool = False) -> Generic:

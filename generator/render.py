@@ -136,6 +136,11 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
     file_imports = {name for module, name in imported if module == pytypes.FILES}
     if any(op.form_parts for op in api.operations):
         file_imports.add("MultipartForm")
+    model_imports |= {
+        op.body.model for op in api.operations if (op.typed_fields or op.typed_body) and op.body and op.body.model
+    }
+    param_imports = {name for module, name in imported if module == pytypes.PARAMS}
+    runtime_imports = {"NOT_GIVEN", "NotGiven"} | {n for m, n in imported if m == pytypes.JSON_VALUE.module}
     return render(
         env,
         "_operations.py.jinja",
@@ -145,6 +150,8 @@ def render_operations(env: jinja2.Environment, api: ir.API) -> str:
         typing_names=sorted(typing_names),
         model_imports=sorted(model_imports),
         file_imports=sorted(file_imports),
+        param_imports=sorted(param_imports),
+        runtime_imports=runtime_imports,
         any_stream=any(op.streams for op in api.operations),
         op_docstring=operation_docstring,
     )
@@ -277,6 +284,16 @@ def api_reference(
         }
         for s in sorted(api.schemas.values(), key=lambda s: s.name.lower())
     ]
+    from . import params  # params renders with this module's helpers
+
+    typed_dicts = [
+        {
+            "name": spec.name,
+            "doc": spec.doc,
+            "fields": [ir.Field(k.name, k.name, k.type, k.required, "") for k in spec.keys],
+        }
+        for spec in params.model_params(api) + params.declared_kwargs(files, api)
+    ]
     return render(
         env,
         "api.md.jinja",
@@ -287,6 +304,7 @@ def api_reference(
         any_flattened=any(op.body_fields for op in api.operations),
         helpers=_helper_methods(feats, files),
         schemas=schemas,
+        typed_dicts=typed_dicts,
     )
 
 
@@ -327,13 +345,14 @@ def _split_args(args: str) -> list[str]:
 def _helper_methods(
     feats: features_mod.Features, files: dict[str, OutFile]
 ) -> list[dict[str, str]]:
-    """Public methods of the sync classes of the enabled mixins, read from their source."""
+    """Public methods of the sync classes of the enabled mixins, read from their source (and
+    the blocking twins the generator appends, unasync.py)."""
     helpers: dict[str, dict[str, str]] = {}
     for mixin in feats.mixins:
         f = files.get(mixin.module.lstrip(".").replace(".", "/") + ".py")
         if f is None or f.text is None:
             continue
-        tree = ast.parse("\n".join([f.text, *f.appended]))  # with the blocking twins (unasync)
+        tree = ast.parse("\n".join([f.text, *f.appended]))  # the sync class may be a twin
         classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
         pending = [mixin.sync_class]
         while pending:  # the class and its bases defined in the same module

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     )
     from ._types import (
         NOT_GIVEN,
+        JSONValue,
         ListValue,
         NotGiven,
         StrValue,
@@ -226,6 +227,7 @@ __all__ = [
     "InferenceGatewayValidationError",
     "InternalServerError",
     "InvalidRequestError",
+    "JSONValue",
     "LengthFinishReasonError",
     "ListModelsResponse",
     "ListToolsResponse",
@@ -326,6 +328,7 @@ _LAZY: Dict[str, str] = {
     "AsyncStream": "._streaming",
     "EventStream": "._streaming",
     "Stream": "._streaming",
+    "JSONValue": "._types",
     "ListValue": "._types",
     "NOT_GIVEN": "._types",
     "NotGiven": "._types",
@@ -434,6 +437,7 @@ _LAZY: Dict[str, str] = {
 # subpackages/modules reachable as attributes without an explicit import
 _SUBMODULES = (
     "models",
+    "params",
     "lib",
     "a2a",
 )

@@ -10,14 +10,17 @@ from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequenc
 
 from ._base_client import AsyncAPIClient, Operation, SyncAPIClient
 from ._files import FileInput, MultipartForm
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, JSONValue, NotGiven
 from .models import (
     A2AAgentCard,
     ChatCompletionNamedToolChoice,
     ChatCompletionStreamOptions,
     ChatCompletionTool,
     ChatCompletionToolChoiceOption,
+    CreateChatCompletionRequest,
     CreateChatCompletionResponse,
+    CreateMessagesRequest,
+    CreateResponseRequest,
     ImageSize,
     ImagesResponse,
     ListAgentsResponse,
@@ -50,6 +53,24 @@ if TYPE_CHECKING:  # annotations only: httpx and the stream classes load on firs
     import httpx
 
     from ._streaming import AsyncEventStream, EventStream
+    from .params import (
+        ChatCompletionNamedToolChoiceParam,
+        ChatCompletionStreamOptionsParam,
+        ChatCompletionToolParam,
+        MessageParam,
+        MessagesMessageParam,
+        MessagesMetadataParam,
+        MessagesOutputConfigParam,
+        MessagesTextBlockParam,
+        MessagesToolParam,
+        ResponseFormatJsonObjectParam,
+        ResponseFormatJsonSchemaParam,
+        ResponseFormatTextParam,
+        ResponseInputItemParam,
+        ResponseReasoningParam,
+        ResponseTextConfigParam,
+        ResponseToolParam,
+    )
 
 __all__ = ["AsyncOperations", "SyncOperations"]
 
@@ -67,6 +88,8 @@ _OP_CREATE_CHAT_COMPLETION = Operation(
     path="/v1/chat/completions",
     response_type=CreateChatCompletionResponse,
     stream_done_sentinel="[DONE]",
+    request_model=CreateChatCompletionRequest,
+    typed_fields=("messages", "response_format", "stream_options", "tools", "tool_choice"),
 )
 _OP_CREATE_RESPONSE = Operation(
     name="createResponse",
@@ -74,6 +97,8 @@ _OP_CREATE_RESPONSE = Operation(
     path="/v1/responses",
     response_type=Response,
     stream_done_sentinel=None,
+    request_model=CreateResponseRequest,
+    typed_fields=("input", "tools", "reasoning", "text"),
 )
 _OP_CREATE_MESSAGE = Operation(
     name="createMessage",
@@ -81,6 +106,8 @@ _OP_CREATE_MESSAGE = Operation(
     path="/v1/messages",
     response_type=MessagesResponse,
     stream_done_sentinel=None,
+    request_model=CreateMessagesRequest,
+    typed_fields=("messages", "system", "tools", "metadata", "output_config"),
 )
 _OP_LIST_TOOLS = Operation(
     name="listTools",
@@ -246,7 +273,7 @@ class SyncOperations(SyncAPIClient):
     def create_chat_completion(
         self,
         model: str,
-        messages: Sequence[Union[Message, Dict[str, Any]]],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
@@ -264,9 +291,11 @@ class SyncOperations(SyncAPIClient):
             Optional[
                 Union[
                     ResponseFormatText,
-                    Dict[str, Any],
+                    ResponseFormatTextParam,
                     ResponseFormatJsonSchema,
+                    ResponseFormatJsonSchemaParam,
                     ResponseFormatJsonObject,
+                    ResponseFormatJsonObjectParam,
                 ]
             ],
             NotGiven,
@@ -274,10 +303,10 @@ class SyncOperations(SyncAPIClient):
         logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
         user: Union[Optional[str], NotGiven] = NOT_GIVEN,
         stream_options: Union[
-            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+            Optional[Union[ChatCompletionStreamOptions, ChatCompletionStreamOptionsParam]], NotGiven
         ] = NOT_GIVEN,
         tools: Union[
-            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+            Optional[Sequence[Union[ChatCompletionTool, ChatCompletionToolParam]]], NotGiven
         ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
@@ -285,7 +314,7 @@ class SyncOperations(SyncAPIClient):
                     ChatCompletionToolChoiceOption,
                     Literal["none", "auto", "required"],
                     ChatCompletionNamedToolChoice,
-                    Dict[str, Any],
+                    ChatCompletionNamedToolChoiceParam,
                 ]
             ],
             NotGiven,
@@ -406,7 +435,7 @@ class SyncOperations(SyncAPIClient):
     def create_chat_completion_stream(
         self,
         model: str,
-        messages: Sequence[Union[Message, Dict[str, Any]]],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
@@ -424,9 +453,11 @@ class SyncOperations(SyncAPIClient):
             Optional[
                 Union[
                     ResponseFormatText,
-                    Dict[str, Any],
+                    ResponseFormatTextParam,
                     ResponseFormatJsonSchema,
+                    ResponseFormatJsonSchemaParam,
                     ResponseFormatJsonObject,
+                    ResponseFormatJsonObjectParam,
                 ]
             ],
             NotGiven,
@@ -434,10 +465,10 @@ class SyncOperations(SyncAPIClient):
         logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
         user: Union[Optional[str], NotGiven] = NOT_GIVEN,
         stream_options: Union[
-            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+            Optional[Union[ChatCompletionStreamOptions, ChatCompletionStreamOptionsParam]], NotGiven
         ] = NOT_GIVEN,
         tools: Union[
-            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+            Optional[Sequence[Union[ChatCompletionTool, ChatCompletionToolParam]]], NotGiven
         ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
@@ -445,7 +476,7 @@ class SyncOperations(SyncAPIClient):
                     ChatCompletionToolChoiceOption,
                     Literal["none", "auto", "required"],
                     ChatCompletionNamedToolChoice,
-                    Dict[str, Any],
+                    ChatCompletionNamedToolChoiceParam,
                 ]
             ],
             NotGiven,
@@ -563,22 +594,30 @@ class SyncOperations(SyncAPIClient):
     def create_response(
         self,
         model: str,
-        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[
+            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+        ],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
         max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
         temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ResponseTool, ResponseToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
                 Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
             ],
             NotGiven,
         ] = NOT_GIVEN,
-        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
-        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        reasoning: Union[
+            Optional[Union[ResponseReasoning, ResponseReasoningParam]], NotGiven
+        ] = NOT_GIVEN,
+        text: Union[
+            Optional[Union[ResponseTextConfig, ResponseTextConfigParam]], NotGiven
+        ] = NOT_GIVEN,
         previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
         background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
@@ -678,22 +717,30 @@ class SyncOperations(SyncAPIClient):
     def create_response_stream(
         self,
         model: str,
-        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[
+            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+        ],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
         max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
         temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ResponseTool, ResponseToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
                 Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
             ],
             NotGiven,
         ] = NOT_GIVEN,
-        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
-        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        reasoning: Union[
+            Optional[Union[ResponseReasoning, ResponseReasoningParam]], NotGiven
+        ] = NOT_GIVEN,
+        text: Union[
+            Optional[Union[ResponseTextConfig, ResponseTextConfigParam]], NotGiven
+        ] = NOT_GIVEN,
         previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
         background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
@@ -790,14 +837,17 @@ class SyncOperations(SyncAPIClient):
     def create_message(
         self,
         model: str,
-        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
         system: Union[
-            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, MessagesTextBlockParam]]]],
+            NotGiven,
         ] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[MessagesTool, MessagesToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
         ] = NOT_GIVEN,
@@ -805,10 +855,12 @@ class SyncOperations(SyncAPIClient):
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
-        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        metadata: Union[
+            Optional[Union[MessagesMetadata, MessagesMetadataParam]], NotGiven
+        ] = NOT_GIVEN,
         thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         output_config: Union[
-            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+            Optional[Union[MessagesOutputConfig, MessagesOutputConfigParam]], NotGiven
         ] = NOT_GIVEN,
         stream: Literal[False] = False,
         extra_headers: Optional[Mapping[str, str]] = None,
@@ -896,14 +948,17 @@ class SyncOperations(SyncAPIClient):
     def create_message_stream(
         self,
         model: str,
-        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
         system: Union[
-            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, MessagesTextBlockParam]]]],
+            NotGiven,
         ] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[MessagesTool, MessagesToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
         ] = NOT_GIVEN,
@@ -911,10 +966,12 @@ class SyncOperations(SyncAPIClient):
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
-        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        metadata: Union[
+            Optional[Union[MessagesMetadata, MessagesMetadataParam]], NotGiven
+        ] = NOT_GIVEN,
         thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         output_config: Union[
-            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+            Optional[Union[MessagesOutputConfig, MessagesOutputConfigParam]], NotGiven
         ] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
@@ -1045,7 +1102,7 @@ class SyncOperations(SyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-    ) -> Dict[str, Any]:
+    ) -> Dict[str, JSONValue]:
         """
         Send OTLP metrics to the gateway
 
@@ -1062,7 +1119,7 @@ class SyncOperations(SyncAPIClient):
                 client's).
 
         Returns:
-            Dict[str, Any]: The parsed response body.
+            Dict[str, JSONValue]: The parsed response body.
 
         Raises:
             InferenceGatewayAPIError: The gateway answered with an error status: its subclass
@@ -1075,7 +1132,7 @@ class SyncOperations(SyncAPIClient):
             ResponseValidationError: The response does not match the spec.
         """
         return cast(
-            Dict[str, Any],
+            Dict[str, JSONValue],
             self._request(
                 _OP_PUSH_METRICS,
                 json=body,
@@ -1738,7 +1795,7 @@ class AsyncOperations(AsyncAPIClient):
     async def create_chat_completion(
         self,
         model: str,
-        messages: Sequence[Union[Message, Dict[str, Any]]],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
@@ -1756,9 +1813,11 @@ class AsyncOperations(AsyncAPIClient):
             Optional[
                 Union[
                     ResponseFormatText,
-                    Dict[str, Any],
+                    ResponseFormatTextParam,
                     ResponseFormatJsonSchema,
+                    ResponseFormatJsonSchemaParam,
                     ResponseFormatJsonObject,
+                    ResponseFormatJsonObjectParam,
                 ]
             ],
             NotGiven,
@@ -1766,10 +1825,10 @@ class AsyncOperations(AsyncAPIClient):
         logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
         user: Union[Optional[str], NotGiven] = NOT_GIVEN,
         stream_options: Union[
-            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+            Optional[Union[ChatCompletionStreamOptions, ChatCompletionStreamOptionsParam]], NotGiven
         ] = NOT_GIVEN,
         tools: Union[
-            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+            Optional[Sequence[Union[ChatCompletionTool, ChatCompletionToolParam]]], NotGiven
         ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
@@ -1777,7 +1836,7 @@ class AsyncOperations(AsyncAPIClient):
                     ChatCompletionToolChoiceOption,
                     Literal["none", "auto", "required"],
                     ChatCompletionNamedToolChoice,
-                    Dict[str, Any],
+                    ChatCompletionNamedToolChoiceParam,
                 ]
             ],
             NotGiven,
@@ -1898,7 +1957,7 @@ class AsyncOperations(AsyncAPIClient):
     def create_chat_completion_stream(
         self,
         model: str,
-        messages: Sequence[Union[Message, Dict[str, Any]]],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         provider: Optional[Union[Provider, str]] = None,
         max_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
@@ -1916,9 +1975,11 @@ class AsyncOperations(AsyncAPIClient):
             Optional[
                 Union[
                     ResponseFormatText,
-                    Dict[str, Any],
+                    ResponseFormatTextParam,
                     ResponseFormatJsonSchema,
+                    ResponseFormatJsonSchemaParam,
                     ResponseFormatJsonObject,
+                    ResponseFormatJsonObjectParam,
                 ]
             ],
             NotGiven,
@@ -1926,10 +1987,10 @@ class AsyncOperations(AsyncAPIClient):
         logit_bias: Union[Optional[Mapping[str, int]], NotGiven] = NOT_GIVEN,
         user: Union[Optional[str], NotGiven] = NOT_GIVEN,
         stream_options: Union[
-            Optional[Union[ChatCompletionStreamOptions, Dict[str, Any]]], NotGiven
+            Optional[Union[ChatCompletionStreamOptions, ChatCompletionStreamOptionsParam]], NotGiven
         ] = NOT_GIVEN,
         tools: Union[
-            Optional[Sequence[Union[ChatCompletionTool, Dict[str, Any]]]], NotGiven
+            Optional[Sequence[Union[ChatCompletionTool, ChatCompletionToolParam]]], NotGiven
         ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
@@ -1937,7 +1998,7 @@ class AsyncOperations(AsyncAPIClient):
                     ChatCompletionToolChoiceOption,
                     Literal["none", "auto", "required"],
                     ChatCompletionNamedToolChoice,
-                    Dict[str, Any],
+                    ChatCompletionNamedToolChoiceParam,
                 ]
             ],
             NotGiven,
@@ -2055,22 +2116,30 @@ class AsyncOperations(AsyncAPIClient):
     async def create_response(
         self,
         model: str,
-        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[
+            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+        ],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
         max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
         temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ResponseTool, ResponseToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
                 Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
             ],
             NotGiven,
         ] = NOT_GIVEN,
-        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
-        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        reasoning: Union[
+            Optional[Union[ResponseReasoning, ResponseReasoningParam]], NotGiven
+        ] = NOT_GIVEN,
+        text: Union[
+            Optional[Union[ResponseTextConfig, ResponseTextConfigParam]], NotGiven
+        ] = NOT_GIVEN,
         previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
         background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
@@ -2170,22 +2239,30 @@ class AsyncOperations(AsyncAPIClient):
     def create_response_stream(
         self,
         model: str,
-        input: Union[ResponseInput, str, Sequence[Union[ResponseInputItem, Dict[str, Any]]]],
+        input: Union[
+            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+        ],
         *,
         provider: Optional[Union[Provider, str]] = None,
         instructions: Union[Optional[str], NotGiven] = NOT_GIVEN,
         max_output_tokens: Union[Optional[int], NotGiven] = NOT_GIVEN,
         temperature: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[ResponseTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[ResponseTool, ResponseToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[
                 Union[ResponseToolChoice, Literal["none", "auto", "required"], Mapping[str, Any]]
             ],
             NotGiven,
         ] = NOT_GIVEN,
-        reasoning: Union[Optional[Union[ResponseReasoning, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
-        text: Union[Optional[Union[ResponseTextConfig, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        reasoning: Union[
+            Optional[Union[ResponseReasoning, ResponseReasoningParam]], NotGiven
+        ] = NOT_GIVEN,
+        text: Union[
+            Optional[Union[ResponseTextConfig, ResponseTextConfigParam]], NotGiven
+        ] = NOT_GIVEN,
         previous_response_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         store: Union[Optional[bool], NotGiven] = NOT_GIVEN,
         background: Union[Optional[bool], NotGiven] = NOT_GIVEN,
@@ -2282,14 +2359,17 @@ class AsyncOperations(AsyncAPIClient):
     async def create_message(
         self,
         model: str,
-        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
         system: Union[
-            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, MessagesTextBlockParam]]]],
+            NotGiven,
         ] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[MessagesTool, MessagesToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
         ] = NOT_GIVEN,
@@ -2297,10 +2377,12 @@ class AsyncOperations(AsyncAPIClient):
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
-        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        metadata: Union[
+            Optional[Union[MessagesMetadata, MessagesMetadataParam]], NotGiven
+        ] = NOT_GIVEN,
         thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         output_config: Union[
-            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+            Optional[Union[MessagesOutputConfig, MessagesOutputConfigParam]], NotGiven
         ] = NOT_GIVEN,
         stream: Literal[False] = False,
         extra_headers: Optional[Mapping[str, str]] = None,
@@ -2388,14 +2470,17 @@ class AsyncOperations(AsyncAPIClient):
     def create_message_stream(
         self,
         model: str,
-        messages: Sequence[Union[MessagesMessage, Dict[str, Any]]],
+        messages: Sequence[Union[MessagesMessage, MessagesMessageParam]],
         max_tokens: int,
         *,
         provider: Optional[Union[Provider, str]] = None,
         system: Union[
-            Optional[Union[str, Sequence[Union[MessagesTextBlock, Dict[str, Any]]]]], NotGiven
+            Optional[Union[str, Sequence[Union[MessagesTextBlock, MessagesTextBlockParam]]]],
+            NotGiven,
         ] = NOT_GIVEN,
-        tools: Union[Optional[Sequence[Union[MessagesTool, Dict[str, Any]]]], NotGiven] = NOT_GIVEN,
+        tools: Union[
+            Optional[Sequence[Union[MessagesTool, MessagesToolParam]]], NotGiven
+        ] = NOT_GIVEN,
         tool_choice: Union[
             Optional[Union[MessagesToolChoice, Literal["auto", "any"], Mapping[str, Any]]], NotGiven
         ] = NOT_GIVEN,
@@ -2403,10 +2488,12 @@ class AsyncOperations(AsyncAPIClient):
         top_p: Union[Optional[float], NotGiven] = NOT_GIVEN,
         top_k: Union[Optional[int], NotGiven] = NOT_GIVEN,
         stop_sequences: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
-        metadata: Union[Optional[Union[MessagesMetadata, Dict[str, Any]]], NotGiven] = NOT_GIVEN,
+        metadata: Union[
+            Optional[Union[MessagesMetadata, MessagesMetadataParam]], NotGiven
+        ] = NOT_GIVEN,
         thinking: Union[Optional[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
         output_config: Union[
-            Optional[Union[MessagesOutputConfig, Dict[str, Any]]], NotGiven
+            Optional[Union[MessagesOutputConfig, MessagesOutputConfigParam]], NotGiven
         ] = NOT_GIVEN,
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
@@ -2537,7 +2624,7 @@ class AsyncOperations(AsyncAPIClient):
         extra_headers: Optional[Mapping[str, str]] = None,
         extra_query: Optional[Mapping[str, object]] = None,
         timeout: Union[float, httpx.Timeout, NotGiven, None] = NOT_GIVEN,
-    ) -> Dict[str, Any]:
+    ) -> Dict[str, JSONValue]:
         """
         Send OTLP metrics to the gateway
 
@@ -2554,7 +2641,7 @@ class AsyncOperations(AsyncAPIClient):
                 client's).
 
         Returns:
-            Dict[str, Any]: The parsed response body.
+            Dict[str, JSONValue]: The parsed response body.
 
         Raises:
             InferenceGatewayAPIError: The gateway answered with an error status: its subclass
@@ -2567,7 +2654,7 @@ class AsyncOperations(AsyncAPIClient):
             ResponseValidationError: The response does not match the spec.
         """
         return cast(
-            Dict[str, Any],
+            Dict[str, JSONValue],
             await self._request(
                 _OP_PUSH_METRICS,
                 json=body,

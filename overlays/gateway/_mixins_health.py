@@ -3,18 +3,33 @@ probe: one attempt, no retries), on top of the generated ``health_check`` operat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     # Typed against the generated operations; at runtime the mixins are plain classes put
     # before the operations in the client's MRO.
+    from typing_extensions import Unpack
+
     from .._operations import AsyncOperations as _AsyncBase
     from .._operations import SyncOperations as _SyncBase
+    from ..params import HealthCheckArgs
 else:
     _SyncBase = _AsyncBase = object
 
 __all__ = ["AsyncHealthHelpers", "HealthHelpers"]
 __requires__ = {"operations": ["health_check"]}
+# The generated method's arguments (the per-request options), as a TypedDict in params.py.
+__kwargs__ = {"HealthCheckArgs": {"method": "health_check"}}
+
+
+def _check_keywords(kwargs: HealthCheckArgs) -> None:
+    """An unknown keyword is a programming error, not a failed probe: ``TypeError`` naming it."""
+    if kwargs:
+        from ..params import HealthCheckArgs
+
+        unknown = sorted(set(kwargs) - set(HealthCheckArgs.__annotations__))
+        if unknown:
+            raise TypeError(f"health_check() got an unexpected keyword argument {unknown[0]!r}")
 
 
 def _health_failed(exc: Exception) -> bool:
@@ -30,7 +45,7 @@ def _health_failed(exc: Exception) -> bool:
 class AsyncHealthHelpers(_AsyncBase):
     """Mixin for the client (comes before the generated operations in the MRO)."""
 
-    async def health_check(self, **kwargs: Any) -> bool:  # type: ignore[override]
+    async def health_check(self, **kwargs: Unpack[HealthCheckArgs]) -> bool:  # type: ignore[override]
         """``True`` when ``GET /health`` answers 2xx; ``False`` on any error (never raises).
 
         One attempt, no retries: a liveness probe reports, it does not wait.
@@ -42,8 +57,10 @@ class AsyncHealthHelpers(_AsyncBase):
             Whether the gateway answered 2xx.
 
         Raises:
-            Nothing: every failure is ``False`` (logged at debug level).
+            TypeError: An unknown keyword argument; every failure of the probe is ``False``
+                (logged at debug level).
         """
+        _check_keywords(kwargs)
         try:
             probe = self.with_options(max_retries=0)
             await super(AsyncHealthHelpers, probe).health_check(**kwargs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 from typing import (
+    TYPE_CHECKING,
     Any,
     AsyncIterator,
     Awaitable,
@@ -22,6 +23,9 @@ from typing import (
 )
 
 from ._streaming import AsyncLazyIterator, AsyncStream, LazyIterator, Stream
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["AccumulatedStream", "AsyncAccumulatedStream", "EventCallbacks"]
 
@@ -93,9 +97,10 @@ class _Shared(Generic[_E, _R]):
         self._final: Optional[_R] = None
 
     @property
-    def response(self) -> Any:
-        """The HTTP response once the stream is open (status, headers)."""
-        return self._stream.response
+    def response(self) -> Optional[httpx.Response]:
+        """The HTTP response once the stream is open (status, headers); None before."""
+        response: Optional[httpx.Response] = self._stream.response
+        return response
 
     def _result(self) -> _R:
         if self._final is None:

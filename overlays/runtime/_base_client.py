@@ -300,6 +300,11 @@ class Operation:
     stream_done_sentinel: Optional[str] = None
     #: (name, separator) of the query arrays the spec sends as one value (``explode: false``)
     delimited_query: Tuple[Tuple[str, str], ...] = ()
+    # The class of a JSON body whose arguments take TypedDicts, and for a flattened body the
+    # (wire names of the) fields that do: dicts given there are validated before sending (by
+    # their field, or the whole body when `typed_fields` is empty).
+    request_model: Any = None
+    typed_fields: Tuple[str, ...] = ()
     path_params: Tuple[str, ...] = field(init=False, repr=False, compare=False)
     parse: Parser = field(init=False, repr=False, compare=False)
 
@@ -531,6 +536,10 @@ def _size_checked(response: httpx.Response) -> bool:
 def _json_bytes(op: Operation, body: Any, extra_body: Optional[Mapping[str, Any]]) -> bytes:
     """The JSON body: top-level ``NOT_GIVEN`` values dropped (``None`` is sent as ``null``),
     models dumped, extras last."""
+    if op.request_model is not None:
+        from ._dicts import checked_body
+
+        body = checked_body(op, body)
     if isinstance(body, Mapping):
         payload: Any = {
             key: _to_jsonable(value) for key, value in body.items() if value is not NOT_GIVEN

@@ -1,14 +1,14 @@
-"""Small shared types of the runtime: the "not given" sentinel, the timeout alias, and the plain
-values models hold where the spec wraps a string (`StrValue`)."""
+"""Small shared types of the runtime: the "not given" sentinel, the timeout and JSON value
+aliases, and the plain values models hold where the spec wraps a string (`StrValue`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, List, TypeVar, Union, final
+from typing import TYPE_CHECKING, Any, Dict, Final, List, TypeVar, Union, final
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["NOT_GIVEN", "ListValue", "NotGiven", "StrValue", "Timeout"]
+__all__ = ["NOT_GIVEN", "JSONValue", "ListValue", "NotGiven", "StrValue", "Timeout"]
 
 _T = TypeVar("_T")
 
@@ -39,6 +39,10 @@ NOT_GIVEN: Final = NotGiven()
 
 #: A float (seconds for every phase), an ``httpx.Timeout`` for per-phase limits, or ``None`` for none.
 Timeout = Union[float, "httpx.Timeout", None]
+
+#: Any JSON value, as ``json.loads`` returns it (``proxy_request``'s result: narrow it with
+#: ``isinstance``).
+JSONValue = Union[Dict[str, "JSONValue"], List["JSONValue"], str, int, float, bool, None]
 
 
 class StrValue(str):

@@ -140,8 +140,9 @@ def sample(value: pytypes.Type) -> Any:
     if isinstance(value, pytypes.Literal):
         return value.values[0]
     if isinstance(value, pytypes.Generic):
-        if value.origin in ("Optional", "Union"):
-            return sample(value.args[0])
+        if value.origin in ("Optional", "Union"):  # a plain member: a dict for a model is validated
+            plain_members = [a for a in value.args if not (isinstance(a, pytypes.Name) and a.module)]
+            return sample((plain_members or list(value.args))[0])
         return [] if value.origin in ("List", "Sequence") else {}
     plain = {pytypes.STR: "x", pytypes.INT: 1, pytypes.FLOAT: 1.0, pytypes.BOOL: True, pytypes.BYTES: b"x", pytypes.FILE_INPUT: b"x"}
     if value in plain:

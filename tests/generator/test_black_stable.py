@@ -13,7 +13,7 @@ from generator.write import black_mode
 from .helpers import MAIN_SPEC, REPO, SEED003, SPECS, generate
 
 EVOLUTION = sorted((REPO / "tests" / "evolution" / "specs").glob("*.yaml"))
-FORMATTED = ("_operations.py", "models.py", "__init__.py", "_client.py", "a2a/models.py", "a2a/client.py")
+FORMATTED = ("_operations.py", "models.py", "params.py", "__init__.py", "_client.py", "a2a/models.py", "a2a/client.py")
 
 
 @pytest.mark.parametrize(

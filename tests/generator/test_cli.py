@@ -233,7 +233,7 @@ def test_a_json_spec_without_components_generates(tmp_path: Path) -> None:
         """,
         tmp_path,
     )
-    assert out.split("\n")[:3] == ["['self', 'item_id', 'tags']", "Dict[str, Any]", "None"]
+    assert out.split("\n")[:3] == ["['self', 'item_id', 'tags']", "Dict[str, JSONValue]", "None"]
 
 
 def test_json_spec_errors_carry_lines(tmp_path: Path) -> None:

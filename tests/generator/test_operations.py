@@ -69,7 +69,7 @@ def test_chat_completion_signature_matches_the_contract() -> None:
     params = sig.parameters
     assert list(params)[:3] == ["self", "model", "messages"]
     assert params["model"].annotation == "str"
-    assert params["messages"].annotation == "Sequence[Union[Message, Dict[str, Any]]]"
+    assert params["messages"].annotation == "Sequence[Union[Message, MessageParam]]"
     assert params["provider"].kind is inspect.Parameter.KEYWORD_ONLY
     assert params["provider"].annotation == "Optional[Union[Provider, str]]"
     for name in ("tools", "max_tokens", "temperature", "reasoning_format", "stream_options"):

@@ -9,9 +9,30 @@ methods, so the request (body flattening, headers, retries, errors) is built in 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Generic, List, Optional, Sequence, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Generic,
+    List,
+    Optional,
+    Sequence,
+    TypeVar,
+    Union,
+)
 
 if TYPE_CHECKING:  # the helpers load on first use: `import` of the package stays cheap
+    from typing_extensions import Unpack
+
+    from ..models import ChatCompletionStreamOptions, ChatCompletionTool, Message
+    from ..params import (
+        ChatCompletionStreamOptionsParam,
+        ChatCompletionToolParam,
+        ChatStreamArgs,
+        MessageParam,
+        ToolRunArgs,
+    )
     from .chat_stream import (
         AsyncChatCompletionStream,
         ChatCompletionStream,
@@ -23,10 +44,23 @@ if TYPE_CHECKING:  # the helpers load on first use: `import` of the package stay
         OnToolCall,
         OnUsage,
     )
-    from .tools import MessageParam, ToolRunResult, ToolSpec
+    from .tools import ToolRunResult, ToolSpec
+
+    #: A tool for ``stream_chat_completion``: a definition (model or dict), a plain function, or
+    #: a ``(definition, function)`` pair.
+    ToolArg = Union[ChatCompletionTool, ChatCompletionToolParam, ToolSpec]
 
 __all__ = ["AsyncChatHelpers", "ChatHelpers"]
 __requires__ = {"operations": ["create_chat_completion", "create_chat_completion_stream"]}
+# The keyword arguments the helpers pass through, as TypedDicts in params.py (generator/params.py):
+# every other argument of the generated method, typed as it is there.
+__kwargs__ = {
+    "ChatStreamArgs": {
+        "method": "create_chat_completion_stream",
+        "without": ["model", "messages", "tools", "stream_options"],
+    },
+    "ToolRunArgs": {"method": "create_chat_completion", "without": ["model", "messages", "tools"]},
+}
 
 
 def _tool_definitions(tools: Optional[Sequence[Any]]) -> Optional[List[Any]]:
@@ -60,10 +94,12 @@ class _StreamChat(Generic[_S]):
     def stream_chat_completion(
         self,
         model: str,
-        messages: Sequence[MessageParam],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
-        tools: Optional[Sequence[Any]] = None,
-        stream_options: Any = None,
+        tools: Optional[Sequence[ToolArg]] = None,
+        stream_options: Union[
+            ChatCompletionStreamOptions, ChatCompletionStreamOptionsParam, None
+        ] = None,
         on_open: Optional[OnOpen] = None,
         on_chunk: Optional[OnChunk] = None,
         on_content: Optional[OnText] = None,
@@ -73,7 +109,7 @@ class _StreamChat(Generic[_S]):
         on_usage: Optional[OnUsage] = None,
         on_finish: Optional[OnFinish] = None,
         on_error: Optional[OnError] = None,
-        **kwargs: Any,
+        **kwargs: Unpack[ChatStreamArgs],
     ) -> _S:
         """Stream a chat completion as typed chunks.
 
@@ -95,8 +131,9 @@ class _StreamChat(Generic[_S]):
             stream_options: Defaults to ``{"include_usage": True}``.
             on_open, on_chunk, on_content, on_reasoning, on_tool, on_mcp_tool, on_usage,
                 on_finish, on_error: The callbacks above.
-            **kwargs: The other arguments of ``create_chat_completion`` and the per-request
-                options ``extra_headers``, ``extra_query``, ``timeout``.
+            **kwargs: The other arguments of ``create_chat_completion`` (``ChatStreamArgs``:
+                ``temperature``, ``provider``...) and the per-request options
+                ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
 
         Returns:
             The stream (``ChatCompletionStream``; ``AsyncChatCompletionStream`` on the async
@@ -123,15 +160,16 @@ class _StreamChat(Generic[_S]):
             on_error=on_error,
         )
         definitions = _tool_definitions(tools)
+        arguments: Dict[str, Any] = dict(kwargs)
         if definitions is not None:
-            kwargs["tools"] = definitions
+            arguments["tools"] = definitions
         # Ask for the final usage chunk (as the TypeScript SDK does) unless the caller decided.
-        kwargs["stream_options"] = (
+        arguments["stream_options"] = (
             {"include_usage": True} if stream_options is None else stream_options
         )
         opened = None if on_open is None else (lambda _response: on_open())
         events = self.create_chat_completion_stream(  # type: ignore[attr-defined]
-            model=model, messages=messages, **kwargs  # by name: the spec decides their order
+            model=model, messages=messages, **arguments  # by name: the spec decides their order
         )
         stream = events.typed(CreateChatCompletionStreamResponse, on_open=opened)
         return self._chat_stream_class()(stream, tools=definitions, callbacks=callbacks)
@@ -150,11 +188,11 @@ class ChatHelpers(_StreamChat["ChatCompletionStream"]):
         self,
         *,
         model: str,
-        messages: Sequence[MessageParam],
+        messages: Sequence[Union[Message, MessageParam]],
         tools: Sequence[ToolSpec],
         max_rounds: int = 10,
         max_workers: Optional[int] = None,
-        **kwargs: Any,
+        **kwargs: Unpack[ToolRunArgs],
     ) -> ToolRunResult:
         """Call the model, run the tools it asks for, send their results back, and repeat until
         it answers without tool calls.
@@ -174,8 +212,9 @@ class ChatHelpers(_StreamChat["ChatCompletionStream"]):
             tools: Functions or ``(ChatCompletionTool, callable)`` pairs.
             max_rounds: At most this many model calls.
             max_workers: Threads for a round's tool calls (default: the pool's).
-            **kwargs: The other arguments of ``create_chat_completion`` and the per-request
-                options ``extra_headers``, ``extra_query``, ``timeout``.
+            **kwargs: The other arguments of ``create_chat_completion`` (``ToolRunArgs``) and
+                the per-request options ``extra_headers``, ``extra_query``, ``extra_body``,
+                ``timeout``.
 
         Returns:
             ``ToolRunResult``: ``.response`` (the final answer), ``.messages``, ``.rounds``.
@@ -204,10 +243,10 @@ class AsyncChatHelpers(_StreamChat["AsyncChatCompletionStream"]):
         self,
         *,
         model: str,
-        messages: Sequence[MessageParam],
+        messages: Sequence[Union[Message, MessageParam]],
         tools: Sequence[ToolSpec],
         max_rounds: int = 10,
-        **kwargs: Any,
+        **kwargs: Unpack[ToolRunArgs],
     ) -> ToolRunResult:
         """Async twin of the sync ``run_tools``; a round's tool calls run concurrently (coroutine
         tools on the loop, plain functions in worker threads).
@@ -217,8 +256,9 @@ class AsyncChatHelpers(_StreamChat["AsyncChatCompletionStream"]):
             messages: The conversation so far (not changed; the result holds the new list).
             tools: Functions or ``(ChatCompletionTool, callable)`` pairs.
             max_rounds: At most this many model calls.
-            **kwargs: The other arguments of ``create_chat_completion`` and the per-request
-                options ``extra_headers``, ``extra_query``, ``timeout``.
+            **kwargs: The other arguments of ``create_chat_completion`` (``ToolRunArgs``) and
+                the per-request options ``extra_headers``, ``extra_query``, ``extra_body``,
+                ``timeout``.
 
         Returns:
             ``ToolRunResult``: ``.response`` (the final answer), ``.messages``, ``.rounds``.

@@ -10,11 +10,15 @@ and errors are those of the plain calls.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Dict, Sequence, Type, TypeVar, Union
 
 from pydantic import BaseModel
 
 if TYPE_CHECKING:  # loaded on first use: `import` of the package stays cheap
+    from typing_extensions import Unpack
+
+    from ..models import Message
+    from ..params import MessageParam, ParseArgs
     from .parsing import (
         AsyncParsedChatCompletionStream,
         ParsedChatCompletion,
@@ -23,11 +27,19 @@ if TYPE_CHECKING:  # loaded on first use: `import` of the package stays cheap
 
 __all__ = ["AsyncParseHelpers", "ParseHelpers"]
 __requires__ = {"operations": ["create_chat_completion", "create_chat_completion_stream"]}
+# The keyword arguments the helpers pass through, as a TypedDict in params.py
+# (generator/params.py): every other argument of the generated method, typed as it is there.
+__kwargs__ = {
+    "ParseArgs": {
+        "method": "create_chat_completion",
+        "without": ["model", "messages", "response_format"],
+    },
+}
 
 T = TypeVar("T", bound=BaseModel)
 
 
-def _request(response_format: Type[BaseModel], kwargs: Any) -> Any:
+def _request(response_format: Type[BaseModel], kwargs: ParseArgs) -> Dict[str, Any]:
     """``create_chat_completion``'s keyword arguments, with the strict response format."""
     from .parsing import response_format_from_model
 
@@ -45,10 +57,10 @@ class AsyncParseHelpers:
     async def parse_chat_completion(
         self,
         model: str,
-        messages: Sequence[Any],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         response_format: Type[T],
-        **kwargs: Any,
+        **kwargs: Unpack[ParseArgs],
     ) -> ParsedChatCompletion[T]:
         """Ask for an answer in ``response_format``'s JSON and parse it into that model.
 
@@ -58,9 +70,9 @@ class AsyncParseHelpers:
             response_format: A Pydantic model class: the answer must be its JSON. Sent as a
                 strict ``json_schema`` format (every object closed, every field required;
                 optional fields are nullable).
-            **kwargs: The other arguments of ``create_chat_completion`` (``temperature``,
-                ``provider``, ...) and the per-request options ``extra_headers``,
-                ``extra_query``, ``extra_body``, ``timeout``.
+            **kwargs: The other arguments of ``create_chat_completion`` (``ParseArgs``:
+                ``temperature``, ``provider``, ...) and the per-request options
+                ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
 
         Returns:
             The completion; ``choices[i].message.parsed`` is a ``response_format`` instance
@@ -85,10 +97,10 @@ class AsyncParseHelpers:
     def parse_chat_completion_stream(
         self,
         model: str,
-        messages: Sequence[Any],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         response_format: Type[T],
-        **kwargs: Any,
+        **kwargs: Unpack[ParseArgs],
     ) -> AsyncParsedChatCompletionStream[T]:
         """``parse_chat_completion`` as a stream whose final completion is parsed.
 
@@ -98,9 +110,9 @@ class AsyncParseHelpers:
             response_format: A Pydantic model class: the answer must be its JSON. Sent as a
                 strict ``json_schema`` format (every object closed, every field required;
                 optional fields are nullable).
-            **kwargs: The other arguments of ``create_chat_completion`` (``temperature``,
-                ``provider``, ...) and the per-request options ``extra_headers``,
-                ``extra_query``, ``extra_body``, ``timeout``.
+            **kwargs: The other arguments of ``create_chat_completion`` (``ParseArgs``:
+                ``temperature``, ``provider``, ...) and the per-request options
+                ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
 
         Returns:
             The stream (request sent when reading starts): iterate its chunks or
@@ -127,10 +139,10 @@ class ParseHelpers:
     def parse_chat_completion(
         self,
         model: str,
-        messages: Sequence[Any],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         response_format: Type[T],
-        **kwargs: Any,
+        **kwargs: Unpack[ParseArgs],
     ) -> ParsedChatCompletion[T]:
         """Ask for an answer in ``response_format``'s JSON and parse it into that model.
 
@@ -140,9 +152,9 @@ class ParseHelpers:
             response_format: A Pydantic model class: the answer must be its JSON. Sent as a
                 strict ``json_schema`` format (every object closed, every field required;
                 optional fields are nullable).
-            **kwargs: The other arguments of ``create_chat_completion`` (``temperature``,
-                ``provider``, ...) and the per-request options ``extra_headers``,
-                ``extra_query``, ``extra_body``, ``timeout``.
+            **kwargs: The other arguments of ``create_chat_completion`` (``ParseArgs``:
+                ``temperature``, ``provider``, ...) and the per-request options
+                ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
 
         Returns:
             The completion; ``choices[i].message.parsed`` is a ``response_format`` instance
@@ -167,10 +179,10 @@ class ParseHelpers:
     def parse_chat_completion_stream(
         self,
         model: str,
-        messages: Sequence[Any],
+        messages: Sequence[Union[Message, MessageParam]],
         *,
         response_format: Type[T],
-        **kwargs: Any,
+        **kwargs: Unpack[ParseArgs],
     ) -> ParsedChatCompletionStream[T]:
         """``parse_chat_completion`` as a stream whose final completion is parsed.
 
@@ -180,9 +192,9 @@ class ParseHelpers:
             response_format: A Pydantic model class: the answer must be its JSON. Sent as a
                 strict ``json_schema`` format (every object closed, every field required;
                 optional fields are nullable).
-            **kwargs: The other arguments of ``create_chat_completion`` (``temperature``,
-                ``provider``, ...) and the per-request options ``extra_headers``,
-                ``extra_query``, ``extra_body``, ``timeout``.
+            **kwargs: The other arguments of ``create_chat_completion`` (``ParseArgs``:
+                ``temperature``, ``provider``, ...) and the per-request options
+                ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout``.
 
         Returns:
             The stream (request sent when reading starts): iterate its chunks or

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Sequence, Tuple, Union
 
-from ..models import Response, ResponseFunctionToolCall, ResponseInputItem
+from ..models import Response, ResponseFunctionToolCall, ResponseInput, ResponseInputItem
 from .responses_stream import response_text
 from .tools import ToolAPI, ToolOutput, ToolRunner, responses_tool
 
@@ -41,8 +41,11 @@ class ResponseToolRunResult:
         return response_text(self.response)
 
 
-def input_items(value: Union[str, Sequence[ResponseInputParam]]) -> List[ResponseInputParam]:
-    """The ``input`` of ``create_response`` as a list of items (a prompt becomes a user item)."""
+def input_items(value: Union[ResponseInput, str, Sequence[Any]]) -> List[ResponseInputParam]:
+    """The ``input`` of ``create_response`` as a list of items (a prompt becomes a user item;
+    items are models or dicts, as ``create_response`` takes them)."""
+    if isinstance(value, ResponseInput):
+        value = value.root
     if isinstance(value, str):
         return [{"role": "user", "content": value}]
     return list(value)

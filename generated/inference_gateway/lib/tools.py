@@ -25,6 +25,7 @@ from typing import (
     Dict,
     Generic,
     List,
+    Mapping,
     NamedTuple,
     Optional,
     Sequence,
@@ -50,8 +51,8 @@ from ..models import (
     Message,
 )
 
-#: A message as requests take it: a `Message` or the same as a plain dict.
-MessageParam = Union[Message, Dict[str, Any]]
+#: A message as requests take it: a `Message` or the same as a plain dict (`params.MessageParam`).
+MessageParam = Union[Message, Mapping[str, Any]]
 
 __all__ = [
     "ToolArgumentsError",
