@@ -35,8 +35,8 @@ class OutFile:
     data: bytes | None = None
     source: str = ""  # what it was made from, for the header
     python: bool = False
-    # Hand-written source (overlays) is kept as written: black is not run on it (it is the
-    # slowest step), only a syntax check; tests/generator/test_overlays.py keeps it formatted.
+    # Hand-written source (overlays) is kept as written, after a syntax check;
+    # tests/generator/test_overlays.py keeps it black-formatted.
     verbatim: bool = False
     # Classes the generator wrote for this module (unasync.py), appended after its text; black
     # formats them, and only them, in a verbatim module.

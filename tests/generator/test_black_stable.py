@@ -90,13 +90,15 @@ class Client:
         return cast(Dict[str, Any], self._request(OPERATION, json={'key': 'value', 'other': 'another value here'}))
 
     async def twin(self, first_argument: Union[Literal['a', 'b'], str], second_argument: Optional[int] = None) -> Dict[str, Any]:
-        return {}
+        async with self._client.stream(OPERATION_WITH_A_LONG_NAME, json={'key': 'value', 'other': 'more'}) as s:
+            async for chunk in s.iter_events(decoder_with_a_rather_long_name, terminal_events=('done', 'end')):
+                yield await self._request(OPERATION_WITH_A_LONG_NAME, json={'key': 'value', 'x': chunk})
 '''
 
 
 def test_formatting_equals_black_on_awkward_code() -> None:
     """Quotes with escapes and non-ASCII text, implicit concatenation, long class headers,
-    decorators, signatures and statements at several depths."""
+    decorators, signatures, compound and async statements at several depths."""
     assert black_formatted(AWKWARD) == format_str(AWKWARD, mode=black_mode())
 
 
