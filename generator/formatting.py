@@ -10,8 +10,9 @@ line that is too long. So `black_formatted` finishes a module in three steps:
 1. string literals in single quotes take black's double quotes (black's rule: unless that needs
    more backslashes);
 2. a class docstring is followed by one blank line;
-3. every statement with a line over the limit (or one black may measure wider: non-ASCII), and
-   every docstring with whitespace or backslashes black may tidy, is formatted by
+3. every statement black may change (a line over the limit, or one black may measure wider:
+   non-ASCII; brackets black would explode or join), and every docstring with whitespace or
+   backslashes black may tidy, is formatted by
    `black.format_str` on its own at its own indentation (a signature line holding one
    parameter: as that parameter), all of a module's in one call, and put back.
 
@@ -36,6 +37,7 @@ _SINGLE_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'")
 _ESCAPED_DOUBLE = re.compile(r'([^\\]|^)\\((?:\\\\)*)"')
 _ESCAPED_SINGLE = re.compile(r"([^\\]|^)\\((?:\\\\)*)'")
 _UNESCAPED_DOUBLE = re.compile(r'(([^\\]|^)(\\\\)*)"')
+_TRAILING_COMMA = re.compile(r",\s*[)\]}]")
 _SEPARATOR = "# -- generator: end of statement --"
 
 
@@ -137,7 +139,7 @@ def _collect(body: Sequence[ast.stmt], depth: int, lines: list[str], wide: list[
         elif _is_string(node):  # black never splits a string; it tidies a docstring's lines
             if index == 0 and any(line != line.rstrip() or "\t" in line or "\\" in line for line in lines[start:end]):
                 wide.append(_Wide(start, end, depth, "statement"))
-        elif _too_wide(lines, start, end):
+        elif _needs_black(lines, start, end):
             wide.append(_Wide(start, end, depth, "statement"))
 
 
@@ -145,12 +147,12 @@ def _collect_block(node: Block, depth: int, lines: list[str], wide: list[_Wide],
     first = node.body[0]
     start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
     end = first.lineno - 1  # the header: decorators, `class`/`def` line(s)
-    if _too_wide(lines, start, end):
-        too_wide = [i for i in range(start, end) if _too_wide(lines, i, i + 1)]
-        if isinstance(node, ast.ClassDef) or not set(too_wide) <= _parameter_lines(node, lines):
+    if _needs_black(lines, start, end):
+        changed = [i for i in range(start, end) if _line_needs_black(lines, i)]
+        if isinstance(node, ast.ClassDef) or not set(changed) <= _parameter_lines(node, lines):
             wide.append(_Wide(start, end, depth, "header"))
         else:  # each wide line holds one parameter: format just those
-            wide += [_Wide(i, i + 1, depth, "parameter") for i in too_wide]
+            wide += [_Wide(i, i + 1, depth, "parameter") for i in changed]
     docstring_then_code = _is_string(first) and len(node.body) > 1 and node.body[1].lineno - 1 == _end(first)
     if isinstance(node, ast.ClassDef) and docstring_then_code:  # black: a blank line after it
         blank_after.append(_end(first))
@@ -192,13 +194,19 @@ def _format_all(wide: list[_Wide], lines: list[str]) -> list[list[str]]:
     return [w.extract(formatted[snippet].strip("\n").split("\n")) for w, snippet in zip(wide, snippets)]
 
 
-def _too_wide(lines: list[str], start: int, end: int) -> bool:
-    """A line black may split: over the limit, or possibly so (black counts wide characters
-    twice)."""
-    return any(
-        len(line) > LINE_LENGTH or (not line.isascii() and 2 * len(line) > LINE_LENGTH)
-        for line in lines[start:end]
-    )
+def _needs_black(lines: list[str], start: int, end: int) -> bool:
+    return any(_line_needs_black(lines, index) for index in range(start, end))
+
+
+def _line_needs_black(lines: list[str], index: int) -> bool:
+    """A line black may change: over the limit, or possibly so (black counts wide characters
+    twice); with a trailing comma before a closing bracket (black explodes the brackets); or
+    followed by a closing bracket without a comma before it (black may join the brackets)."""
+    line = lines[index]
+    if len(line) > LINE_LENGTH or (not line.isascii() and 2 * len(line) > LINE_LENGTH):
+        return True
+    following = lines[index + 1].lstrip()[:1] if index + 1 < len(lines) else ""
+    return _TRAILING_COMMA.search(line) is not None or (following in (")", "]", "}") and not line.endswith(","))
 
 
 def _is_string(node: ast.stmt) -> bool:

@@ -72,6 +72,14 @@ class VeryLongHeaderClassNameForTesting(RootModel[Union[Literal['aaaaaaaaaa', 'b
     wide: Optional[str] = Field(None, description='éééééééééééééééééééééééééééééééééééééééééééééééééééééééééé')
 
 
+_FIELDS = ('messages', 'tools', )
+_EMPTY = frozenset(
+    {
+    }
+)
+_SPLIT = call(
+    'short', 'arguments'
+)
 _Alias = Annotated[Union[Literal['aaaaaaaaaa', 'bbbbbbbbbb'], VeryLongHeaderClassNameForTesting], BeforeValidator(f)]
 
 
@@ -97,8 +105,9 @@ class Client:
 
 
 def test_formatting_equals_black_on_awkward_code() -> None:
-    """Quotes with escapes and non-ASCII text, implicit concatenation, long class headers,
-    decorators, signatures, compound and async statements at several depths."""
+    """Quotes with escapes and non-ASCII text, implicit concatenation, brackets black explodes
+    or joins, long class headers, decorators, signatures, compound and async statements at
+    several depths."""
     assert black_formatted(AWKWARD) == format_str(AWKWARD, mode=black_mode())
 
 
