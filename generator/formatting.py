@@ -49,7 +49,7 @@ def black_mode() -> Any:
 
 
 @dataclass
-class _Wide:
+class _Part:
     """Lines `start:end` that black must format: a statement, a block's header (`class`/`def`
     line(s), formatted above a `pass`) or one parameter of an exploded signature."""
 
@@ -85,10 +85,10 @@ def black_formatted(source: str) -> str:
     tree = ast.parse(source)
     lines = source.split("\n")
     _double_quote(tree, lines)
-    wide: list[_Wide] = []
+    parts: list[_Part] = []
     blank_after: list[int] = []
-    _collect(tree.body, 0, lines, wide, blank_after)
-    edits = [(w.start, w.end, new) for w, new in zip(wide, _format_all(wide, lines))]
+    _collect(tree.body, 0, lines, parts, blank_after)
+    edits = [(part.start, part.end, new) for part, new in zip(parts, _format_all(parts, lines))]
     edits += [(index, index, [""]) for index in blank_after]
     for start, end, new in sorted(edits, key=lambda edit: edit[:2], reverse=True):  # last first
         lines[start:end] = new
@@ -117,8 +117,8 @@ def _requoted(literal: str) -> str:
     if _SINGLE_QUOTED.fullmatch(literal):
         return _prefer_double_quotes(literal)
     tokens = tokenize.generate_tokens(io.StringIO(literal).readline)
-    parts = [t.string for t in tokens if t.type == tokenize.STRING]
-    return " ".join(_requoted(p) if p[:1] == "'" else p for p in parts)
+    literals = [t.string for t in tokens if t.type == tokenize.STRING]
+    return " ".join(_requoted(p) if p[:1] == "'" else p for p in literals)
 
 
 def _prefer_double_quotes(literal: str) -> str:
@@ -131,32 +131,32 @@ def _prefer_double_quotes(literal: str) -> str:
     return f'"{new}"'
 
 
-def _collect(body: Sequence[ast.stmt], depth: int, lines: list[str], wide: list[_Wide], blank_after: list[int]) -> None:
+def _collect(body: Sequence[ast.stmt], depth: int, lines: list[str], parts: list[_Part], blank_after: list[int]) -> None:
     for index, node in enumerate(body):
         start, end = node.lineno - 1, _end(node)
         if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            _collect_block(node, depth, lines, wide, blank_after)
+            _collect_block(node, depth, lines, parts, blank_after)
         elif _is_string(node):  # black never splits a string; it tidies a docstring's lines
             if index == 0 and any(line != line.rstrip() or "\t" in line or "\\" in line for line in lines[start:end]):
-                wide.append(_Wide(start, end, depth, "statement"))
+                parts.append(_Part(start, end, depth, "statement"))
         elif _needs_black(lines, start, end):
-            wide.append(_Wide(start, end, depth, "statement"))
+            parts.append(_Part(start, end, depth, "statement"))
 
 
-def _collect_block(node: Block, depth: int, lines: list[str], wide: list[_Wide], blank_after: list[int]) -> None:
+def _collect_block(node: Block, depth: int, lines: list[str], parts: list[_Part], blank_after: list[int]) -> None:
     first = node.body[0]
     start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
     end = first.lineno - 1  # the header: decorators, `class`/`def` line(s)
     if _needs_black(lines, start, end):
         changed = [i for i in range(start, end) if _line_needs_black(lines, i)]
         if isinstance(node, ast.ClassDef) or not set(changed) <= _parameter_lines(node, lines):
-            wide.append(_Wide(start, end, depth, "header"))
-        else:  # each wide line holds one parameter: format just those
-            wide += [_Wide(i, i + 1, depth, "parameter") for i in changed]
+            parts.append(_Part(start, end, depth, "header"))
+        else:  # each changed line holds one parameter: format just those
+            parts += [_Part(i, i + 1, depth, "parameter") for i in changed]
     docstring_then_code = _is_string(first) and len(node.body) > 1 and node.body[1].lineno - 1 == _end(first)
     if isinstance(node, ast.ClassDef) and docstring_then_code:  # black: a blank line after it
         blank_after.append(_end(first))
-    _collect(node.body, depth + 1, lines, wide, blank_after)
+    _collect(node.body, depth + 1, lines, parts, blank_after)
 
 
 def _parameter_lines(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> set[int]:
@@ -179,19 +179,19 @@ def _parameter_lines(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[s
     }
 
 
-def _format_all(wide: list[_Wide], lines: list[str]) -> list[list[str]]:
-    """Each wide part's lines as black formats them: one `format_str` call for all distinct
+def _format_all(parts: list[_Part], lines: list[str]) -> list[list[str]]:
+    """Each part's lines as black formats them: one `format_str` call for all distinct
     snippets (the sync and async methods repeat theirs), separated by a comment line (black
     formats top-level statements independently)."""
-    if not wide:
+    if not parts:
         return []
     from black import format_str
 
-    snippets = ["\n".join(w.snippet(lines)) for w in wide]
+    snippets = ["\n".join(part.snippet(lines)) for part in parts]
     distinct = list(dict.fromkeys(snippets))
-    parts = format_str(f"\n{_SEPARATOR}\n".join(distinct) + "\n", mode=black_mode()).split(_SEPARATOR + "\n")
-    formatted = dict(zip(distinct, parts))
-    return [w.extract(formatted[snippet].strip("\n").split("\n")) for w, snippet in zip(wide, snippets)]
+    output = format_str(f"\n{_SEPARATOR}\n".join(distinct) + "\n", mode=black_mode())
+    formatted = dict(zip(distinct, output.split(_SEPARATOR + "\n")))
+    return [part.extract(formatted[snippet].strip("\n").split("\n")) for part, snippet in zip(parts, snippets)]
 
 
 def _needs_black(lines: list[str], start: int, end: int) -> bool:
