@@ -7,6 +7,7 @@ output were not a black fixed point."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,13 @@ def test_formatting_equals_black_on_awkward_code() -> None:
 def test_formatting_rejects_invalid_python() -> None:
     with pytest.raises(SyntaxError):
         black_formatted("def broken(:\n    pass\n")
+
+
+def test_quotes_equal_black_on_random_strings() -> None:
+    """Any str value as Python writes it (`repr`), in datamodel-code-generator's single quotes
+    or not: quotes, backslashes, escapes and non-ASCII text, as black quotes it."""
+    rng = random.Random(7)
+    alphabet = ["'", '"', "\\", "a", " ", "\n", "\t", "é", "\x00", "\u200b", "{", "}"]
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(400)]
+    source = "".join(f"v{i} = {value!r}\n" for i, value in enumerate(values))
+    assert black_formatted(source) == format_str(source, mode=black_mode())
