@@ -80,7 +80,7 @@ class _Part:
 def black_formatted(source: str) -> str:
     """`source` formatted as `black.format_str` formats it (see the module docstring).
 
-    Raises SyntaxError when `source` is not valid Python.
+    Raises SyntaxError when `source` is not valid Python (for black: Python 3.9).
     """
     tree = ast.parse(source)
     lines = source.split("\n")
@@ -186,10 +186,14 @@ def _format_all(parts: list[_Part], lines: list[str]) -> list[list[str]]:
     if not parts:
         return []
     from black import format_str
+    from black.parsing import InvalidInput
 
     snippets = ["\n".join(part.snippet(lines)) for part in parts]
     distinct = list(dict.fromkeys(snippets))
-    output = format_str(f"\n{_SEPARATOR}\n".join(distinct) + "\n", mode=black_mode())
+    try:
+        output = format_str(f"\n{_SEPARATOR}\n".join(distinct) + "\n", mode=black_mode())
+    except InvalidInput as exc:  # syntax Python 3.9 (black's target) does not have
+        raise SyntaxError(f"black cannot parse it for Python 3.9: {exc}") from exc
     formatted = dict(zip(distinct, output.split(_SEPARATOR + "\n")))
     return [part.extract(formatted[snippet].strip("\n").split("\n")) for part, snippet in zip(parts, snippets)]
 

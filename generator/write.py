@@ -69,7 +69,8 @@ def format_python(name: str, source: str, cache: Cache) -> str:
     try:
         formatted = black_formatted(source)
     except SyntaxError as exc:
-        raise WriteError(f"{name}:{exc.lineno}: generated code is not valid Python: {exc.msg}") from exc
+        where = f"{name}:{exc.lineno}" if exc.lineno else name
+        raise WriteError(f"{where}: generated code is not valid Python: {exc.msg}") from exc
     if key:
         cache.put(key, formatted.encode("utf-8"))
     return formatted

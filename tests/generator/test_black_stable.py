@@ -115,6 +115,9 @@ def test_formatting_equals_black_on_awkward_code() -> None:
 def test_formatting_rejects_invalid_python() -> None:
     with pytest.raises(SyntaxError):
         black_formatted("def broken(:\n    pass\n")
+    long_call = "f(" + ", ".join(["argument"] * 12) + ")"
+    with pytest.raises(SyntaxError, match=r"Python 3\.9"):  # a `match` black must format
+        black_formatted(f"match x:\n    case 1:\n        {long_call}\n")
 
 
 def test_quotes_equal_black_on_random_strings() -> None:
