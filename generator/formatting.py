@@ -8,7 +8,7 @@ quotes and in a blank line. What a renderer cannot know without black is how bla
 line that is too long. So `black_formatted` finishes a module in three steps:
 
 1. string literals in single quotes take black's double quotes (black's rule: unless that needs
-   more backslashes);
+   more backslashes); f-strings are left as written (the renderers write none in single quotes);
 2. a class docstring is followed by one blank line;
 3. every statement black may change (a line over the limit, or one black may measure wider:
    non-ASCII; brackets black would explode or join), and every docstring with whitespace or
@@ -97,11 +97,13 @@ def black_formatted(source: str) -> str:
 
 def _double_quote(tree: ast.Module, lines: list[str]) -> None:
     """Black's quotes for every single-quoted string literal (they are on one line each)."""
+    in_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in ast.walk(node)}
     found = [
         (node.lineno - 1, node.col_offset, node.end_col_offset)
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
+        and id(node) not in in_fstrings  # Python 3.12 locates an f-string's text parts inside it
         and node.end_lineno == node.lineno
         and node.end_col_offset is not None
     ]

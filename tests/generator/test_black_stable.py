@@ -65,6 +65,7 @@ class Quotes(BaseModel):
     backslash: str = 'a\\\\b\\'c'
     unicode: str = 'caf\\u00e9 café ünïcödé'
     joined: str = 'one' 'two'
+    formatted: str = f"{joined}'quoted'"
     pattern: str = Field(..., pattern='^\\\\d+[\\'"]$')
 
 
