@@ -83,6 +83,8 @@ def black_formatted(source: str) -> str:
     Raises SyntaxError when `source` is not valid Python (for black: Python 3.9).
     """
     tree = ast.parse(source)
+    if "\r" in source:  # Python's lines also end at a lone \r: leave such a module to black
+        return _format_str(source)
     lines = source.split("\n")
     _double_quote(tree, lines)
     parts: list[_Part] = []
@@ -187,17 +189,21 @@ def _format_all(parts: list[_Part], lines: list[str]) -> list[list[str]]:
     formats top-level statements independently)."""
     if not parts:
         return []
+    snippets = ["\n".join(part.snippet(lines)) for part in parts]
+    distinct = list(dict.fromkeys(snippets))
+    output = _format_str(f"\n{_SEPARATOR}\n".join(distinct) + "\n")
+    formatted = dict(zip(distinct, output.split(_SEPARATOR + "\n")))
+    return [part.extract(formatted[snippet].strip("\n").split("\n")) for part, snippet in zip(parts, snippets)]
+
+
+def _format_str(source: str) -> str:
     from black import format_str
     from black.parsing import InvalidInput
 
-    snippets = ["\n".join(part.snippet(lines)) for part in parts]
-    distinct = list(dict.fromkeys(snippets))
     try:
-        output = format_str(f"\n{_SEPARATOR}\n".join(distinct) + "\n", mode=black_mode())
+        return format_str(source, mode=black_mode())
     except InvalidInput as exc:  # syntax Python 3.9 (black's target) does not have
         raise SyntaxError(f"black cannot parse it for Python 3.9: {exc}") from exc
-    formatted = dict(zip(distinct, output.split(_SEPARATOR + "\n")))
-    return [part.extract(formatted[snippet].strip("\n").split("\n")) for part, snippet in zip(parts, snippets)]
 
 
 def _needs_black(lines: list[str], start: int, end: int) -> bool:

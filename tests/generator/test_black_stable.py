@@ -113,6 +113,11 @@ def test_formatting_equals_black_on_awkward_code() -> None:
     assert black_formatted(AWKWARD) == format_str(AWKWARD, mode=black_mode())
 
 
+def test_formatting_of_a_module_with_carriage_returns_is_blacks() -> None:
+    source = "class A:\n    \"\"\"One\rtwo.\"\"\"\n    x = 'y'\n"
+    assert black_formatted(source) == format_str(source, mode=black_mode())
+
+
 def test_formatting_rejects_invalid_python() -> None:
     with pytest.raises(SyntaxError):
         black_formatted("def broken(:\n    pass\n")
