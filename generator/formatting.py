@@ -99,10 +99,11 @@ def black_formatted(source: str) -> str:
 
 def _double_quote(tree: ast.Module, lines: list[str]) -> None:
     """Black's quotes for every single-quoted string literal (they are on one line each)."""
-    in_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in ast.walk(node)}
+    nodes = list(ast.walk(tree))
+    in_fstrings = {id(part) for node in nodes if isinstance(node, ast.JoinedStr) for part in ast.walk(node)}
     found = [
         (node.lineno - 1, node.col_offset, node.end_col_offset)
-        for node in ast.walk(tree)
+        for node in nodes
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and id(node) not in in_fstrings  # Python 3.12 locates an f-string's text parts inside it
