@@ -11,10 +11,10 @@ line that is too long. So `black_formatted` finishes a module in three steps:
    more backslashes); f-strings are left as written (the renderers write none in single quotes);
 2. a class docstring is followed by one blank line;
 3. every statement black may change (a line over the limit, or one black may measure wider:
-   non-ASCII; brackets black would explode or join), and every docstring with whitespace or
-   backslashes black may tidy, is formatted by
-   `black.format_str` on its own at its own indentation (a signature line holding one
-   parameter: as that parameter), all of a module's in one call, and put back.
+   non-ASCII; brackets black would explode or join) and every docstring with whitespace or
+   backslashes black may tidy is formatted by `black.format_str` on its own, at its own
+   indentation (a signature line holding one parameter: as that parameter), all of a
+   module's in one call, and put back.
 
 The result is what `black.format_str` makes of the whole module: tests/generator/
 test_black_stable.py checks every generated module on specs of every kind.
