@@ -46,7 +46,7 @@ from ._util import (
 
 SPEC = ROOT / "specs" / "openapi.yaml"
 VENV_BIN = OURS_PYTHON.parent
-LIMIT_CHECK = 1.5
+LIMIT_CHECK = 2.0
 SYNTHETIC_SCHEMAS = (200, 500, 1000, 2000)
 SYNTHETIC_OPERATIONS = 300
 

@@ -16,12 +16,11 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .cache import Cache, source_fingerprint, tool_version
+from .formatting import black_formatted
 
 DEFAULT_PACKAGE = "inference_gateway"
-LINE_LENGTH = 100
 
 
 class WriteError(Exception):
@@ -36,8 +35,8 @@ class OutFile:
     data: bytes | None = None
     source: str = ""  # what it was made from, for the header
     python: bool = False
-    # Hand-written source (overlays) is kept as written: black is not run on it (it is the
-    # slowest step), only a syntax check; tests/generator/test_overlays.py keeps it formatted.
+    # Hand-written source (overlays) is kept as written, after a syntax check;
+    # tests/generator/test_overlays.py keeps it black-formatted.
     verbatim: bool = False
     # Classes the generator wrote for this module (unasync.py), appended after its text; black
     # formats them, and only them, in a verbatim module.
@@ -51,35 +50,27 @@ def header(source: str) -> str:
     )
 
 
-def black_mode() -> Any:
-    """The black settings of every generated module (and of the overlays' format test)."""
-    from black.mode import Mode, TargetVersion
-
-    return Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY39})
-
-
 def python_source(f: OutFile) -> str:
     """A Python file's text as black sees it: header, blank line, body."""
     return header(f.source) + "\n" + (f.text or "")
 
 
 def _black_key(source: str) -> str:
-    return Cache.key("black", tool_version("black"), source_fingerprint("write.py"), source)
+    return Cache.key("black", tool_version("black"), source_fingerprint("write.py", "formatting.py"), source)
 
 
 def format_python(name: str, source: str, cache: Cache) -> str:
-    """`black.format_str` on one module (it also rejects invalid syntax); cached by content."""
+    """One module formatted as black formats it (formatting.py; it also rejects invalid
+    syntax); cached by content."""
     key = _black_key(source) if cache.enabled else ""
     hit = cache.get(key) if key else None
     if hit is not None:
         return hit.decode("utf-8")
-    from black import format_str
-    from black.parsing import InvalidInput
-
     try:
-        formatted = format_str(source, mode=black_mode())
-    except InvalidInput as exc:
-        raise WriteError(f"{name}: generated code is not valid Python: {exc}") from exc
+        formatted = black_formatted(source)
+    except SyntaxError as exc:
+        where = f"{name}:{exc.lineno}" if exc.lineno else name
+        raise WriteError(f"{where}: generated code is not valid Python: {exc.msg}") from exc
     if key:
         cache.put(key, formatted.encode("utf-8"))
     return formatted

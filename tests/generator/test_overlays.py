@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from black import format_str
 
-from generator.write import black_mode
+from generator.formatting import black_mode
 
 OVERLAYS = Path(__file__).resolve().parents[2] / "overlays"
 FILES = sorted(p.relative_to(OVERLAYS).as_posix() for p in OVERLAYS.rglob("*.py"))
