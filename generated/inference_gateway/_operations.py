@@ -43,6 +43,7 @@ from .models import (
     ResponseFormatText,
     ResponseInput,
     ResponseInputItem,
+    ResponseInputOtherItem,
     ResponseReasoning,
     ResponseTextConfig,
     ResponseTool,
@@ -595,7 +596,16 @@ class SyncOperations(SyncAPIClient):
         self,
         model: str,
         input: Union[
-            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+            ResponseInput,
+            str,
+            Sequence[
+                Union[
+                    ResponseInputItem,
+                    ResponseInputItemParam,
+                    ResponseInputOtherItem,
+                    Dict[str, Any],
+                ]
+            ],
         ],
         *,
         provider: Optional[Union[Provider, str]] = None,
@@ -718,7 +728,16 @@ class SyncOperations(SyncAPIClient):
         self,
         model: str,
         input: Union[
-            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+            ResponseInput,
+            str,
+            Sequence[
+                Union[
+                    ResponseInputItem,
+                    ResponseInputItemParam,
+                    ResponseInputOtherItem,
+                    Dict[str, Any],
+                ]
+            ],
         ],
         *,
         provider: Optional[Union[Provider, str]] = None,
@@ -2117,7 +2136,16 @@ class AsyncOperations(AsyncAPIClient):
         self,
         model: str,
         input: Union[
-            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+            ResponseInput,
+            str,
+            Sequence[
+                Union[
+                    ResponseInputItem,
+                    ResponseInputItemParam,
+                    ResponseInputOtherItem,
+                    Dict[str, Any],
+                ]
+            ],
         ],
         *,
         provider: Optional[Union[Provider, str]] = None,
@@ -2240,7 +2268,16 @@ class AsyncOperations(AsyncAPIClient):
         self,
         model: str,
         input: Union[
-            ResponseInput, str, Sequence[Union[ResponseInputItem, ResponseInputItemParam]]
+            ResponseInput,
+            str,
+            Sequence[
+                Union[
+                    ResponseInputItem,
+                    ResponseInputItemParam,
+                    ResponseInputOtherItem,
+                    Dict[str, Any],
+                ]
+            ],
         ],
         *,
         provider: Optional[Union[Provider, str]] = None,

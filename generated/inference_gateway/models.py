@@ -2509,15 +2509,31 @@ class ResponseInputItem(BaseModel):
     content: _ResponseInputMessageContentValue
 
 
-class ResponseInput(RootModel[Union[str, List[ResponseInputItem]]]):
-    root: Union[str, List[ResponseInputItem]]
+class ResponseInputOtherItem(BaseModel):
+    """
+    Any other input item, sent as given: a `function_call_output` answering a tool call, or an item of an earlier response's `output` sent back unchanged (`function_call`, `reasoning`, an assistant `message`), as a stateless tool loop does.
+
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: str
+    """
+    The item kind, e.g. `function_call_output`.
+    """
+
+
+class ResponseInput(RootModel[Union[str, List[Union[ResponseInputItem, ResponseInputOtherItem]]]]):
+    root: Union[str, List[Union[ResponseInputItem, ResponseInputOtherItem]]]
     """
     What the model reads: one prompt, or a list of input items (a conversation).
     """
 
 
 _ResponseInputValue = Annotated[
-    Union[str, List[ResponseInputItem]],
+    Union[str, List[Union[ResponseInputItem, ResponseInputOtherItem]]],
     BeforeValidator(unwrapped_value),
     AfterValidator(natural_value),
 ]

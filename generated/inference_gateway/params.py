@@ -53,6 +53,7 @@ from .models import (
     ResponseInputImage,
     ResponseInputItem,
     ResponseInputMessageContent,
+    ResponseInputOtherItem,
     ResponseInputText,
     ResponseReasoning,
     ResponseTextConfig,
@@ -435,7 +436,18 @@ class CreateResponseRequestParam(TypedDict, total=False):
     """Model id, optionally prefixed with its provider, e.g. `openai/gpt-4o`."""
 
     input: Required[
-        Union[ResponseInput, str, Sequence[Union[ResponseInputItem, "ResponseInputItemParam"]]]
+        Union[
+            ResponseInput,
+            str,
+            Sequence[
+                Union[
+                    ResponseInputItem,
+                    "ResponseInputItemParam",
+                    ResponseInputOtherItem,
+                    Dict[str, Any],
+                ]
+            ],
+        ]
     ]
     """What the model reads: one prompt, or a list of input items (a conversation)."""
 

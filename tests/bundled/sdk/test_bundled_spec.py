@@ -34,6 +34,8 @@ OUR_SCHEMAS = {
     "ChatCompletionStreamChoiceLogprobs",
     "ChatCompletionTokenLogprobTopLogprobsItem",
     "ChatCompletionMessageToolCallChunkFunction",
+    # Responses input items besides messages (function_call_output, output items sent back).
+    "ResponseInputOtherItem",
 }
 # Proxy bodies stay any JSON object (`ProviderRequest`); the contract shows a chat body there.
 FREE_FORM_BODIES = {"proxyPost", "proxyPut", "proxyPatch"}

@@ -13,6 +13,7 @@ import pytest
 from inference_gateway import (
     BadRequestError,
     InferenceGatewayAPIError,
+    InvalidRequestError,
     Message,
     PermissionDeniedError,
 )
@@ -88,6 +89,26 @@ async def test_create_response_with_input_items_and_a_function_tool(
     assert (call.name, call.call_id, json.loads(call.arguments)) == ("get_weather", "call_fake_1", {"location": "New York, NY"})
     assert gateway.last.body["tools"] == [tool]  # the Responses API's flat function shape
     assert gateway.last.body["input"] == items
+
+
+async def test_response_input_takes_tool_results_and_items_sent_back_but_checks_messages(
+    any_client: Callable[..., Any], gateway: FakeGateway
+) -> None:
+    """A `function_call_output` and an earlier output's items go as given (a stateless tool
+    loop sends them); a message item with a misspelled key is refused before sending."""
+    client = any_client()
+    items = [
+        {"role": "user", "content": "Weather in Oslo?"},
+        {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": "{}"},
+        {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "hm"}]},
+        {"type": "function_call_output", "call_id": "c1", "output": "-3 C"},
+    ]
+    await resolve(client.create_response(GPT, items))
+    assert gateway.last.body["input"] == items
+    sent = len(gateway.requests)
+    with pytest.raises(InvalidRequestError, match="input"):
+        await resolve(client.create_response(GPT, [{"role": "user", "contnet": "typo"}]))
+    assert len(gateway.requests) == sent
 
 
 async def test_create_response_stream_yields_every_named_event(
