@@ -45,7 +45,10 @@ __kwargs__ = {
         "method": "create_message_stream",
         "without": ["model", "messages", "max_tokens", "tools"],
     },
-    "MessageToolArgs": {"method": "create_message", "without": ["model", "messages", "max_tokens", "tools"]},
+    "MessageToolArgs": {
+        "method": "create_message",
+        "without": ["model", "messages", "max_tokens", "tools"],
+    },
 }
 
 
