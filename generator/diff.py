@@ -390,7 +390,7 @@ class _Differ:
                 added=self._fresh([new.stream_name]),
             )
         self.arguments(subject, old.params, new.params, "argument")
-        self.path_order(subject, old, new)
+        self.argument_order(subject, old, new)
         self.body(subject, old, new)
         self.response(subject, old, new)
 
@@ -482,16 +482,18 @@ class _Differ:
             self.required(ctx, was.required, param.required, param.pointer)
             self.types(ctx, was.type, param.type, param.pointer, optional=not param.required)
 
-    def path_order(self, subject: str, old: ir.Operation, new: ir.Operation) -> None:
-        common = {p.python_name for p in old.path_params} & {p.python_name for p in new.path_params}
-        before = [p.python_name for p in old.path_params if p.python_name in common]
-        after = [p.python_name for p in new.path_params if p.python_name in common]
+    def argument_order(self, subject: str, old: ir.Operation, new: ir.Operation) -> None:
+        """Positional arguments (path parameters, then required body fields or parts) that both
+        versions have, in another order: a call passing them by position now means another thing."""
+        common = {p.python_name for p in old.positional} & {p.python_name for p in new.positional}
+        before = [p.python_name for p in old.positional if p.python_name in common]
+        after = [p.python_name for p in new.positional if p.python_name in common]
         if before != after:
             self.add(
                 "argument.order",
                 True,
                 subject,
-                f"positional path arguments reordered: ({', '.join(after)}) was ({', '.join(before)})",
+                f"positional arguments reordered: ({', '.join(after)}) was ({', '.join(before)})",
                 new.pointer,
                 old=before,
                 new=after,

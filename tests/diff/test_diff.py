@@ -205,6 +205,19 @@ def test_path_parameter_order_is_breaking(tmp_path: Path) -> None:
     assert only(changes, "method.route").breaking is True
 
 
+def test_required_body_fields_reordered_is_breaking(tmp_path: Path) -> None:
+    """Required body fields are positional arguments after the path ones: their order counts."""
+
+    def edit(s: Spec) -> None:
+        body = s["paths"][CHAT]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        target = schema(s, body["$ref"].rsplit("/", 1)[-1]) if "$ref" in body else body
+        target["required"] = list(reversed(target["required"]))
+        target["properties"] = dict(reversed(list(target["properties"].items())))
+
+    change = only(diff(tmp_path, edit), "argument.order")
+    assert change.breaking and change.new == list(reversed(change.old)) and len(change.old) >= 2
+
+
 # --------------------------------------------------------------------------- request bodies
 
 
