@@ -19,7 +19,7 @@ from .tools import ToolAPI, ToolOutput, ToolRunner, messages_tool
 __all__ = ["MessageToolRunResult"]
 
 #: A Messages API turn as requests take it: a ``MessagesMessage`` or the same as a plain dict.
-MessagesMessageParam = Union[MessagesMessage, Dict[str, Any]]
+MessagesTurn = Union[MessagesMessage, Dict[str, Any]]
 
 
 @dataclass
@@ -27,7 +27,7 @@ class MessageToolRunResult:
     """What ``run_message_tools`` returns: the final message and the whole conversation."""
 
     response: MessagesResponse
-    messages: List[MessagesMessageParam]
+    messages: List[MessagesTurn]
     rounds: int
     tool_calls: List[MessagesToolUseBlock] = field(default_factory=list)
 

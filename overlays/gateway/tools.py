@@ -49,7 +49,7 @@ from ..models import (
 )
 
 #: A message as requests take it: a `Message` or the same as a plain dict (`params.MessageParam`).
-MessageParam = Union[Message, Mapping[str, Any]]
+ChatTurn = Union[Message, Mapping[str, Any]]
 
 __all__ = [
     "ToolArgumentsError",
@@ -364,7 +364,7 @@ class ToolRunResult:
     """What ``run_tools`` returns: the final answer and the whole conversation."""
 
     response: CreateChatCompletionResponse
-    messages: List[MessageParam]
+    messages: List[ChatTurn]
     rounds: int
     tool_calls: List[ChatCompletionMessageToolCall] = field(default_factory=list)
 

@@ -23,7 +23,7 @@ from .tools import ToolAPI, ToolOutput, ToolRunner, responses_tool
 __all__ = ["ResponseToolRunResult"]
 
 #: A Responses API input item as requests take it: a ``ResponseInputItem`` or any item as a dict.
-ResponseInputParam = Union[ResponseInputItem, Dict[str, Any]]
+ResponseInputEntry = Union[ResponseInputItem, Dict[str, Any]]
 
 
 @dataclass
@@ -31,7 +31,7 @@ class ResponseToolRunResult:
     """What ``run_response_tools`` returns: the final response and the whole ``input`` list."""
 
     response: Response
-    input: List[ResponseInputParam]
+    input: List[ResponseInputEntry]
     rounds: int
     tool_calls: List[ResponseFunctionToolCall] = field(default_factory=list)
 
@@ -41,7 +41,7 @@ class ResponseToolRunResult:
         return response_text(self.response)
 
 
-def input_items(value: Union[ResponseInput, str, Sequence[Any]]) -> List[ResponseInputParam]:
+def input_items(value: Union[ResponseInput, str, Sequence[Any]]) -> List[ResponseInputEntry]:
     """The ``input`` of ``create_response`` as a list of items (a prompt becomes a user item;
     items are models or dicts, as ``create_response`` takes them)."""
     if isinstance(value, ResponseInput):
